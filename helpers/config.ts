@@ -1,0 +1,159 @@
+// One typed configuration for the whole suite. Defaults live here; environment variables override;
+// anything invalid is rejected before work starts with one line naming the setting and what it accepts.
+import os from 'node:os'
+import path from 'node:path'
+import { z } from 'zod'
+import { versions, type ToolName } from './versions.ts'
+
+export const PROFILES = ['kind', 'local'] as const
+export type Profile = (typeof PROFILES)[number]
+
+export interface TestImage {
+  /** repository name (pushed to the registry under test) */
+  name: string
+  tag: string
+  /** Debian packages that make the large layer */
+  packages: string[]
+  command: string[]
+  /** regular expression the command's output must match */
+  expectOutput: string
+}
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes')
+
+/** Each setting: its env variable, how to parse it, and what the error message says is accepted. */
+const settings = {
+  profile: { env: 'D7Y_PROFILE', schema: z.enum(PROFILES), accepts: PROFILES.join(' | ') },
+  clusterName: {
+    env: 'D7Y_CLUSTER_NAME',
+    schema: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/),
+    accepts: 'a DNS label of at most 32 characters (a-z, 0-9, -)',
+  },
+  workers: {
+    env: 'D7Y_WORKERS',
+    schema: z.coerce.number().int().min(1).max(8),
+    accepts: 'an integer from 1 to 8',
+  },
+  keep: { env: 'D7Y_KEEP', schema: bool, accepts: 'true | false' },
+  reuseCluster: { env: 'D7Y_REUSE_CLUSTER', schema: bool, accepts: 'true | false' },
+  benchmark: { env: 'D7Y_BENCHMARK', schema: bool, accepts: 'true | false' },
+  benchmarkSamples: {
+    env: 'D7Y_BENCHMARK_SAMPLES',
+    schema: z.coerce.number().int().min(1).max(20),
+    accepts: 'an integer from 1 to 20',
+  },
+  stepTimeoutMinutes: {
+    env: 'D7Y_STEP_TIMEOUT_MINUTES',
+    schema: z.coerce.number().positive().max(240),
+    accepts: 'a number of minutes above 0, at most 240',
+  },
+  cacheDir: { env: 'D7Y_CACHE_DIR', schema: z.string().min(1), accepts: 'a directory path' },
+  reportsDir: { env: 'D7Y_REPORTS_DIR', schema: z.string().min(1), accepts: 'a directory path' },
+  snapshotterConfig: {
+    env: 'D7Y_STARGZ_CONFIG',
+    schema: z.string().min(1).optional(),
+    accepts: 'the path of a containerd-stargz-grpc config.toml',
+  },
+  chartPath: {
+    env: 'D7Y_CHART_PATH',
+    schema: z.string().min(1).optional(),
+    accepts: 'the path of a dragonfly chart directory (helm-charts checkout)',
+  },
+} as const
+
+type Settings = typeof settings
+type SettingValues = { [K in keyof Settings]: z.output<Settings[K]['schema']> }
+
+export interface Config extends SettingValues {
+  versions: typeof versions
+  /** tool versions after overrides (D7Y_<TOOL>_VERSION) */
+  toolVersions: Record<ToolName, string>
+  chartVersion: string
+  image: TestImage
+  /** the image's repository:tag suffix used for the eStargz variant */
+  registryName: string
+  registryPort: number
+}
+
+export const defaults: SettingValues = {
+  profile: 'kind',
+  clusterName: 'd7y-stargz',
+  workers: 2,
+  keep: false,
+  reuseCluster: false,
+  benchmark: false,
+  benchmarkSamples: 3,
+  stepTimeoutMinutes: 20,
+  cacheDir: path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'd7y-conformance'),
+  reportsDir: 'reports',
+  snapshotterConfig: undefined,
+  chartPath: undefined,
+}
+
+export const defaultImage: TestImage = {
+  name: 'conformance/python',
+  tag: '1',
+  packages: ['python3'],
+  command: ['python3', '-V'],
+  expectOutput: '^Python 3\\.\\d+\\.\\d+',
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+function versionEnvName(tool: string): string {
+  return `D7Y_${tool.toUpperCase()}_VERSION`
+}
+
+const versionSchema = z.string().regex(/^v?\d+\.\d+\.\d+([-+.][0-9A-Za-z.-]+)?$/)
+
+/** Reads the configuration from `env` (process.env by default). Throws ConfigError with one line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const values: Record<string, unknown> = { ...defaults }
+  for (const [key, s] of Object.entries(settings)) {
+    const raw = env[s.env]
+    if (raw === undefined || raw === '') continue
+    const parsed = s.schema.safeParse(raw.trim())
+    if (!parsed.success) throw new ConfigError(`${s.env}=${JSON.stringify(raw)} is invalid: expected ${s.accepts}`)
+    values[key] = parsed.data
+  }
+  // The benchmark is on by default where it can run unattended and cheaply (local profile).
+  if (env[settings.benchmark.env] === undefined) values.benchmark = values.profile === 'local'
+
+  const toolVersions = {} as Record<ToolName, string>
+  for (const [tool, pin] of Object.entries(versions.tools) as [ToolName, { version: string }][]) {
+    const raw = env[versionEnvName(tool)]
+    if (raw && !versionSchema.safeParse(raw).success)
+      throw new ConfigError(`${versionEnvName(tool)}=${JSON.stringify(raw)} is invalid: expected a version like v1.2.3`)
+    toolVersions[tool] = raw || pin.version
+  }
+  const chartVersion = env.D7Y_CHART_VERSION || versions.chart.version
+  if (!versionSchema.safeParse(chartVersion).success)
+    throw new ConfigError(`D7Y_CHART_VERSION=${JSON.stringify(chartVersion)} is invalid: expected a version like 1.2.3`)
+
+  return {
+    ...(values as SettingValues),
+    versions,
+    toolVersions,
+    chartVersion,
+    image: defaultImage,
+    registryName: `${values.clusterName as string}-registry`,
+    registryPort: 5000,
+  }
+}
+
+/** Every environment variable the configuration reads, for --help output and the README. */
+export function configVariables(): { env: string; accepts: string; default: string }[] {
+  const rows: { env: string; accepts: string; default: string }[] = Object.entries(settings).map(([key, s]) => ({
+    env: s.env,
+    accepts: s.accepts,
+    default: String(defaults[key as keyof SettingValues] ?? '(none)'),
+  }))
+  for (const [tool, pin] of Object.entries(versions.tools))
+    rows.push({ env: versionEnvName(tool), accepts: 'a version like v1.2.3', default: pin.version })
+  rows.push({ env: 'D7Y_CHART_VERSION', accepts: 'a chart version like 1.2.3', default: versions.chart.version })
+  return rows
+}

@@ -1,0 +1,45 @@
+import { defineConfig } from 'vitest/config'
+import { BaseSequencer, type TestSpecification } from 'vitest/node'
+
+// The conformance chapters build on each other (cluster before Dragonfly before stargz ...),
+// and vitest's default sequencer reorders files by size and history. Sort them by name instead.
+class ByFileName extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId))
+  }
+}
+
+export default defineConfig({
+  test: {
+    sequence: { sequencer: ByFileName },
+    reporters: [
+      'default',
+      ['junit', { outputFile: 'reports/junit.xml' }],
+      ['allure-vitest/reporter', { resultsDir: 'reports/allure-results' }],
+    ],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'conformance',
+          include: ['suites/**/*.e2e.ts'],
+          // One chapter at a time, sharing one module graph so the run context survives between files.
+          fileParallelism: false,
+          isolate: false,
+          maxWorkers: 1,
+          // Later chapters depend on earlier ones: stop at the first failing chapter.
+          bail: 1,
+          testTimeout: 30 * 60_000,
+          hookTimeout: 30 * 60_000,
+          globalSetup: ['suites/global-setup.ts'],
+        },
+      },
+    ],
+  },
+})
