@@ -1,0 +1,169 @@
+import { describe, expect, test } from 'vitest'
+import {
+  deltaSamples,
+  DFDAEMON_METRICS,
+  dfdaemonCounters,
+  dfdaemonTraffic,
+  parsePromLine,
+  parsePromText,
+  seriesKey,
+  sumMetric,
+} from '../../../helpers/evidence/prom-metrics.ts'
+
+// PLACEHOLDER until a real scrape of dfdaemon's :4002/metrics is captured into fixtures/: this text
+// follows what dfdaemon 1.5.0 serves, built from its source, not captured. Names, label names and
+// label values: crate dragonfly-client-metric 1.5.0, src/lib.rs (download_traffic{type} at line 208,
+// download_task_total{type,tag,app,priority} at 124, backend_request_total{scheme,method} at 251,
+// proxy_request_total at 294, proxy_request_via_dfdaemon_total at 322; namespace "dragonfly",
+// subsystem "client" from dragonfly-client-config 1.5.0 src/lib.rs:30,33); traffic types are
+// TrafficType::as_str_name() of dragonfly-api 2.2.32; task type "0" is TaskType::Standard, priority "6"
+// the proxy's default. Layout: the rust `prometheus` 0.13.4 TextEncoder (src/encoder/text.rs): HELP,
+// TYPE, labels sorted by name, f64 Display values, histogram buckets then _sum and _count; the custom
+// registry first, then the process collector's. HELP wording here is ours.
+const DFDAEMON_SCRAPE = `# HELP dragonfly_client_download_task_total Downloads started.
+# TYPE dragonfly_client_download_task_total counter
+dragonfly_client_download_task_total{app="",priority="6",tag="",type="0"} 5
+# HELP dragonfly_client_download_task_failure_total Downloads failed.
+# TYPE dragonfly_client_download_task_failure_total counter
+dragonfly_client_download_task_failure_total{app="",priority="6",tag="",type="0"} 1
+# HELP dragonfly_client_download_traffic Downloaded bytes by source.
+# TYPE dragonfly_client_download_traffic counter
+dragonfly_client_download_traffic{type="BACK_TO_SOURCE"} 4194304
+dragonfly_client_download_traffic{type="LOCAL_PEER"} 1572
+dragonfly_client_download_traffic{type="REMOTE_PEER"} 7901572
+# HELP dragonfly_client_upload_traffic Uploaded bytes.
+# TYPE dragonfly_client_upload_traffic counter
+dragonfly_client_upload_traffic 3707268
+# HELP dragonfly_client_download_task_duration_milliseconds Download durations.
+# TYPE dragonfly_client_download_task_duration_milliseconds histogram
+dragonfly_client_download_task_duration_milliseconds_bucket{task_size_level="1",task_type="0",le="1"} 0
+dragonfly_client_download_task_duration_milliseconds_bucket{task_size_level="1",task_type="0",le="2"} 1
+dragonfly_client_download_task_duration_milliseconds_bucket{task_size_level="1",task_type="0",le="+Inf"} 4
+dragonfly_client_download_task_duration_milliseconds_sum{task_size_level="1",task_type="0"} 812.5
+dragonfly_client_download_task_duration_milliseconds_count{task_size_level="1",task_type="0"} 4
+# HELP dragonfly_client_backend_request_total Requests to the source.
+# TYPE dragonfly_client_backend_request_total counter
+dragonfly_client_backend_request_total{method="GET",scheme="http"} 2
+dragonfly_client_backend_request_total{method="HEAD",scheme="http"} 5
+# HELP dragonfly_client_proxy_request_total Proxy requests.
+# TYPE dragonfly_client_proxy_request_total counter
+dragonfly_client_proxy_request_total 12
+# HELP dragonfly_client_proxy_request_failure_total Failed proxy requests.
+# TYPE dragonfly_client_proxy_request_failure_total counter
+dragonfly_client_proxy_request_failure_total 0
+# HELP dragonfly_client_proxy_request_via_dfdaemon_total Proxy requests through P2P.
+# TYPE dragonfly_client_proxy_request_via_dfdaemon_total counter
+dragonfly_client_proxy_request_via_dfdaemon_total 5
+# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.
+# TYPE process_cpu_seconds_total counter
+process_cpu_seconds_total 1.23
+# HELP process_max_fds Maximum number of open file descriptors.
+# TYPE process_max_fds gauge
+process_max_fds 1048576
+`
+
+describe('Prometheus text exposition', () => {
+  test('dfdaemon scrape: traffic by source and the request counters', async () => {
+    const { samples, families, malformed } = await parsePromText(DFDAEMON_SCRAPE)
+    expect(malformed).toEqual([])
+    expect(samples).toHaveLength(18)
+    expect(families[DFDAEMON_METRICS.downloadTraffic]).toEqual({
+      name: DFDAEMON_METRICS.downloadTraffic,
+      help: 'Downloaded bytes by source.',
+      type: 'counter',
+    })
+    expect(dfdaemonTraffic(samples)).toEqual({
+      backToSource: 4_194_304,
+      remotePeer: 7_901_572,
+      localPeer: 1572,
+      total: 4_194_304 + 7_901_572 + 1572,
+    })
+    expect(dfdaemonCounters(samples)).toEqual({
+      traffic: dfdaemonTraffic(samples),
+      uploadTraffic: 3_707_268,
+      downloadTasks: 5,
+      downloadTaskFailures: 1,
+      backendRequests: { GET: 2, HEAD: 5 },
+      backendRequestFailures: 0,
+      proxyRequests: 12,
+      proxyRequestFailures: 0,
+      proxyRequestsViaDfdaemon: 5,
+      prefetchTasks: 0,
+      prefetchTaskFailures: 0,
+    })
+    expect(
+      sumMetric(samples, DFDAEMON_METRICS.backendRequests, { method: ['GET', 'HEAD'], scheme: /^https?$/ }),
+    ).toBe(7)
+    expect(
+      sumMetric(samples, 'dragonfly_client_download_task_duration_milliseconds_bucket', { le: '+Inf' }),
+    ).toBe(4)
+  })
+
+  test('keep only the names asked for', async () => {
+    const { samples } = await parsePromText(DFDAEMON_SCRAPE, (n) =>
+      n.startsWith('dragonfly_client_download_traffic'),
+    )
+    expect(samples.map((s) => s.labels.type)).toEqual(['BACK_TO_SOURCE', 'LOCAL_PEER', 'REMOTE_PEER'])
+  })
+
+  test('label values with escapes, commas and braces; spacing; timestamps; special values', () => {
+    const line = String.raw`m{path="C:\\dir",msg="say \"hi\"\nbye", odd = "a,b}{c" ,} +Inf 1700000000000`
+    expect(parsePromLine(line)).toEqual({
+      kind: 'sample',
+      sample: {
+        name: 'm',
+        labels: { path: 'C:\\dir', msg: 'say "hi"\nbye', odd: 'a,b}{c' },
+        value: Infinity,
+        timestamp: 1_700_000_000_000,
+      },
+    })
+    expect(parsePromLine('x inf')).toMatchObject({ sample: { value: Infinity } })
+    expect(parsePromLine('x -Inf')).toMatchObject({ sample: { value: -Infinity } })
+    expect(parsePromLine('x NaN')).toMatchObject({ sample: { value: NaN } })
+    expect(parsePromLine('x 1.5e3')).toMatchObject({ sample: { value: 1500 } })
+    expect(parsePromLine('x{} 2')).toMatchObject({ sample: { name: 'x', labels: {}, value: 2 } })
+    expect(parsePromLine(String.raw`# HELP x a \\ b\nc`)).toEqual({
+      kind: 'help',
+      name: 'x',
+      help: 'a \\ b\nc',
+    })
+    expect(parsePromLine('# some comment')).toEqual({ kind: 'skip' })
+  })
+
+  test('malformed lines are reported with their line number, the rest still parses', async () => {
+    const text = [
+      'ok 1',
+      'bad{a="x} 1',
+      'bad{a="\\t"} 1',
+      'bad 1 2 3',
+      'bad twelve',
+      'bad{a="1",a="2"} 1',
+      'ok 2',
+    ].join('\n')
+    const { samples, malformed } = await parsePromText(text)
+    expect(sumMetric(samples, 'ok')).toBe(3)
+    expect(malformed.map((m) => [m.line, m.reason])).toEqual([
+      [2, 'unterminated label value'],
+      [3, 'invalid escape \\t in label value'],
+      [4, 'trailing text after the timestamp'],
+      [5, 'invalid value twelve'],
+      [6, 'duplicate label a'],
+    ])
+  })
+
+  test('deltas between scrapes, with a counter reset', async () => {
+    const before = (await parsePromText(DFDAEMON_SCRAPE)).samples
+    const after = (
+      await parsePromText(
+        DFDAEMON_SCRAPE.replace('{type="REMOTE_PEER"} 7901572', '{type="REMOTE_PEER"} 15803144').replace(
+          'proxy_request_total 12',
+          'proxy_request_total 3',
+        ),
+      )
+    ).samples
+    const delta = deltaSamples(before, after)
+    expect(dfdaemonTraffic(delta)).toMatchObject({ remotePeer: 7_901_572, backToSource: 0, localPeer: 0 })
+    expect(dfdaemonCounters(delta).proxyRequests).toBe(3) // went down: reset, counts its new value
+    expect(seriesKey({ name: 'm', labels: { b: '1', a: '2' } })).toBe('m{a="2",b="1"}')
+  })
+})
