@@ -1,0 +1,32 @@
+// Turns a check's verdict into the run's record, an Allure attachment with its evidence, and an
+// assertion whose message is the diagnosis.
+import * as allure from 'allure-js-commons'
+import { expect } from 'vitest'
+import { recordCheck } from '../run-context.ts'
+import { checkTitle, type CheckId } from './catalog.ts'
+
+export interface Verdict {
+  passed: boolean
+  /** passed: one line of what was seen; failed: what went wrong and what to look at */
+  diagnosis: string
+  evidence: unknown
+}
+
+export async function judge(id: CheckId, verdict: Verdict): Promise<void> {
+  const title = checkTitle(id)
+  recordCheck({
+    id,
+    title,
+    status: verdict.passed ? 'passed' : 'failed',
+    diagnosis: verdict.diagnosis,
+    evidence: verdict.evidence,
+  })
+  await allure.attachment(`${id}: evidence`, JSON.stringify(verdict.evidence, null, 2), 'application/json')
+  expect(verdict.passed, `${title}: ${verdict.diagnosis}`).toBe(true)
+}
+
+/** Marks a check as not run (a component is missing), loudly, without failing the chapter. */
+export function notRun(id: CheckId, why: string): void {
+  console.warn(`\n!!! check ${id} NOT RUN: ${why}\n`)
+  recordCheck({ id, title: checkTitle(id), status: 'not run', diagnosis: why })
+}

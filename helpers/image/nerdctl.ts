@@ -1,0 +1,49 @@
+// nerdctl inside a node: load, convert to eStargz, push, and run with a snapshotter.
+// The origin registry speaks plain HTTP, hence --insecure-registry on every call that touches it.
+import type { RunResult } from '../exec.ts'
+import { exec, type Node } from '../node.ts'
+
+const NERDCTL = '/usr/local/bin/nerdctl'
+
+export function nerdctl(node: Node, args: string[], timeoutMs = 15 * 60_000): Promise<RunResult> {
+  return exec(node, [NERDCTL, '--insecure-registry', ...args], { timeoutMs })
+}
+
+export async function loadImage(node: Node, archivePathInNode: string): Promise<void> {
+  await nerdctl(node, ['load', '-i', archivePathInNode])
+}
+
+export async function tagAndPush(node: Node, source: string, target: string): Promise<void> {
+  await nerdctl(node, ['tag', source, target])
+  await nerdctl(node, ['push', target])
+}
+
+/** `nerdctl image convert --estargz --oci`: without --oci the TOC annotations are lost (NOTES). */
+export async function convertToEstargz(node: Node, source: string, target: string): Promise<void> {
+  await nerdctl(node, ['image', 'convert', '--estargz', '--oci', source, target])
+}
+
+export interface RunOutcome {
+  exitCode: number
+  output: string
+  durationMs: number
+}
+
+/** Pulls (lazily with stargz) and runs the image once, returning its output. */
+export async function runImage(
+  node: Node,
+  ref: string,
+  snapshotter: 'stargz' | 'overlayfs',
+  command: string[] = [],
+): Promise<RunOutcome> {
+  const r = await exec(
+    node,
+    [NERDCTL, '--insecure-registry', '--snapshotter', snapshotter, 'run', '--rm', '--net', 'host', ref, ...command],
+    { timeoutMs: 15 * 60_000, allowFailure: true },
+  )
+  return { exitCode: r.exitCode, output: `${r.stdout}${r.stderr}`.trim(), durationMs: r.durationMs }
+}
+
+export async function removeImages(node: Node, refs: string[]): Promise<void> {
+  await exec(node, [NERDCTL, 'rmi', '-f', ...refs], { allowFailure: true })
+}

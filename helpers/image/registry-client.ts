@@ -1,0 +1,46 @@
+// Reads what was pushed, straight from the origin registry's HTTP API (from this process, before
+// the nodes pull, so it never counts in the nodes' origin accounting).
+import { createWriteStream } from 'node:fs'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+
+export interface Descriptor {
+  mediaType: string
+  digest: string
+  size: number
+  annotations?: Record<string, string>
+}
+
+export interface ImageManifest {
+  schemaVersion: number
+  mediaType?: string
+  config: Descriptor
+  layers: Descriptor[]
+}
+
+const ACCEPT = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ')
+
+/** Splits `host:port/name:tag` into the repository name and tag. */
+export function parseRef(ref: string): { host: string; name: string; tag: string } {
+  const m = /^([^/]+)\/(.+):([\w][\w.-]*)$/.exec(ref)
+  if (!m) throw new Error(`not a host/name:tag image reference: ${ref}`)
+  return { host: m[1]!, name: m[2]!, tag: m[3]! }
+}
+
+export async function fetchManifest(baseUrl: string, name: string, tag: string): Promise<ImageManifest> {
+  const res = await fetch(`${baseUrl}/v2/${name}/manifests/${tag}`, { headers: { Accept: ACCEPT } })
+  if (!res.ok) throw new Error(`GET manifest ${name}:${tag} from ${baseUrl}: HTTP ${res.status}`)
+  const manifest = (await res.json()) as ImageManifest
+  if (!manifest.layers) throw new Error(`${name}:${tag} is not an image manifest (an index?)`)
+  return manifest
+}
+
+export async function downloadBlob(baseUrl: string, name: string, digest: string, file: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/v2/${name}/blobs/${digest}`)
+  if (!res.ok || !res.body) throw new Error(`GET blob ${digest} from ${baseUrl}: HTTP ${res.status}`)
+  await pipeline(Readable.fromWeb(res.body as WebReadableStream), createWriteStream(file))
+}

@@ -1,0 +1,78 @@
+// Docker images made without pulling anything: a Debian root filesystem from debootstrap,
+// `docker import`ed and tagged with a hash of its recipe, so a rerun reuses it.
+import { createHash } from 'node:crypto'
+import { mkdir, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { imageExists } from '../docker.ts'
+import { run } from '../exec.ts'
+
+export interface RootfsRecipe {
+  /** image repository, e.g. d7y-conformance/node */
+  repository: string
+  suite: string
+  mirror: string
+  packages: string[]
+  /** shell run in the rootfs after debootstrap (chroot), e.g. to enable units */
+  customize?: string
+  /** Dockerfile-style --change instructions for docker import */
+  changes?: string[]
+  /** files written into the rootfs before import: path -> content */
+  files?: Record<string, string>
+}
+
+export const DEBIAN = { suite: 'bookworm', mirror: 'http://deb.debian.org/debian' } as const
+
+export function recipeTag(recipe: RootfsRecipe): string {
+  const hash = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12)
+  return `${recipe.repository}:${hash}`
+}
+
+/** Returns the image reference, building it only when no image with this recipe's hash exists. */
+export async function ensureRootfsImage(
+  recipe: RootfsRecipe,
+  workDir: string,
+  log: (line: string) => void = () => {},
+): Promise<{ ref: string; built: boolean }> {
+  const ref = recipeTag(recipe)
+  if (await imageExists(ref)) return { ref, built: false }
+  const root = path.join(workDir, ref.replace(/[/:]/g, '_'))
+  await rm(root, { recursive: true, force: true })
+  await mkdir(path.dirname(root), { recursive: true })
+  try {
+    log(`debootstrap ${recipe.suite} with ${recipe.packages.join(',')} (about a minute)`)
+    await run(
+      'debootstrap',
+      ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, root, recipe.mirror],
+      { timeoutMs: 20 * 60_000, onLine: (l) => l.startsWith('I: Retrieving') || log(l) },
+    )
+    for (const [file, content] of Object.entries(recipe.files ?? {})) {
+      await run('sh', ['-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'write', path.join(root, file)], {
+        input: content,
+      })
+    }
+    if (recipe.customize) await run('chroot', [root, 'sh', '-ec', recipe.customize])
+    // Package caches and logs make the image bigger and its layer less reproducible.
+    await run('sh', [
+      '-c',
+      'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/* "$1"/var/log/*',
+      'x',
+      root,
+    ])
+    const changes = (recipe.changes ?? []).flatMap((c) => ['--change', c])
+    await run(
+      'bash',
+      [
+        '-c',
+        'root=$1; ref=$2; shift 2; set -o pipefail; tar -C "$root" --numeric-owner -c . | docker import "$@" - "$ref"',
+        'import',
+        root,
+        ref,
+        ...changes,
+      ],
+      { timeoutMs: 20 * 60_000 },
+    )
+    return { ref, built: true }
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,98 @@
+// Operations inside one node. Kind workers and local-profile nodes are both Docker containers
+// running systemd + containerd, so `docker exec` / `docker cp` serve both profiles.
+import { mkdtemp, rm, writeFile as writeLocal } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { dockerCp, dockerExec } from './docker.ts'
+import { output, run, type RunOptions, type RunResult } from './exec.ts'
+import { waitFor } from './wait.ts'
+
+export interface Node {
+  /** name used in reports, e.g. worker-1 */
+  name: string
+  /** the Docker container that is the node */
+  container: string
+  role: 'control-plane' | 'worker'
+  /** address on the run's Docker network */
+  ip: string
+}
+
+export function exec(node: Node, argv: readonly string[], opts?: RunOptions): Promise<RunResult> {
+  return dockerExec(node.container, argv, opts)
+}
+
+export function sh(node: Node, script: string, opts?: RunOptions): Promise<RunResult> {
+  return dockerExec(node.container, ['sh', '-ec', script], opts)
+}
+
+export async function copyTo(node: Node, localPath: string, remotePath: string): Promise<void> {
+  await exec(node, ['mkdir', '-p', path.posix.dirname(remotePath)])
+  await dockerCp(localPath, `${node.container}:${remotePath}`)
+}
+
+export async function writeFile(
+  node: Node,
+  remotePath: string,
+  content: string,
+  mode = '0644',
+): Promise<void> {
+  await exec(node, ['mkdir', '-p', path.posix.dirname(remotePath)])
+  await exec(node, ['sh', '-c', `cat > "$1" && chmod ${mode} "$1"`, 'write', remotePath], { input: content })
+}
+
+export async function readFile(node: Node, remotePath: string): Promise<string> {
+  return (await exec(node, ['cat', remotePath])).stdout
+}
+
+export async function fileExists(node: Node, remotePath: string): Promise<boolean> {
+  return (await exec(node, ['test', '-e', remotePath], { allowFailure: true })).exitCode === 0
+}
+
+/** Copies a local file into the node through a temp file (for content produced in memory). */
+export async function copyContent(node: Node, remotePath: string, content: Buffer): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'd7y-copy-'))
+  try {
+    const tmp = path.join(dir, path.basename(remotePath))
+    await writeLocal(tmp, content)
+    await copyTo(node, tmp, remotePath)
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+export async function systemctl(node: Node, ...args: string[]): Promise<RunResult> {
+  return exec(node, ['systemctl', ...args], { timeoutMs: 3 * 60_000 })
+}
+
+export async function unitActive(node: Node, unit: string): Promise<boolean> {
+  return (
+    (await exec(node, ['systemctl', 'is-active', '--quiet', unit], { allowFailure: true })).exitCode === 0
+  )
+}
+
+/** Waits until systemd inside the node has finished booting (running or degraded). */
+export async function waitForSystemd(node: Node, timeoutMs: number): Promise<void> {
+  await waitFor(
+    `systemd to finish booting in ${node.name}`,
+    async () => {
+      const r = await exec(node, ['systemctl', 'is-system-running'], { allowFailure: true })
+      const state = r.stdout.trim()
+      return state === 'running' || state === 'degraded'
+    },
+    { timeoutMs },
+  )
+}
+
+/** The journal of one unit as text (JSON message lines with the syslog-style prefix). */
+export async function journal(node: Node, unit: string, since?: string): Promise<string> {
+  const args = ['journalctl', '--no-pager', '-o', 'short-iso', '-u', unit]
+  if (since) args.push('--since', since)
+  return (await exec(node, args, { timeoutMs: 2 * 60_000 })).stdout
+}
+
+/** The node's clock, to mark where a phase's evidence starts in its journal. */
+export async function nodeTime(node: Node): Promise<string> {
+  return output('docker', ['exec', node.container, 'date', '+%Y-%m-%d %H:%M:%S'])
+}
+
+export { run }

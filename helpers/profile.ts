@@ -1,0 +1,47 @@
+// What differs between profiles, and only that. Chapters ask the profile; assertions never branch
+// on its name.
+import type { Config } from './config.ts'
+import type { Node } from './node.ts'
+
+export interface PreflightProblem {
+  what: string
+  /** how to get it */
+  fix: string
+}
+
+export interface Cluster {
+  nodes: Node[]
+  /** Docker network the nodes and the registry share */
+  network: string
+}
+
+export interface DragonflyEndpoints {
+  /** address of dfdaemon's proxy as a worker's snapshotter reaches it */
+  proxyHost: string
+}
+
+export interface Profile {
+  name: Config['profile']
+  /** everything missing, each with how to get it; nothing is created */
+  preflight(): Promise<PreflightProblem[]>
+  createCluster(log: (line: string) => void): Promise<Cluster>
+  /** tools every node needs for the chapters (containerd where the profile provides it, nerdctl) */
+  prepareNodes(nodes: Node[], log: (line: string) => void): Promise<void>
+  /** image of the origin registry container */
+  registryImage(log: (line: string) => void): Promise<string>
+  deployDragonfly(nodes: Node[], registryHost: string, log: (line: string) => void): Promise<void>
+  /** dfdaemon's log text on a worker (since an ISO time, when given) */
+  clientLogs(node: Node, since?: string): Promise<string>
+  /** the seed peer's log text */
+  seedLogs(since?: string): Promise<string>
+  /** dfdaemon's Prometheus metrics text on a worker */
+  clientMetrics(node: Node): Promise<string>
+  /** the seed peer's Prometheus metrics text */
+  seedMetrics(): Promise<string>
+  /** wipes every Dragonfly cache so the next pull starts cold */
+  resetDragonfly(nodes: Node[]): Promise<void>
+  /** local path of containerd-stargz-grpc for the nodes */
+  stargzBinary(): Promise<string>
+  /** removes what the run created */
+  teardown(runId: string): Promise<string[]>
+}

@@ -1,0 +1,72 @@
+// The origin registry under test: a real distribution registry container started through
+// testcontainers on the run's Docker network, reachable from nodes by name. Its JSON access log
+// is the origin-side evidence for back-to-source accounting.
+import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
+import { RUN_LABEL, imageExists } from './docker.ts'
+import { run } from './exec.ts'
+
+export interface OriginRegistry {
+  /** host:port as nodes see it */
+  host: string
+  /** http://127.0.0.1:<mapped port> as this process sees it */
+  localUrl: string
+  container: StartedTestContainer
+  /** the container's whole log so far */
+  logs(): Promise<string>
+  stop(): Promise<void>
+}
+
+export interface RegistryOptions {
+  image: string
+  name: string
+  network: string
+  runId: string
+  startupTimeoutMs: number
+}
+
+export async function startRegistry(opts: RegistryOptions): Promise<OriginRegistry> {
+  const container = await new GenericContainer(opts.image)
+    .withName(opts.name)
+    .withNetworkMode(opts.network)
+    .withNetworkAliases(opts.name)
+    .withExposedPorts(5000)
+    // JSON lines carry method, uri, status and bytes written per request: the accounting input.
+    .withEnvironment({ REGISTRY_LOG_FORMATTER: 'json', REGISTRY_LOG_LEVEL: 'info' })
+    .withLabels({ [RUN_LABEL]: opts.runId })
+    .withWaitStrategy(Wait.forHttp('/v2/', 5000).forStatusCode(200))
+    .withStartupTimeout(opts.startupTimeoutMs)
+    .start()
+  const localUrl = `http://127.0.0.1:${container.getMappedPort(5000)}`
+  return {
+    host: `${opts.name}:5000`,
+    localUrl,
+    container,
+    // `docker logs` rather than the stream API: the whole log, as a user would collect it.
+    // The registry logs to stderr; keep both streams.
+    logs: async () => {
+      const r = await run('docker', ['logs', container.getId()], { timeoutMs: 60_000 })
+      return `${r.stdout}\n${r.stderr}`
+    },
+    stop: async () => {
+      await container.stop({ remove: true, removeVolumes: true })
+    },
+  }
+}
+
+/**
+ * The pinned registry image when present or pullable; otherwise Debian's build of the same program
+ * (machines without a container registry), said out loud through `log`.
+ */
+export async function registryImage(
+  pinned: string,
+  buildDebian: () => Promise<string>,
+  log: (line: string) => void,
+): Promise<string> {
+  if (await imageExists(pinned)) return pinned
+  const pull = await run('docker', ['pull', pinned], { allowFailure: true, timeoutMs: 3 * 60_000 })
+  if (pull.exitCode === 0) return pinned
+  log(
+    `cannot pull ${pinned} (${pull.stderr.trim().split('\n').pop()}); using Debian's docker-registry package instead`,
+  )
+  return buildDebian()
+}

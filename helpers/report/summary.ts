@@ -1,0 +1,54 @@
+// reports/summary.json: written at the end of every run, passed or failed. Checks that never ran
+// are listed as "not run" so a reader sees the whole conformance list every time.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { checksFor } from '../checks/catalog.ts'
+import type { Config } from '../config.ts'
+import type { CheckResult, RunState } from '../run-context.ts'
+
+export interface Summary {
+  profile: string
+  runId: string
+  startedAt: string
+  finishedAt: string
+  passed: boolean
+  versions: { tools: Record<string, string>; chart: string; images: Record<string, string> }
+  toolSources: RunState['tools']
+  checks: Omit<CheckResult, 'evidence'>[]
+  origin: RunState['origin']
+  notes: string[]
+  benchmark?: unknown
+}
+
+export function buildSummary(config: Config, state: RunState | undefined, finishedAt: Date): Summary {
+  const recorded = new Map((state?.checks ?? []).map((c) => [c.id, c]))
+  const checks = checksFor(config.profile).map(({ id, title }) => {
+    const c = recorded.get(id)
+    return c
+      ? { id, title, status: c.status, diagnosis: c.diagnosis }
+      : { id, title, status: 'not run' as const, diagnosis: 'the run stopped before this check' }
+  })
+  const images = Object.fromEntries(
+    Object.entries(config.versions.images).map(([k, v]) => [k, `${v.repository}:${v.tag}`]),
+  )
+  return {
+    profile: config.profile,
+    runId: state?.runId ?? 'none',
+    startedAt: state?.startedAt ?? finishedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    passed: checks.some((c) => c.status === 'passed') && !checks.some((c) => c.status === 'failed'),
+    versions: { tools: config.toolVersions, chart: config.chartVersion, images },
+    toolSources: state?.tools ?? [],
+    checks,
+    origin: state?.origin ?? {},
+    notes: state?.notes ?? [],
+    benchmark: state?.benchmark,
+  }
+}
+
+export function writeSummary(config: Config, summary: Summary): string {
+  mkdirSync(config.reportsDir, { recursive: true })
+  const file = path.join(config.reportsDir, 'summary.json')
+  writeFileSync(file, JSON.stringify(summary, null, 2) + '\n')
+  return file
+}

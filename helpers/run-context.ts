@@ -1,0 +1,133 @@
+// The one typed run context shared by the ordered chapters. The conformance project runs every
+// file in one worker without isolation, so this module's state survives between chapters; it is
+// also written to reports/run-state.json so the teardown (another process) can write the summary.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { loadConfig, type Config } from './config.ts'
+import type { Node } from './node.ts'
+
+export type CheckStatus = 'passed' | 'failed' | 'not run'
+
+export interface CheckResult {
+  id: string
+  title: string
+  status: CheckStatus
+  /** one line: what was seen (passed) or what to do about it (failed / not run) */
+  diagnosis: string
+  evidence?: unknown
+}
+
+export interface OriginRow {
+  digest: string
+  size: number
+  mediaType?: string
+  nodes: number
+  bytesServed: number
+  amplification: number
+}
+
+export interface LayerInfo {
+  digest: string
+  size: number
+  mediaType: string
+  annotations: Record<string, string>
+}
+
+export interface ToolInfo {
+  name: string
+  version: string
+  source: string
+  path: string
+}
+
+export interface RunState {
+  runId: string
+  startedAt: string
+  profile: Config['profile']
+  network?: string
+  nodes: Node[]
+  registry?: { host: string; localUrl: string; container: string }
+  image?: { plainRef: string; esgzRef: string; configDigest: string; layers: LayerInfo[]; manifest: unknown }
+  tools: ToolInfo[]
+  checks: CheckResult[]
+  origin: { p2p?: OriginRow[]; control?: OriginRow[] }
+  /** registry log line counts marking where each phase's origin evidence starts */
+  marks: Record<string, number | string>
+  notes: string[]
+  benchmark?: unknown
+}
+
+let config: Config | undefined
+let state: RunState | undefined
+
+export function runConfig(): Config {
+  config ??= loadConfig()
+  return config
+}
+
+export function statePath(cfg: Config = runConfig()): string {
+  return path.join(cfg.reportsDir, 'run-state.json')
+}
+
+export function runState(): RunState {
+  if (!state) {
+    const cfg = runConfig()
+    try {
+      state = JSON.parse(readFileSync(statePath(cfg), 'utf8')) as RunState
+      if (state.runId !== process.env.D7Y_RUN_ID) throw new Error('stale state from another run')
+    } catch {
+      state = {
+        runId: process.env.D7Y_RUN_ID ?? `r${Date.now().toString(36)}`,
+        startedAt: new Date().toISOString(),
+        profile: cfg.profile,
+        nodes: [],
+        tools: [],
+        checks: [],
+        origin: {},
+        marks: {},
+        notes: [],
+      }
+    }
+  }
+  return state
+}
+
+export function saveState(): void {
+  const s = runState()
+  mkdirSync(path.dirname(statePath()), { recursive: true })
+  writeFileSync(statePath(), JSON.stringify(s, null, 2))
+}
+
+export function updateState(change: (s: RunState) => void): RunState {
+  const s = runState()
+  change(s)
+  saveState()
+  return s
+}
+
+export function workers(): Node[] {
+  return runState().nodes.filter((n) => n.role === 'worker')
+}
+
+export function controlPlane(): Node {
+  const node = runState().nodes.find((n) => n.role === 'control-plane')
+  if (!node) throw new Error('no control-plane node in this run: the cluster chapter did not complete')
+  return node
+}
+
+/** Records a check's verdict (replacing an earlier one with the same id). */
+export function recordCheck(result: CheckResult): CheckResult {
+  updateState((s) => {
+    s.checks = s.checks.filter((c) => c.id !== result.id)
+    s.checks.push(result)
+  })
+  return result
+}
+
+/** Says something the reader of the run must see (a missing component, a substitute) loudly. */
+export function loudNote(message: string): void {
+  console.warn(`\n!!! ${message}\n`)
+  updateState((s) => {
+    if (!s.notes.includes(message)) s.notes.push(message)
+  })
+}

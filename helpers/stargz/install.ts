@@ -1,0 +1,90 @@
+// Installs the stargz snapshotter into a node the way the integration guide does by hand: binary,
+// config.toml, systemd unit, containerd proxy plugin + CRI snapshotter, restart, verify the plugin.
+// The same code serves kind workers and local-profile nodes (both are systemd containers).
+import { copyTo, exec, fileExists, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
+import { waitFor } from '../wait.ts'
+
+export const STARGZ_PATHS = {
+  binary: '/usr/local/bin/containerd-stargz-grpc',
+  config: '/etc/containerd-stargz-grpc/config.toml',
+  unit: '/etc/systemd/system/stargz-snapshotter.service',
+  root: '/var/lib/containerd-stargz-grpc',
+  containerdConfig: '/etc/containerd/config.toml',
+} as const
+
+export const STARGZ_UNIT = 'stargz-snapshotter'
+
+export interface StargzInstall {
+  /** local path of containerd-stargz-grpc */
+  binary: string
+  /** config.toml text (rendered, or the user's own file) */
+  config: string
+  /** systemd unit text */
+  unit: string
+  /** merges the proxy plugin and CRI snapshotter settings into the node's containerd config */
+  patchContainerdConfig: (existing: string, containerdMajor: number) => string
+}
+
+export async function containerdMajor(node: Node): Promise<number> {
+  const r = await exec(node, ['containerd', '--version'])
+  const m = /\sv?(\d+)\.\d+\.\d+/.exec(r.stdout)
+  if (!m) throw new Error(`cannot read containerd's version in ${node.name}: ${r.stdout.trim()}`)
+  return Number(m[1])
+}
+
+export async function installStargz(node: Node, install: StargzInstall, timeoutMs: number): Promise<void> {
+  await copyTo(node, install.binary, STARGZ_PATHS.binary)
+  await exec(node, ['chmod', '0755', STARGZ_PATHS.binary])
+  await writeFile(node, STARGZ_PATHS.config, install.config)
+  await writeFile(node, STARGZ_PATHS.unit, install.unit)
+  const existing = (await fileExists(node, STARGZ_PATHS.containerdConfig))
+    ? await readFile(node, STARGZ_PATHS.containerdConfig)
+    : ''
+  await writeFile(
+    node,
+    STARGZ_PATHS.containerdConfig,
+    install.patchContainerdConfig(existing, await containerdMajor(node)),
+  )
+  await systemctl(node, 'daemon-reload')
+  await systemctl(node, 'enable', '--now', STARGZ_UNIT)
+  await systemctl(node, 'restart', 'containerd')
+  await waitForStargzPlugin(node, timeoutMs)
+}
+
+/** The stargz row of `ctr plugin ls`, e.g. "io.containerd.snapshotter.v1 stargz - ok". */
+export async function stargzPlugin(node: Node): Promise<{ status: string; row: string }> {
+  const r = await exec(node, ['ctr', 'plugin', 'ls'], { allowFailure: true })
+  const row = r.stdout.split('\n').find((l) => /\bsnapshotter\b.*\sstargz\s/.test(l)) ?? ''
+  return { status: row ? (row.trim().split(/\s+/).pop() ?? 'unknown') : 'absent', row: row.trim() }
+}
+
+export async function waitForStargzPlugin(node: Node, timeoutMs: number): Promise<void> {
+  await waitFor(
+    `the stargz snapshotter plugin to be "ok" in ${node.name} (ctr plugin ls)`,
+    async () => (await stargzPlugin(node)).status === 'ok',
+    { timeoutMs },
+  )
+}
+
+/**
+ * Clean image state for a cold pull: no images, no snapshots, no snapshotter caches. Stopping both
+ * daemons first is the only way to drop the snapshotter's FUSE mounts and caches together.
+ */
+export async function resetImageState(node: Node, timeoutMs: number): Promise<void> {
+  await systemctl(node, 'stop', 'containerd')
+  await systemctl(node, 'stop', STARGZ_UNIT)
+  await sh(
+    node,
+    `grep -E ' (/var/lib/containerd|${STARGZ_PATHS.root})' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l
+     rm -rf /var/lib/containerd/* ${STARGZ_PATHS.root}/*`,
+  )
+  await systemctl(node, 'start', STARGZ_UNIT)
+  await systemctl(node, 'start', 'containerd')
+  await waitForStargzPlugin(node, timeoutMs)
+}
+
+/** Replaces the snapshotter's config (e.g. switching the mirror) and restarts it from clean state. */
+export async function switchStargzConfig(node: Node, config: string, timeoutMs: number): Promise<void> {
+  await writeFile(node, STARGZ_PATHS.config, config)
+  await resetImageState(node, timeoutMs)
+}

@@ -1,0 +1,64 @@
+// Runs once in vitest's main process around all chapters: validates the configuration before any
+// work starts, and afterwards (passed, failed, or interrupted) writes summary.json and removes
+// everything the run created unless D7Y_KEEP is set.
+import { execFileSync } from 'node:child_process'
+import { readFileSync, rmSync } from 'node:fs'
+import { RUN_LABEL } from '../helpers/docker.ts'
+import { loadConfig, type Config } from '../helpers/config.ts'
+import { buildSummary, writeSummary } from '../helpers/report/summary.ts'
+import { statePath, type RunState } from '../helpers/run-context.ts'
+
+function readState(config: Config): RunState | undefined {
+  try {
+    return JSON.parse(readFileSync(statePath(config), 'utf8')) as RunState
+  } catch {
+    return undefined
+  }
+}
+
+/** Synchronous so it also works from a signal handler. */
+function removeRunResources(runId: string): void {
+  const docker = (...args: string[]) => {
+    try {
+      return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    } catch {
+      return ''
+    }
+  }
+  const filter = `label=${RUN_LABEL}=${runId}`
+  const containers = docker('ps', '-aq', '--filter', filter).split('\n').filter(Boolean)
+  if (containers.length) docker('rm', '-f', '-v', ...containers)
+  const volumes = docker('volume', 'ls', '-q', '--filter', filter).split('\n').filter(Boolean)
+  if (volumes.length) docker('volume', 'rm', '-f', ...volumes)
+  const networks = docker('network', 'ls', '-q', '--filter', filter).split('\n').filter(Boolean)
+  if (networks.length) docker('network', 'rm', ...networks)
+  console.log(
+    `teardown: removed ${containers.length} containers, ${volumes.length} volumes, ${networks.length} networks`,
+  )
+}
+
+export default function setup(): () => void {
+  const config = loadConfig() // throws a one-line ConfigError before anything is created
+  const runId = `r${Date.now().toString(36)}`
+  process.env.D7Y_RUN_ID = runId
+  rmSync(statePath(config), { force: true })
+
+  let finished = false
+  const finish = (interrupted: boolean) => {
+    if (finished) return
+    finished = true
+    const summary = buildSummary(config, readState(config), new Date())
+    if (interrupted) summary.notes.push('interrupted (signal): the remaining checks did not run')
+    console.log(`summary: ${writeSummary(config, summary)} (${summary.passed ? 'PASSED' : 'FAILED'})`)
+    if (config.keep) console.log(`keep: left the run's containers in place (docker ps --filter label=${RUN_LABEL}=${runId})`)
+    else removeRunResources(runId)
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    console.error(`\n${signal}: writing the summary and cleaning up before exiting`)
+    finish(true)
+    process.exit(130)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  return () => finish(false)
+}
