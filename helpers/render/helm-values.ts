@@ -1,0 +1,188 @@
+// Helm values for the dragonfly chart (the guide's charts-config.yaml), and the one source of the
+// Dragonfly settings for both profiles: kind installs it with `helm -f`, the local profile derives
+// dfdaemon.yaml / scheduler.yaml from its `config` sections (dfdaemon-local.ts, scheduler-local.ts).
+// Keys verified against dragonflyoss/helm-charts charts/dragonfly/values.yaml and templates at the
+// newest stored chart (1.7.4) and against dragonfly-client-config 1.5.0 src/dfdaemon.rs.
+import type { Config } from '../config.ts'
+import { GENERATED_NOTICE, yamlText } from './format.ts'
+import { DFDAEMON_PORTS, SCHEDULER_PORTS } from './ports.ts'
+
+export const DRAGONFLY_RELEASE = 'dragonfly'
+export const DRAGONFLY_NAMESPACE = 'dragonfly-system'
+
+/** `<name>` values of the chart's components (they become the pods' `component` label). */
+export const CHART_COMPONENTS = {
+  manager: 'manager',
+  scheduler: 'scheduler',
+  seedClient: 'seed-client',
+  client: 'client',
+} as const
+
+/** Only GET requests whose URL matches a rule go through P2P; everything else is proxied straight. */
+export const BLOB_RULE_REGEX = 'blobs/sha256.*'
+
+export type DfdaemonLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error'
+
+export interface ChartImage {
+  repository: string
+  tag: string
+}
+
+export interface ProxyRule {
+  regex: string
+}
+
+/** The part of the chart's `client.config` / `seedClient.config` this suite sets. */
+export interface DfdaemonValuesConfig {
+  /** rendered by the chart as the `--console` argument, not into dfdaemon.yaml */
+  console: boolean
+  /** rendered by the chart as `--log-level=`, not into dfdaemon.yaml */
+  log: { level: DfdaemonLogLevel }
+  upload: { server: { port: number } }
+  proxy: {
+    server: { port: number }
+    prefetch: boolean
+    registryMirror: { addr: string }
+    rules: ProxyRule[]
+  }
+  metrics: { server: { port: number } }
+  health: { server: { port: number } }
+  seedPeer?: { enable: boolean; type: 'super' | 'normal' }
+}
+
+export interface SchedulerValuesConfig {
+  server: { port: number }
+  console: boolean
+}
+
+export interface DragonflyValues {
+  manager: { enable: boolean; replicas: number; image: ChartImage; metrics: { enable: boolean } }
+  scheduler: {
+    enable: boolean
+    replicas: number
+    image: ChartImage
+    metrics: { enable: boolean }
+    config: SchedulerValuesConfig
+  }
+  seedClient: {
+    enable: boolean
+    replicas: number
+    image: ChartImage
+    metrics: { enable: boolean }
+    config: DfdaemonValuesConfig
+  }
+  client: {
+    enable: boolean
+    hostNetwork: boolean
+    image: ChartImage
+    metrics: { enable: boolean }
+    config: DfdaemonValuesConfig
+  }
+}
+
+export interface HelmValuesOptions {
+  /** the origin registry as a URL (default `http://<registryName>:<registryPort>`) */
+  originRegistry?: string
+}
+
+export function originRegistryUrl(config: Config): string {
+  return `http://${config.registryName}:${config.registryPort}`
+}
+
+function dfdaemonConfig(origin: string): DfdaemonValuesConfig {
+  return {
+    console: true,
+    log: { level: 'debug' },
+    upload: { server: { port: DFDAEMON_PORTS.upload } },
+    proxy: {
+      server: { port: DFDAEMON_PORTS.proxy },
+      prefetch: true,
+      registryMirror: { addr: origin },
+      rules: [{ regex: BLOB_RULE_REGEX }],
+    },
+    metrics: { server: { port: DFDAEMON_PORTS.metrics } },
+    health: { server: { port: DFDAEMON_PORTS.health } },
+  }
+}
+
+export function helmValues(config: Config, options: HelmValuesOptions = {}): DragonflyValues {
+  const origin = options.originRegistry ?? originRegistryUrl(config)
+  const schedulerTag = config.toolVersions.scheduler
+  const clientTag = config.toolVersions.dfdaemon
+  return {
+    manager: {
+      enable: true,
+      replicas: 1,
+      // The manager is released from the same repository and tag as the scheduler.
+      image: { repository: 'dragonflyoss/manager', tag: schedulerTag },
+      metrics: { enable: true },
+    },
+    scheduler: {
+      enable: true,
+      replicas: 1,
+      image: { repository: config.versions.images.scheduler.repository, tag: schedulerTag },
+      metrics: { enable: true },
+      config: { server: { port: SCHEDULER_PORTS.grpc }, console: true },
+    },
+    seedClient: {
+      enable: true,
+      replicas: 1,
+      image: { repository: config.versions.images.client.repository, tag: clientTag },
+      metrics: { enable: true },
+      config: { ...dfdaemonConfig(origin), seedPeer: { enable: true, type: 'super' } },
+    },
+    client: {
+      enable: true,
+      hostNetwork: true,
+      image: { repository: config.versions.images.client.repository, tag: clientTag },
+      metrics: { enable: true },
+      config: dfdaemonConfig(origin),
+    },
+  }
+}
+
+export function renderHelmValues(config: Config, options: HelmValuesOptions = {}): string {
+  return yamlText(helmValues(config, options), {
+    header:
+      `${GENERATED_NOTICE}\n` +
+      `Values for the dragonfly chart (${config.versions.chart.repository} ${config.versions.chart.name}).\n` +
+      'kind: helm install -f this file. local profile: dfdaemon.yaml and scheduler.yaml are derived\n' +
+      "from the same values' config sections (helpers/render/dfdaemon-local.ts, scheduler-local.ts).",
+    comments: [
+      {
+        path: ['manager'],
+        comment:
+          'The manager (and the chart-default mysql and redis it needs) is deployed on kind: the chart\n' +
+          'cannot run without one. Its scheduler and seed-client pods have a wait-for-manager init\n' +
+          'container that, with manager.enable=false, waits for externalManager.host forever, and its\n' +
+          'ConfigMaps always render manager.addr (for dfdaemon and the scheduler an address, even an\n' +
+          'unreachable one, selects the remote dynconfig). The binaries themselves run manager-less when\n' +
+          'manager.addr is absent: the local profile does that (see the local renderers).',
+      },
+      {
+        path: ['client', 'hostNetwork'],
+        comment: "dfdaemon's proxy on the node's 127.0.0.1:4001 is the stargz snapshotter's mirror host.",
+      },
+      {
+        path: ['client', 'config', 'log'],
+        comment:
+          'DEBUG: recent clients log "download task succeeded" at debug only. Rendered as --log-level.',
+      },
+      {
+        path: ['client', 'config', 'proxy', 'registryMirror'],
+        comment:
+          'Upstream for requests without an X-Dragonfly-Registry header (the stargz mirror sends one).',
+      },
+      {
+        path: ['client', 'config', 'proxy', 'rules'],
+        comment: 'Only GETs matching a rule go through P2P; HEADs and manifests are proxied straight.',
+      },
+      {
+        path: ['seedClient', 'config', 'log'],
+        comment:
+          "The chart's seed-client container takes --log-level from client.config.log.level\n" +
+          '(seed-client-statefulset.yaml); this one is set too in case that is fixed.',
+      },
+    ],
+  })
+}

@@ -1,0 +1,46 @@
+// systemd unit for containerd-stargz-grpc. Same contract as upstream's
+// script/config/etc/systemd/system/stargz-snapshotter.service (stargz-snapshotter): the daemon
+// signals readiness (sd_notify, Type=notify), starts before containerd (the proxy plugin must be
+// reachable when containerd loads it) and is restarted on exit. --log-level=debug because
+// "prepared remote snapshot" is logged at debug only.
+import { GENERATED_NOTICE, unitText, type UnitFile } from './format.ts'
+import { STARGZ_PATHS } from './ports.ts'
+
+export interface StargzUnitOptions {
+  binary?: string
+  config?: string
+  logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error'
+}
+
+export function stargzUnit(options: StargzUnitOptions = {}): UnitFile {
+  const exec = [
+    options.binary ?? STARGZ_PATHS.binary,
+    `--log-level=${options.logLevel ?? 'debug'}`,
+    `--config=${options.config ?? STARGZ_PATHS.config}`,
+  ].join(' ')
+  return [
+    [
+      'Unit',
+      [
+        ['Description', 'stargz snapshotter (containerd remote snapshotter for eStargz lazy pulling)'],
+        ['After', 'network.target'],
+        ['Before', 'containerd.service'],
+      ],
+    ],
+    [
+      'Service',
+      [
+        ['Type', 'notify'],
+        ['Environment', 'HOME=/root'],
+        ['ExecStart', exec],
+        ['Restart', 'always'],
+        ['RestartSec', '1'],
+      ],
+    ],
+    ['Install', [['WantedBy', 'multi-user.target']]],
+  ]
+}
+
+export function renderStargzUnit(options: StargzUnitOptions = {}): string {
+  return unitText(stargzUnit(options), GENERATED_NOTICE)
+}
