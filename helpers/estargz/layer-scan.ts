@@ -128,15 +128,10 @@ function* segments(
   const starts = [...new Set([0, ...byOffset.keys()])].sort((a, b) => a - b)
   for (const [i, start] of starts.entries()) {
     const chunks = byOffset.get(start) ?? []
+    const end = starts[i + 1] ?? tocOffset
     const first = chunks[0]
-    yield {
-      start,
-      end: starts[i + 1] ?? tocOffset,
-      chunks,
-      what: first
-        ? `the gzip data of ${describeChunk(first)}`
-        : `the gzip data at offset ${start} (tar headers)`,
-    }
+    const contents = first ? `begin with the data of ${describeChunk(first)}` : 'hold tar headers'
+    yield { start, end, chunks, what: `the gzip members from offset ${start} to ${end}, which ${contents}` }
   }
   yield { start: tocOffset, end: footerOffset, chunks: [], what: `the TOC member at offset ${tocOffset}` }
   yield { start: footerOffset, end: size, chunks: [], what: `the footer at offset ${footerOffset}` }
