@@ -95,6 +95,11 @@ export function mergeContainerdConfig(existing: string, options: ContainerdStarg
   return text.endsWith('\n') ? text : `${text}\n`
 }
 
+/** The merge for a node whose containerd major version is known (an empty file gets that version's format). */
+export function mergeContainerdConfigForMajor(existing: string, containerdMajor: number): string {
+  return mergeContainerdConfig(existing, { defaultVersion: containerdMajor >= 2 ? 3 : 2 })
+}
+
 /** The change alone, as a file of the given version (the committed examples). */
 export function renderContainerdPatch(
   version: ContainerdConfigVersion,

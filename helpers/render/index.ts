@@ -23,9 +23,12 @@ export * from './scheduler-local.ts'
 export * from './stargz-config.ts'
 export * from './stargz-unit.ts'
 
-/** The local profile's conventional scheduler address: the scheduler container's name on its network. */
+/**
+ * The local profile's scheduler address: the scheduler and the seed peer run on the control-plane
+ * node container (helpers/local/dragonfly.ts), named as kind names it (helpers/local/nodes.ts).
+ */
 export function defaultLocalSchedulerAddress(config: Config): string {
-  return `${config.clusterName}-scheduler:${SCHEDULER_PORTS.grpc}`
+  return `${config.clusterName}-control-plane:${SCHEDULER_PORTS.grpc}`
 }
 
 export const ARTIFACTS = [

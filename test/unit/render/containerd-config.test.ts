@@ -4,6 +4,7 @@ import {
   configVersionForContainerd,
   containerdConfigVersion,
   mergeContainerdConfig,
+  mergeContainerdConfigForMajor,
   renderContainerdPatch,
 } from '../../../helpers/render/containerd-config.ts'
 
@@ -164,5 +165,13 @@ describe('containerd config versions', () => {
     expect(dig(v3, 'plugins')).toEqual({
       'io.containerd.cri.v1.images': { snapshotter: 'stargz', disable_snapshot_annotations: false },
     })
+  })
+})
+
+describe('merge by containerd major version', () => {
+  test('an empty file gets the native format; an existing file keeps its own', () => {
+    expect(containerdConfigVersion(mergeContainerdConfigForMajor('', 2))).toBe(3)
+    expect(containerdConfigVersion(mergeContainerdConfigForMajor('', 1))).toBe(2)
+    expect(containerdConfigVersion(mergeContainerdConfigForMajor(KIND_LIKE_V2, 2))).toBe(2)
   })
 })
