@@ -1,0 +1,171 @@
+// Source 4, Go: build a command of a published module in a throwaway module (see go-mod.ts).
+//   go mod download -json <module>@<version>     → the module's Dir and go.mod in the module cache
+//   write go.mod (require it; stub its unpublished local replaces), copy its go.sum
+//   go get <module>@<version>                    → the full requirement graph, hashes checked
+//   go build -trimpath -ldflags '-s -w -X …' -o <staging>/bin/<name> <module>/<pkg>   (one per binary)
+// The command builders are pure; buildGoModule runs them.
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { ResolvedBinary } from './catalog.ts'
+import { parseGoMod, renderGoMod, renderStubGoMod } from './go-mod.ts'
+import { runStep, type CommandStep } from './steps.ts'
+import type { Log } from './types.ts'
+
+export const DEFAULT_GOPROXY = 'https://proxy.golang.org'
+
+/**
+ * Environment of every Go step: the module proxy (an explicit GOPROXY of the user's wins), static
+ * binaries (CGO_ENABLED=0: they run in any node image and need no C headers), and no toolchain switch
+ * surprises from GOFLAGS set elsewhere.
+ */
+export function goEnv(processEnv: NodeJS.ProcessEnv, goflags = '-mod=mod'): Record<string, string> {
+  return {
+    GOPROXY: processEnv.GOPROXY || DEFAULT_GOPROXY,
+    GOFLAGS: goflags,
+    CGO_ENABLED: '0',
+  }
+}
+
+export function goLdflags(versionVars: Record<string, string>): string {
+  return ['-s', '-w', ...Object.entries(versionVars).map(([k, v]) => `-X ${k}=${v}`)].join(' ')
+}
+
+export function goDownloadStep(
+  module: string,
+  version: string,
+  cwd: string,
+  env: Record<string, string>,
+): CommandStep {
+  return {
+    title: `fetch ${module}@${version}`,
+    file: 'go',
+    args: ['mod', 'download', '-json', `${module}@${version}`],
+    env,
+    cwd,
+    timeoutMs: 20 * 60_000,
+  }
+}
+
+export function goGetStep(
+  module: string,
+  version: string,
+  cwd: string,
+  env: Record<string, string>,
+): CommandStep {
+  return {
+    title: `resolve dependencies of ${module}@${version}`,
+    file: 'go',
+    args: ['get', `${module}@${version}`],
+    env,
+    cwd,
+    timeoutMs: 30 * 60_000,
+  }
+}
+
+export interface GoBuildTarget {
+  /** import path of the main package */
+  pkg: string
+  out: string
+  tags: string[]
+  ldflags: string
+}
+
+export function goBuildStep(target: GoBuildTarget, cwd: string, env: Record<string, string>): CommandStep {
+  return {
+    title: `go build ${path.basename(target.out)}`,
+    file: 'go',
+    args: [
+      'build',
+      '-trimpath',
+      ...(target.tags.length > 0 ? ['-tags', target.tags.join(',')] : []),
+      '-ldflags',
+      target.ldflags,
+      '-o',
+      target.out,
+      target.pkg,
+    ],
+    env,
+    cwd,
+    timeoutMs: 60 * 60_000,
+  }
+}
+
+/** The build targets of a 'go' recipe: every non-optional binary, from its package in the module. */
+export function goTargets(
+  module: string,
+  binaries: readonly ResolvedBinary[],
+  binDir: string,
+  versionVars: Record<string, string>,
+): GoBuildTarget[] {
+  return binaries
+    .filter((b) => !b.optional)
+    .map((b) => ({
+      pkg: b.goPackage ? `${module}/${b.goPackage}` : module,
+      out: path.join(binDir, b.name),
+      tags: b.goTags,
+      ldflags: goLdflags(versionVars),
+    }))
+}
+
+interface ModuleDownload {
+  Dir?: string
+  GoMod?: string
+  Error?: string
+}
+
+export interface GoModuleBuild {
+  tool: string
+  module: string
+  version: string
+  binaries: readonly ResolvedBinary[]
+  versionVars: Record<string, string>
+  /** the throwaway module's directory */
+  buildDir: string
+  binDir: string
+  processEnv: NodeJS.ProcessEnv
+  log: Log
+  logFile: string
+}
+
+/** Runs the recipe; returns the built binaries by name. */
+export async function buildGoModule(
+  b: GoModuleBuild,
+): Promise<{ binaries: Record<string, string>; detail: string }> {
+  const env = goEnv(b.processEnv)
+  const step = { log: b.log, logFile: b.logFile }
+  // `go mod download` runs beside, not inside, the throwaway module (no go.mod up the tree there).
+  const outside = path.dirname(b.buildDir)
+  await mkdir(b.buildDir, { recursive: true })
+  const dl = await runStep(goDownloadStep(b.module, b.version, outside, env), step)
+  const info = JSON.parse(dl.stdout) as ModuleDownload
+  if (info.Error || !info.Dir || !info.GoMod)
+    throw new Error(`go mod download ${b.module}@${b.version}: ${info.Error}`)
+  const upstream = parseGoMod(await readFile(info.GoMod, 'utf8'))
+  const goVersion = upstream.goVersion ?? '1.22'
+  const stubs = upstream.localReplaces.map((r, i) => ({ ...r, dir: `stub-${i}` }))
+  for (const s of stubs) {
+    await mkdir(path.join(b.buildDir, s.dir), { recursive: true })
+    await writeFile(path.join(b.buildDir, s.dir, 'go.mod'), renderStubGoMod(s.path, goVersion))
+  }
+  const name = `d7y-conformance/build/${b.tool}`
+  await writeFile(
+    path.join(b.buildDir, 'go.mod'),
+    renderGoMod({ name, goVersion, require: { path: b.module, version: b.version }, stubs }),
+  )
+  const upstreamSum = path.join(info.Dir, 'go.sum')
+  if (existsSync(upstreamSum)) await copyFile(upstreamSum, path.join(b.buildDir, 'go.sum'))
+  await runStep(goGetStep(b.module, b.version, b.buildDir, env), step)
+
+  const targets = goTargets(b.module, b.binaries, b.binDir, b.versionVars)
+  const binaries: Record<string, string> = {}
+  for (const t of targets) {
+    await runStep(goBuildStep(t, b.buildDir, env), step)
+    binaries[path.basename(t.out)] = t.out
+  }
+  const pkgs = targets.map((t) => t.pkg.slice(b.module.length + 1) || '.').join(', ')
+  return {
+    binaries,
+    detail: `go build ${b.module}@${b.version} (${pkgs}) in throwaway module ${b.buildDir}, CGO_ENABLED=0`,
+  }
+}

@@ -1,0 +1,47 @@
+// Source 1: the tool is already installed on PATH with the pinned version.
+import { accessSync, constants, statSync } from 'node:fs'
+import path from 'node:path'
+import type { ResolvedBinary, ToolSpec } from './catalog.ts'
+import { probeVersion } from './probe.ts'
+import type { Attempt } from './types.ts'
+import { firstLine, versionMatches } from './version-match.ts'
+
+/** The first executable regular file called `name` in the PATH directories, like `command -v`. */
+export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar ?? '').split(path.delimiter)) {
+    if (!dir) continue
+    const candidate = path.join(dir, name)
+    try {
+      if (!statSync(candidate).isFile()) continue
+      accessSync(candidate, constants.X_OK)
+      return candidate
+    } catch {
+      // not here
+    }
+  }
+  return undefined
+}
+
+export async function fromPath(
+  spec: ToolSpec,
+  binaries: readonly ResolvedBinary[],
+  version: string,
+  pathVar: string | undefined,
+): Promise<Attempt> {
+  const [primary, ...rest] = binaries
+  if (!primary) return { skipped: 'no binaries listed' }
+  const found = findOnPath(primary.name, pathVar)
+  if (!found) return { skipped: `${primary.name} is not on PATH` }
+  const probe = await probeVersion(found, spec.versionArgs)
+  const line = firstLine(probe.output)
+  if (!probe.ok) return { skipped: `${found} ${spec.versionArgs.join(' ')} failed: ${line}` }
+  if (!versionMatches(probe.output, version))
+    return { skipped: `${found} is not ${version} (it says "${line}")` }
+  const all: Record<string, string> = { [primary.name]: found }
+  for (const b of rest) {
+    const p = findOnPath(b.name, pathVar)
+    if (p) all[b.name] = p
+    else if (!b.optional) return { skipped: `${found} is ${version} but ${b.name} is not on PATH` }
+  }
+  return { found: { binaries: all, detail: found, versionOutput: line } }
+}

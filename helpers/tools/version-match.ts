@@ -1,0 +1,26 @@
+// Does a binary's version output name the version we pinned? Pure, so it is tested on real outputs.
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+/**
+ * True when `output` names `version` as a whole version: with or without the leading "v", not as the
+ * prefix of a longer one (2.2.1 does not match 2.2.10, 2.2.1.1 or 2.2.1-rc.1), and build metadata
+ * after "+" is allowed ("v3.18.3+g6838ebc").
+ */
+export function versionMatches(output: string, version: string): boolean {
+  const bare = version.replace(/^v/, '')
+  const re = new RegExp(`(?:^|[^\\w.-])v?${escape(bare)}(?=$|[\\s+,;:)"'\\]])`, 'm')
+  return re.test(output)
+}
+
+/** The first non-empty line of a version output, for reports. */
+export function firstLine(output: string): string {
+  return (
+    output
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l !== '') ?? ''
+  )
+}
