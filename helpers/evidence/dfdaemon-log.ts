@@ -1,0 +1,511 @@
+// dfdaemon's log (Rust crate dragonfly-client) → what happened to each task: started, succeeded,
+// failed, pieces from the source (back-to-source) and pieces from other peers.
+//
+// Format. dfdaemon 1.5.0 logs through tracing-subscriber's fmt layer (src/tracing/mod.rs:58-85):
+// compact formatter, no ANSI, no target, file and line on, system-time timer, to stdout (console) or
+// to dfdaemon.log. tracing-subscriber 0.3 then prints
+//   <RFC 3339 UTC, µs>Z <LEVEL padded to 5> <span>:<span>:... <file>:<line>: <message> <k>=<v>... <span fields>
+// where the spans are names only (root first), the event's own fields follow the message, and the
+// fields of every span in scope are appended at the end (root first). String fields are Rust-Debug
+// quoted (task_id="..."), numbers bare. The Pretty formatter (asked for by some deployments) prints
+//   "  <time> <LEVEL> <message>, <k>: <v>" / "    at <file>:<line>" / "    in <span> with <k>: <v>, ..."
+// (spans innermost first) and a blank line. Both are read here; a prefix before the timestamp
+// (kubectl --timestamps, a journal) is skipped.
+//
+// Task id. The proxy's download span (src/proxy/task.rs:50) and the gRPC download_task spans
+// (src/grpc/dfdaemon_download.rs:297, dfdaemon_upload.rs) record host_id, task_id and peer_id; piece
+// work runs inside them, and piece ids are "<task id>-<number>" (dragonfly-client-storage
+// src/metadata.rs:1652), which identifies the task when a line lacks the span field.
+import { eachLine, type LineInput } from './lines.ts'
+
+export type TracingLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR'
+
+export interface DfdaemonRecord {
+  time: string
+  level: TracingLevel
+  /** span names, root first */
+  spans: string[]
+  file?: string
+  line?: number
+  message: string
+  /** event and span fields, decoded; the innermost wins on a name clash */
+  fields: Record<string, string>
+  format: 'compact' | 'pretty'
+  /** lines that followed the record but cannot belong to it (a truncated or foreign line) */
+  stray?: string
+}
+
+export type DfdaemonEventKind =
+  | 'started'
+  | 'succeeded'
+  | 'failed'
+  | 'error'
+  | 'needBackToSource'
+  | 'allPiecesFromSource'
+  | 'rangeFromSourceDirectly'
+  | 'pieceFromSourceStarted'
+  | 'pieceFromSourceFinished'
+  | 'pieceFromParentStarted'
+  | 'pieceFromParentFinished'
+  | 'pieceFromParentFailed'
+  | 'pieceFromLocal'
+  | 'allPiecesFromLocal'
+  | 'allPiecesWithScheduler'
+  | 'hitLocalCache'
+  | 'prefetchStarted'
+  | 'prefetchFinished'
+  | 'prefetchFailed'
+
+export interface DfdaemonEvent {
+  kind: DfdaemonEventKind
+  taskId?: string
+  pieceNumber?: number
+  parentId?: string
+  /** the error text of failures and errors */
+  error?: string
+  /** the download URL, on 'started' */
+  url?: string
+  record: DfdaemonRecord
+}
+
+// The messages, exactly as dragonfly-client 1.5.0 formats them (src/ paths; same text in 1.4.3 and
+// 1.5.10). `{}` / `{:?}` parts are matched loosely.
+const EVENTS: readonly { kind: DfdaemonEventKind; re: RegExp }[] = [
+  // info!("download task started: {:?}", RedactedDownload(..)): proxy/task.rs:127,
+  // grpc/dfdaemon_download.rs:393, grpc/dfdaemon_upload.rs:355
+  { kind: 'started', re: /^download task started(?:: (?<rest>.*))?$/s },
+  // debug!("download task succeeded"): proxy/task.rs:262, dfdaemon_download.rs:548, dfdaemon_upload.rs:510
+  { kind: 'succeeded', re: /^download task succeeded$/ },
+  // error!("download failed: {}"): proxy/task.rs:310, dfdaemon_download.rs:684, dfdaemon_upload.rs:623;
+  // "download failed by error: {}": dfdaemon_upload.rs:581; "download started failed: {}" (e.g. the
+  // source's HEAD failed): proxy/task.rs:142, dfdaemon_download.rs:425, dfdaemon_upload.rs:387;
+  // "download started failed by error: {}": proxy/task.rs:133, dfdaemon_download.rs:400,
+  // dfdaemon_upload.rs:362; "get range failed: {}": proxy/task.rs:196, dfdaemon_download.rs:482
+  { kind: 'failed', re: /^(?:download (?:started )?failed(?: by error)?|get range failed): (?<error>.*)$/s },
+  // Errors that are not the task's failure: "download task failed: {}" (marking the task failed
+  // itself failed; in proxy/mod.rs:845,854 logged outside the task's span), "download task
+  // finished: {}", "download from source error: {:?}" (task.rs:533,579,624), "download with scheduler
+  // error: {:?}" (task.rs:556, then back-to-source), "download back-to-source is disabled" (task.rs:608)
+  {
+    kind: 'error',
+    re: /^(?:download task (?:failed|finished)|download from source error|download with scheduler error): (?<error>.*)$|^(?<disabled>download back-to-source is disabled.*)$/s,
+  },
+  // info!("need back to source response"): resource/task.rs:950 (the scheduler said: go to the source)
+  { kind: 'needBackToSource', re: /^need back to source response$/ },
+  // info!("all pieces are downloaded from source"): resource/task.rs:537,583,628
+  { kind: 'allPiecesFromSource', re: /^all pieces are downloaded from source$/ },
+  // debug!("peer downloads the range task from source directly, skipping the scheduler"): task.rs:520
+  // (content or range ≤ 4 MiB, MIN_PIECE_LENGTH)
+  { kind: 'rangeFromSourceDirectly', re: /^peer downloads the range task from source directly/ },
+  // debug!("start to download piece {} from source"): resource/task.rs:1640,2208
+  { kind: 'pieceFromSourceStarted', re: /^start to download piece (?<piece>\S+) from source$/ },
+  // debug!("finished piece {} from source"): resource/task.rs:1765,2312
+  { kind: 'pieceFromSourceFinished', re: /^finished piece (?<piece>\S+) from source$/ },
+  // debug!("start to download piece {} from parent {:?}", piece_id, parent.id): resource/task.rs:1317
+  {
+    kind: 'pieceFromParentStarted',
+    re: /^start to download piece (?<piece>\S+) from parent "(?<parent>[^"]*)"$/,
+  },
+  // debug!("finished piece {} from parent {:?} using protocol {}", .., metadata.parent_id (an
+  // Option<String>), ..): resource/task.rs:1474
+  {
+    kind: 'pieceFromParentFinished',
+    re: /^finished piece (?<piece>\S+) from parent (?:Some\("(?<parent>[^"]*)"\)|None) using protocol \S+$/,
+  },
+  // error!("download piece {} from parent {:?} error: {:?}"): resource/task.rs:1338
+  {
+    kind: 'pieceFromParentFailed',
+    re: /^download piece (?<piece>\S+) from parent "(?<parent>[^"]*)" error: (?<error>.*)$/s,
+  },
+  // debug!("finished piece {} from local"): resource/task.rs:1963, resource/piece.rs:375,503
+  { kind: 'pieceFromLocal', re: /^finished piece (?<piece>\S+) from local$/ },
+  // info!("all pieces are downloaded from local"): resource/task.rs:462,503
+  { kind: 'allPiecesFromLocal', re: /^all pieces are downloaded from local$/ },
+  // info!("all pieces are downloaded with scheduler"): resource/task.rs:602
+  { kind: 'allPiecesWithScheduler', re: /^all pieces are downloaded with scheduler$/ },
+  // info!("hit local cache response"): resource/task.rs:1175
+  { kind: 'hitLocalCache', re: /^hit local cache response$/ },
+  // info!("prefetch task started" / "prefetch task finished"), error!("prefetch task failed: {}"):
+  // proxy/task.rs:379,415,383, grpc/mod.rs:114,138,119. In the proxy these run outside the task's
+  // span, so they usually stay unattributed.
+  { kind: 'prefetchStarted', re: /^prefetch task started$/ },
+  { kind: 'prefetchFinished', re: /^prefetch task finished$/ },
+  { kind: 'prefetchFailed', re: /^prefetch task failed: (?<error>.*)$/s },
+]
+
+const HEADER =
+  /(?<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\s+(?<level>TRACE|DEBUG|INFO|WARN|ERROR) (?<rest>.*)$/s
+// compact: "<span>:<span>: <file>:<line>: <body>" (spans optional)
+const COMPACT_REST =
+  /^(?:(?<spans>(?:[A-Za-z_][A-Za-z0-9_]*:)+) )?(?<file>[^\s:]+):(?<line>\d+): ?(?<body>.*)$/s
+const PRETTY_AT = /^\s+at (?<file>\S+?):(?<line>\d+)\s*$/
+const PRETTY_IN = /^\s+in (?<span>[A-Za-z_][\w:]*)(?: with (?<fields>.*))?$/
+// eslint-disable-next-line no-control-regex
+const ANSI = /\x1b\[[0-9;]*m/g
+const PIECE_ID = /^(?<task>.+)-(?<number>\d+)$/
+/** A record longer than this (a runaway multi-line message) is cut; memory stays bounded. */
+const MAX_RECORD_CHARS = 64 * 1024
+
+/** The log's records, one per event, whichever of the two formats it is in. */
+export async function* dfdaemonRecords(input: LineInput | string): AsyncGenerator<DfdaemonRecord> {
+  let open: OpenRecord | undefined
+  for await (const raw of eachLine(input)) {
+    const line = raw.includes('\x1b') ? raw.replace(ANSI, '') : raw
+    const header = HEADER.exec(line)
+    if (header?.groups) {
+      if (open) yield close(open)
+      open = start(
+        header.groups.time ?? '',
+        (header.groups.level ?? 'INFO') as TracingLevel,
+        header.groups.rest ?? '',
+      )
+      continue
+    }
+    if (!open) continue // lines before the first record (a banner, a panic without a header)
+    const at = PRETTY_AT.exec(line)
+    const within = at ? undefined : PRETTY_IN.exec(line)
+    if (at?.groups) {
+      open.format = 'pretty'
+      open.file = at.groups.file
+      open.line = Number(at.groups.line)
+    } else if (within?.groups) {
+      open.format = 'pretty'
+      open.prettySpans.push({ name: within.groups.span ?? '', fields: within.groups.fields ?? '' })
+    } else if (line.trim() === '') {
+      if (open.format === 'pretty') {
+        yield close(open)
+        open = undefined
+      }
+    } else if (open.body.length < MAX_RECORD_CHARS) {
+      // a message that spans lines (an error's Display with newlines)
+      open.body += '\n' + line
+    }
+  }
+  if (open) yield close(open)
+}
+
+/** What a record says about a task, if anything. */
+export function classifyDfdaemonRecord(record: DfdaemonRecord): DfdaemonEvent | undefined {
+  for (const { kind, re } of EVENTS) {
+    const m = re.exec(record.message)
+    if (!m) continue
+    const g = m.groups ?? {}
+    const event: DfdaemonEvent = { kind, record }
+    const piece = g.piece !== undefined ? PIECE_ID.exec(g.piece)?.groups : undefined
+    const taskId = record.fields.task_id ?? piece?.task
+    if (taskId !== undefined && taskId !== '') event.taskId = taskId
+    if (piece?.number !== undefined) event.pieceNumber = Number(piece.number)
+    if (g.parent !== undefined) event.parentId = g.parent
+    const error = g.error ?? g.disabled
+    if (error !== undefined) event.error = error
+    if (kind === 'started' && g.rest !== undefined) {
+      const url = /^Download \{ url: "(?<url>(?:[^"\\]|\\.)*)"/.exec(g.rest)?.groups?.url
+      if (url !== undefined) event.url = unescapeRust(url)
+    }
+    return event
+  }
+  return undefined
+}
+
+export interface DfdaemonTaskFacts {
+  taskId: string
+  /** download URLs seen on 'started' */
+  urls: string[]
+  peerIds: string[]
+  hostIds: string[]
+  started: number
+  succeeded: number
+  failed: number
+  /** failure and error messages, the first MAX_TASK_ERRORS */
+  errors: string[]
+  backToSource: {
+    /** the scheduler answered NeedBackToSource */
+    needBackToSource: number
+    allPiecesFromSource: number
+    /** small content or range fetched from the source without asking the scheduler */
+    rangeFromSourceDirectly: number
+    piecesStarted: number
+    piecesFinished: number
+  }
+  remotePeer: { piecesStarted: number; piecesFinished: number; piecesFailed: number; parents: string[] }
+  local: { piecesFinished: number; allPiecesFromLocal: number; hitLocalCache: number }
+  allPiecesWithScheduler: number
+  firstSeen: string
+  lastSeen: string
+}
+
+export interface DfdaemonLogSummary {
+  tasks: Record<string, DfdaemonTaskFacts>
+  /** events of interest that carried no task id, by kind */
+  unattributed: Partial<Record<DfdaemonEventKind, number>>
+  records: number
+  /** records followed by a line that could not belong to them */
+  strayLines: number
+}
+
+const MAX_TASK_ERRORS = 20
+const MAX_LIST = 32
+
+/**
+ * Per-task facts of a dfdaemon log. With `taskIds`, only those tasks are tracked (memory then grows
+ * with the set, not with the log).
+ */
+export async function summarizeDfdaemonLog(
+  input: LineInput | string,
+  options: { taskIds?: Iterable<string> } = {},
+): Promise<DfdaemonLogSummary> {
+  const only = options.taskIds === undefined ? undefined : new Set(options.taskIds)
+  const summary: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, strayLines: 0 }
+  for await (const record of dfdaemonRecords(input)) {
+    summary.records++
+    if (record.stray !== undefined) summary.strayLines++
+    const event = classifyDfdaemonRecord(record)
+    if (!event) continue
+    if (event.taskId === undefined) {
+      summary.unattributed[event.kind] = (summary.unattributed[event.kind] ?? 0) + 1
+      continue
+    }
+    if (only && !only.has(event.taskId)) continue
+    apply((summary.tasks[event.taskId] ??= emptyTask(event.taskId, record.time)), event)
+  }
+  return summary
+}
+
+/** The summary restricted to some task ids (e.g. the blob digests of one image). */
+export function selectTasks(summary: DfdaemonLogSummary, taskIds: Iterable<string>): DfdaemonLogSummary {
+  const tasks: Record<string, DfdaemonTaskFacts> = {}
+  for (const id of taskIds) {
+    const t = summary.tasks[id]
+    if (t) tasks[id] = t
+  }
+  return { ...summary, tasks }
+}
+
+/** Did any piece or the whole task come from the source on this node? */
+export function wentBackToSource(t: DfdaemonTaskFacts): boolean {
+  const b = t.backToSource
+  return b.needBackToSource + b.allPiecesFromSource + b.rangeFromSourceDirectly + b.piecesStarted > 0
+}
+
+/** Did any piece come from another peer? */
+export function usedRemotePeers(t: DfdaemonTaskFacts): boolean {
+  return t.remotePeer.piecesFinished > 0
+}
+
+function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
+  t.lastSeen = e.record.time
+  addUnique(t.peerIds, e.record.fields.peer_id)
+  addUnique(t.hostIds, e.record.fields.host_id)
+  if (e.error !== undefined && t.errors.length < MAX_TASK_ERRORS) t.errors.push(e.error)
+  switch (e.kind) {
+    case 'started':
+      t.started++
+      addUnique(t.urls, e.url)
+      break
+    case 'succeeded':
+      t.succeeded++
+      break
+    case 'failed':
+      t.failed++
+      break
+    case 'needBackToSource':
+    case 'allPiecesFromSource':
+    case 'rangeFromSourceDirectly':
+      t.backToSource[e.kind]++
+      break
+    case 'pieceFromSourceStarted':
+      t.backToSource.piecesStarted++
+      break
+    case 'pieceFromSourceFinished':
+      t.backToSource.piecesFinished++
+      break
+    case 'pieceFromParentStarted':
+      t.remotePeer.piecesStarted++
+      addUnique(t.remotePeer.parents, e.parentId)
+      break
+    case 'pieceFromParentFinished':
+      t.remotePeer.piecesFinished++
+      addUnique(t.remotePeer.parents, e.parentId)
+      break
+    case 'pieceFromParentFailed':
+      t.remotePeer.piecesFailed++
+      break
+    case 'pieceFromLocal':
+      t.local.piecesFinished++
+      break
+    case 'allPiecesFromLocal':
+      t.local.allPiecesFromLocal++
+      break
+    case 'hitLocalCache':
+      t.local.hitLocalCache++
+      break
+    case 'allPiecesWithScheduler':
+      t.allPiecesWithScheduler++
+      break
+    case 'error':
+    case 'prefetchStarted':
+    case 'prefetchFinished':
+    case 'prefetchFailed':
+      break
+  }
+}
+
+function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
+  return {
+    taskId,
+    urls: [],
+    peerIds: [],
+    hostIds: [],
+    started: 0,
+    succeeded: 0,
+    failed: 0,
+    errors: [],
+    backToSource: {
+      needBackToSource: 0,
+      allPiecesFromSource: 0,
+      rangeFromSourceDirectly: 0,
+      piecesStarted: 0,
+      piecesFinished: 0,
+    },
+    remotePeer: { piecesStarted: 0, piecesFinished: 0, piecesFailed: 0, parents: [] },
+    local: { piecesFinished: 0, allPiecesFromLocal: 0, hitLocalCache: 0 },
+    allPiecesWithScheduler: 0,
+    firstSeen: time,
+    lastSeen: time,
+  }
+}
+
+function addUnique(list: string[], v: string | undefined): void {
+  if (v !== undefined && v !== '' && list.length < MAX_LIST && !list.includes(v)) list.push(v)
+}
+
+interface OpenRecord {
+  time: string
+  level: TracingLevel
+  spans: string[]
+  file?: string
+  line?: number
+  body: string
+  format: 'compact' | 'pretty'
+  prettySpans: { name: string; fields: string }[]
+}
+
+function start(time: string, level: TracingLevel, rest: string): OpenRecord {
+  const m = COMPACT_REST.exec(rest)
+  if (m?.groups) {
+    const g = m.groups
+    return {
+      time,
+      level,
+      spans: g.spans ? g.spans.slice(0, -1).split(':') : [],
+      file: g.file,
+      line: Number(g.line),
+      body: g.body ?? '',
+      format: 'compact',
+      prettySpans: [],
+    }
+  }
+  // No "file:line:" after the level: the pretty layout (location on the next line, and one more
+  // space before the message), or a compact line from a build without file names; the lines that
+  // follow decide.
+  return { time, level, spans: [], body: rest.replace(/^ /, ''), format: 'compact', prettySpans: [] }
+}
+
+function close(r: OpenRecord): DfdaemonRecord {
+  const record: DfdaemonRecord = {
+    time: r.time,
+    level: r.level,
+    spans: r.spans,
+    message: '',
+    fields: {},
+    format: r.format,
+  }
+  if (r.file !== undefined) record.file = r.file
+  if (r.line !== undefined) record.line = r.line
+  if (r.format === 'pretty') {
+    // Event fields are not split off the pretty message line: ", k: v" is ambiguous with Debug
+    // output inside messages, and dfdaemon puts what matters in span fields.
+    record.message = r.body
+    const innermostFirst = r.prettySpans
+    record.spans = innermostFirst.map((s) => s.name).reverse()
+    for (const s of [...innermostFirst].reverse())
+      Object.assign(record.fields, parseFieldList(s.fields, ': ', ', '))
+    return record
+  }
+  // Span fields end the event, so a message that spans lines has them on its last line. When only
+  // an earlier line ends in fields, what follows it is a stray line (truncated, foreign), not message.
+  const lines = r.body.split('\n')
+  for (let k = lines.length; k >= 1; k--) {
+    const { message, fields } = splitCompactBody(lines.slice(0, k).join('\n'))
+    if (Object.keys(fields).length === 0 && k > 1) continue
+    record.message = message
+    record.fields = fields
+    if (k < lines.length && Object.keys(fields).length > 0) record.stray = lines.slice(k).join('\n')
+    else if (k < lines.length) record.message = r.body
+    return record
+  }
+  return record
+}
+
+// The first " name=" from which the rest reads entirely as fields starts the fields; before it is
+// the message.
+function splitCompactBody(body: string): { message: string; fields: Record<string, string> } {
+  // -1: a record with fields only (no message)
+  const starts = /^[A-Za-z_][A-Za-z0-9_.]*=/.test(body) ? [-1] : []
+  for (const m of body.matchAll(/ (?=[A-Za-z_][A-Za-z0-9_.]*=)/g)) starts.push(m.index)
+  for (const i of starts) {
+    const fields = parseFieldList(body.slice(i + 1), '=', ' ')
+    if (fields) return { message: i < 0 ? '' : body.slice(0, i), fields }
+  }
+  return { message: body, fields: {} }
+}
+
+// "k=v k2=\"s\"" (compact) or "k: v, k2: \"s\"" (pretty). Quoted values are Rust Debug strings;
+// bare values run to the next "<sep><name><kv>". Undefined when the text is not such a list.
+function parseFieldList(text: string, kv: string, sep: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {}
+  const name = /^[A-Za-z_][A-Za-z0-9_.]*/
+  let s = text.trimEnd()
+  while (s.length > 0) {
+    const key = name.exec(s)?.[0]
+    if (key === undefined || !s.startsWith(kv, key.length)) return undefined
+    s = s.slice(key.length + kv.length)
+    let value: string
+    if (s.startsWith('"')) {
+      const end = closingQuote(s)
+      if (end < 0) return undefined
+      value = unescapeRust(s.slice(1, end))
+      s = s.slice(end + 1)
+      if (s.length > 0 && !s.startsWith(sep)) return undefined
+    } else {
+      const next = new RegExp(`${escapeRe(sep)}(?=[A-Za-z_][A-Za-z0-9_.]*${escapeRe(kv)})`).exec(s)
+      value = next ? s.slice(0, next.index) : s
+      // a bare value never spans lines: a line break means the record was followed by another line
+      if (value.includes('\n')) return undefined
+      s = next ? s.slice(next.index) : ''
+    }
+    out[key.replace(/^r#/, '')] = value
+    if (s.startsWith(sep)) s = s.slice(sep.length)
+  }
+  return out
+}
+
+function closingQuote(s: string): number {
+  for (let i = 1; i < s.length; i++) {
+    if (s[i] === '\\') i++
+    else if (s[i] === '"') return i
+  }
+  return -1
+}
+
+// Rust's Debug escapes for str: \" \\ \n \r \t \0 \' and \u{XXXX}.
+function unescapeRust(s: string): string {
+  return s.replace(/\\(u\{([0-9a-fA-F]+)\}|.)/g, (_, c: string, hex: string | undefined) => {
+    if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16))
+    return ({ n: '\n', r: '\r', t: '\t', '0': '\0' } as Record<string, string>)[c] ?? c
+  })
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
