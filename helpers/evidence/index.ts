@@ -1,0 +1,82 @@
+// The evidence engine's public API: pure, streaming parsers that turn captured text into typed facts.
+// Collectors (who fetch the text) and checks (who turn facts into verdicts) live elsewhere.
+export { eachLine, lines, textLines, type LineInput, type LineSource } from './lines.ts'
+export {
+  parseStargzJournal,
+  parseStargzLine,
+  type StargzJournalSummary,
+  type StargzLogEntry,
+  type StargzOutcome,
+  type StargzSnapshotFact,
+} from './stargz-journal.ts'
+export {
+  classifyDfdaemonRecord,
+  dfdaemonRecords,
+  selectTasks,
+  summarizeDfdaemonLog,
+  usedRemotePeers,
+  wentBackToSource,
+  type DfdaemonEvent,
+  type DfdaemonEventKind,
+  type DfdaemonLogSummary,
+  type DfdaemonRecord,
+  type DfdaemonTaskFacts,
+  type TracingLevel,
+} from './dfdaemon-log.ts'
+export {
+  deltaSamples,
+  DFDAEMON_METRICS,
+  dfdaemonCounters,
+  dfdaemonTraffic,
+  matchesLabels,
+  parsePromLine,
+  parsePromText,
+  selectSamples,
+  seriesKey,
+  sumMetric,
+  TRAFFIC_TYPES,
+  type DfdaemonCounters,
+  type DfdaemonTraffic,
+  type LabelMatch,
+  type PromExposition,
+  type PromFamily,
+  type PromLine,
+  type PromMalformed,
+  type PromSample,
+} from './prom-metrics.ts'
+export {
+  aggregateRegistryLog,
+  blobOfUri,
+  clientAddress,
+  emptyCounters,
+  parseRegistryLine,
+  registryRequests,
+  type BlobTraffic,
+  type RegistryLogAggregate,
+  type RegistryRequest,
+  type RequestCounters,
+} from './registry-log.ts'
+export {
+  accountOrigin,
+  classifyResponse,
+  parseManifest,
+  PROBE_MAX_BYTES,
+  type ClientOrigin,
+  type Descriptor,
+  type ImageManifest,
+  type OriginCounters,
+  type OriginReport,
+  type OriginRow,
+  type ResponseClass,
+} from './origin-accounting.ts'
+export {
+  blobDigestTaskId,
+  contentTaskId,
+  DEFAULT_FILTERED_QUERY_PARAMS,
+  isBlobUrl,
+  normalizeTaskUrl,
+  taskIdOf,
+  urlBasedTaskId,
+  type TaskIdRequest,
+  type UrlTaskIdParams,
+} from './task-id.ts'
