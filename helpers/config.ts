@@ -117,7 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[s.env]
     if (raw === undefined || raw === '') continue
     const parsed = s.schema.safeParse(raw.trim())
-    if (!parsed.success) throw new ConfigError(`${s.env}=${JSON.stringify(raw)} is invalid: expected ${s.accepts}`)
+    if (!parsed.success)
+      throw new ConfigError(`${s.env}=${JSON.stringify(raw)} is invalid: expected ${s.accepts}`)
     values[key] = parsed.data
   }
   // The benchmark is on by default where it can run unattended and cheaply (local profile).
@@ -127,12 +128,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   for (const [tool, pin] of Object.entries(versions.tools) as [ToolName, { version: string }][]) {
     const raw = env[versionEnvName(tool)]
     if (raw && !versionSchema.safeParse(raw).success)
-      throw new ConfigError(`${versionEnvName(tool)}=${JSON.stringify(raw)} is invalid: expected a version like v1.2.3`)
+      throw new ConfigError(
+        `${versionEnvName(tool)}=${JSON.stringify(raw)} is invalid: expected a version like v1.2.3`,
+      )
     toolVersions[tool] = raw || pin.version
   }
   const chartVersion = env.D7Y_CHART_VERSION || versions.chart.version
   if (!versionSchema.safeParse(chartVersion).success)
-    throw new ConfigError(`D7Y_CHART_VERSION=${JSON.stringify(chartVersion)} is invalid: expected a version like 1.2.3`)
+    throw new ConfigError(
+      `D7Y_CHART_VERSION=${JSON.stringify(chartVersion)} is invalid: expected a version like 1.2.3`,
+    )
 
   return {
     ...(values as SettingValues),
@@ -147,13 +152,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 /** Every environment variable the configuration reads, for --help output and the README. */
 export function configVariables(): { env: string; accepts: string; default: string }[] {
-  const rows: { env: string; accepts: string; default: string }[] = Object.entries(settings).map(([key, s]) => ({
-    env: s.env,
-    accepts: s.accepts,
-    default: String(defaults[key as keyof SettingValues] ?? '(none)'),
-  }))
+  const rows: { env: string; accepts: string; default: string }[] = Object.entries(settings).map(
+    ([key, s]) => ({
+      env: s.env,
+      accepts: s.accepts,
+      default: String(defaults[key as keyof SettingValues] ?? '(none)'),
+    }),
+  )
   for (const [tool, pin] of Object.entries(versions.tools))
     rows.push({ env: versionEnvName(tool), accepts: 'a version like v1.2.3', default: pin.version })
-  rows.push({ env: 'D7Y_CHART_VERSION', accepts: 'a chart version like 1.2.3', default: versions.chart.version })
+  rows.push({
+    env: 'D7Y_CHART_VERSION',
+    accepts: 'a chart version like 1.2.3',
+    default: versions.chart.version,
+  })
   return rows
 }

@@ -107,7 +107,8 @@ export async function run(file: string, args: readonly string[], opts: RunOption
     durationMs: result.durationMs,
     tail: redact(lastLines(`${result.stdout}\n${result.stderr}`, 20)),
   })
-  if ((result.exitCode !== 0 || r.timedOut) && !opts.allowFailure) throw new CommandError(result, !!r.timedOut)
+  if ((result.exitCode !== 0 || r.timedOut) && !opts.allowFailure)
+    throw new CommandError(result, !!r.timedOut)
   return result
 }
 

@@ -20,6 +20,13 @@ export interface DragonflyEndpoints {
   proxyHost: string
 }
 
+export interface ComponentStatus {
+  component: 'scheduler' | 'seed-peer' | 'client'
+  where: string
+  ok: boolean
+  detail: string
+}
+
 export interface Profile {
   name: Config['profile']
   /** everything missing, each with how to get it; nothing is created */
@@ -30,6 +37,10 @@ export interface Profile {
   /** image of the origin registry container */
   registryImage(log: (line: string) => void): Promise<string>
   deployDragonfly(nodes: Node[], registryHost: string, log: (line: string) => void): Promise<void>
+  /** each Dragonfly component and whether it is serving (health endpoint, port, pod condition) */
+  dragonflyStatus(nodes: Node[]): Promise<ComponentStatus[]>
+  /** the peer NodePort Service's endpoints by node (kind only: the local profile has no Services) */
+  peerServiceEndpoints?(): Promise<{ node: string; ip: string }[]>
   /** dfdaemon's log text on a worker (since an ISO time, when given) */
   clientLogs(node: Node, since?: string): Promise<string>
   /** the seed peer's log text */

@@ -4,13 +4,23 @@ export const CHECKS = [
   { id: 'nodes-ready', title: 'Cluster nodes are up (systemd + containerd)' },
   { id: 'dragonfly-ready', title: 'Dragonfly scheduler, seed peer and a dfdaemon per worker are serving' },
   // Kubernetes only: the local profile has no Service objects.
-  { id: 'peer-endpoints', title: 'The peer NodePort Service has an endpoint on every worker', profiles: ['kind'] },
+  {
+    id: 'peer-endpoints',
+    title: 'The peer NodePort Service has an endpoint on every worker',
+    profiles: ['kind'],
+  },
   { id: 'stargz-plugin', title: 'The stargz snapshotter plugin is "ok" in containerd on every worker' },
   { id: 'estargz-valid', title: 'Every pushed layer is valid eStargz matching its manifest annotations' },
   { id: 'image-runs', title: 'The eStargz image runs on every worker with the expected output' },
-  { id: 'remote-snapshots', title: 'Every layer was prepared as a remote snapshot on every worker (no fallback)' },
+  {
+    id: 'remote-snapshots',
+    title: 'Every layer was prepared as a remote snapshot on every worker (no fallback)',
+  },
   { id: 'via-dfdaemon', title: "Every layer's blob requests reached the worker's dfdaemon" },
-  { id: 'task-succeeded', title: 'dfdaemon reports the download task succeeded on every worker for every large layer' },
+  {
+    id: 'task-succeeded',
+    title: 'dfdaemon reports the download task succeeded on every worker for every large layer',
+  },
   { id: 'single-back-to-source', title: 'The origin served each large layer once across the cluster (P2P)' },
   { id: 'negative-control', title: 'Negative control: with the mirror bypassed the same check fails' },
 ] as const

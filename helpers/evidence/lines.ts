@@ -9,7 +9,8 @@ import { Readable } from 'node:stream'
 export type LineInput = AsyncIterable<string> | Iterable<string>
 
 /** What `lines()` accepts: a file path, a Node stream, or chunks of bytes or text. */
-export type LineSource = string | Readable | AsyncIterable<Buffer | Uint8Array | string>
+export type LineSource =
+  string | Readable | AsyncIterable<Buffer | Uint8Array | string> | Iterable<Buffer | Uint8Array>
 
 /**
  * Lines of a file (given by its path), a Readable or an async iterable of chunks, without the line

@@ -13,9 +13,13 @@ export async function loadImage(node: Node, archivePathInNode: string): Promise<
   await nerdctl(node, ['load', '-i', archivePathInNode])
 }
 
+export async function push(node: Node, ref: string): Promise<void> {
+  await nerdctl(node, ['push', ref])
+}
+
 export async function tagAndPush(node: Node, source: string, target: string): Promise<void> {
   await nerdctl(node, ['tag', source, target])
-  await nerdctl(node, ['push', target])
+  await push(node, target)
 }
 
 /** `nerdctl image convert --estargz --oci`: without --oci the TOC annotations are lost (NOTES). */

@@ -1,7 +1,7 @@
 // Dragonfly laid out as the chart lays it out, without Kubernetes: the scheduler and the seed peer
 // on the control-plane node, a dfdaemon on every worker (host network, so its proxy is the node's
 // 127.0.0.1:4001). Each runs as a systemd unit; its console log goes to the node's journal.
-import { copyTo, exec, journal, sh, systemctl, writeFile, type Node } from '../node.ts'
+import { copyTo, exec, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { unitText } from '../render/format.ts'
 import { waitFor } from '../wait.ts'
 
@@ -11,23 +11,23 @@ export const UNITS = {
   client: 'dragonfly-client',
 } as const
 
-export interface LocalDragonflyFiles {
-  schedulerBinary: string
-  dfdaemonBinary: string
-  schedulerConfig: string
-  seedConfig: string
-  /** per worker: its dfdaemon.yaml */
-  clientConfig: (worker: Node) => string
-  /** extra files a dfdaemon needs beside its config (e.g. a dynconfig fallback), path -> content */
-  clientExtraFiles?: (worker: Node) => Record<string, string>
-  seedExtraFiles?: Record<string, string>
+/** One Dragonfly daemon on one node: its binary, files, and command line. */
+export interface DaemonSpec {
+  node: Node
+  unit: string
+  description: string
+  /** local path of the binary, installed as /usr/local/bin/<name> */
+  binary: { local: string; name: string }
+  /** files written before starting: node path -> content */
+  files: Record<string, string>
+  args: string[]
+  /** what must answer before the next daemon starts */
+  ready: (timeoutMs: number) => Promise<void>
 }
 
 export const DRAGONFLY_DIRS = {
-  config: '/etc/dragonfly',
   data: '/var/lib/dragonfly',
   cache: '/var/cache/dragonfly',
-  log: '/var/log/dragonfly',
 } as const
 
 function unit(description: string, execStart: string): string {
@@ -38,56 +38,18 @@ function unit(description: string, execStart: string): string {
   ])
 }
 
-async function installUnit(node: Node, name: string, description: string, execStart: string): Promise<void> {
-  await writeFile(node, `/etc/systemd/system/${name}.service`, unit(description, execStart))
-  await systemctl(node, 'daemon-reload')
-  await systemctl(node, 'enable', name)
-  await systemctl(node, 'restart', name)
-}
-
-async function writeFiles(node: Node, files: Record<string, string> = {}): Promise<void> {
-  for (const [file, content] of Object.entries(files)) await writeFile(node, file, content)
-}
-
-export async function deployLocalDragonfly(
-  controlPlane: Node,
-  workers: Node[],
-  files: LocalDragonflyFiles,
-  timeoutMs: number,
-): Promise<void> {
-  await copyTo(controlPlane, files.schedulerBinary, '/usr/local/bin/scheduler')
-  await copyTo(controlPlane, files.dfdaemonBinary, '/usr/local/bin/dfdaemon')
-  await writeFile(controlPlane, `${DRAGONFLY_DIRS.config}/scheduler.yaml`, files.schedulerConfig)
-  await installUnit(
-    controlPlane,
-    UNITS.scheduler,
-    'Dragonfly scheduler',
-    `/usr/local/bin/scheduler --config ${DRAGONFLY_DIRS.config}/scheduler.yaml`,
-  )
-  await waitForPort(controlPlane.ip, 8002, 'the scheduler gRPC port', timeoutMs)
-
-  await writeFile(controlPlane, `${DRAGONFLY_DIRS.config}/seed-client/dfdaemon.yaml`, files.seedConfig)
-  await writeFiles(controlPlane, files.seedExtraFiles)
-  await installUnit(
-    controlPlane,
-    UNITS.seed,
-    'Dragonfly seed peer (dfdaemon)',
-    `/usr/local/bin/dfdaemon --config ${DRAGONFLY_DIRS.config}/seed-client/dfdaemon.yaml`,
-  )
-  await waitForHealthy(controlPlane, timeoutMs)
-
-  for (const worker of workers) {
-    await copyTo(worker, files.dfdaemonBinary, '/usr/local/bin/dfdaemon')
-    await writeFile(worker, `${DRAGONFLY_DIRS.config}/dfdaemon.yaml`, files.clientConfig(worker))
-    await writeFiles(worker, files.clientExtraFiles?.(worker))
-    await installUnit(
-      worker,
-      UNITS.client,
-      'Dragonfly client (dfdaemon)',
-      `/usr/local/bin/dfdaemon --config ${DRAGONFLY_DIRS.config}/dfdaemon.yaml`,
-    )
+/** Installs and starts the daemons in order (scheduler, seed peer, clients), each awaited until ready. */
+export async function deployDaemons(daemons: DaemonSpec[], timeoutMs: number): Promise<void> {
+  for (const d of daemons) {
+    const target = `/usr/local/bin/${d.binary.name}`
+    await copyTo(d.node, d.binary.local, target)
+    for (const [file, content] of Object.entries(d.files)) await writeFile(d.node, file, content)
+    await writeFile(d.node, `/etc/systemd/system/${d.unit}.service`, unit(d.description, [target, ...d.args].join(' ')))
+    await systemctl(d.node, 'daemon-reload')
+    await systemctl(d.node, 'enable', d.unit)
+    await systemctl(d.node, 'restart', d.unit)
   }
-  await Promise.all(workers.map((w) => waitForHealthy(w, timeoutMs)))
+  await Promise.all(daemons.map((d) => d.ready(timeoutMs)))
 }
 
 /** dfdaemon's health endpoint (4003 /healthy), reached on the node's address. */
@@ -139,4 +101,3 @@ export async function resetDfdaemon(node: Node, unitName: string, timeoutMs: num
   await waitForHealthy(node, timeoutMs)
 }
 
-export { journal }

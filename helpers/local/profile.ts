@@ -1,0 +1,219 @@
+// The local profile: the conformance flow on Docker-only nodes (no Kubernetes), with real
+// Dragonfly daemons, a real containerd and the real stargz snapshotter library. What differs from
+// kind lives here; the chapters and checks are shared.
+import { access } from 'node:fs/promises'
+import path from 'node:path'
+import type { Config } from '../config.ts'
+import { dockerReachable, removeLabelled } from '../docker.ts'
+import { run } from '../exec.ts'
+import { copyTo, exec, systemctl, writeFile, type Node } from '../node.ts'
+import type { PreflightProblem, Profile } from '../profile.ts'
+import { ensureDebianRegistryImage } from './registry-image.ts'
+import { registryImage } from '../registry.ts'
+import {
+  DFDAEMON_PORTS,
+  DRAGONFLY_PATHS,
+  SCHEDULER_PORTS,
+  dfdaemonArgs,
+  helmValues,
+  renderDfdaemonClient,
+  renderDfdaemonDynconfig,
+  renderDfdaemonSeed,
+  renderScheduler,
+  renderSchedulerDynconfig,
+  schedulerArgs,
+} from '../render/index.ts'
+import { obtainTool } from '../tools/obtain.ts'
+import type { ObtainedTool } from '../tools/types.ts'
+import type { ToolName } from '../versions.ts'
+import { createLocalNodes, ensureNodeImage } from './nodes.ts'
+import { UNITS, deployDaemons, metricsText, resetDfdaemon, unitLog, waitForHealthy, waitForPort } from './dragonfly.ts'
+import { waitForSystemd } from '../node.ts'
+import { versions } from '../versions.ts'
+
+async function commandExists(cmd: string): Promise<boolean> {
+  return (await run('sh', ['-c', `command -v ${cmd}`], { allowFailure: true })).exitCode === 0
+}
+
+export function localProfile(config: Config, onTool: (t: ObtainedTool) => void = () => {}): Profile {
+  const network = `${config.clusterName}-net`
+  const runId = () => process.env.D7Y_RUN_ID ?? 'adhoc'
+  const stepMs = config.stepTimeoutMinutes * 60_000
+  const tools = new Map<ToolName, ObtainedTool>()
+  let controlPlane: Node | undefined
+
+  async function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
+    let t = tools.get(name)
+    if (!t) {
+      t = await obtainTool(name, config, { log })
+      tools.set(name, t)
+      onTool(t)
+    }
+    return t
+  }
+
+  return {
+    name: 'local',
+
+    async preflight() {
+      const problems: PreflightProblem[] = []
+      if (!(await dockerReachable()))
+        problems.push({
+          what: 'Docker daemon not reachable',
+          fix: 'start Docker (on Debian: apt-get install -y docker.io && dockerd &)',
+        })
+      if (!(await commandExists('debootstrap')))
+        problems.push({ what: 'debootstrap missing (builds node and test images)', fix: 'apt-get install -y debootstrap' })
+      if (process.getuid?.() !== 0)
+        problems.push({ what: 'not root (debootstrap and chroot need root)', fix: 'run as root, e.g. in CI' })
+      try {
+        await access('/dev/fuse')
+      } catch {
+        problems.push({ what: '/dev/fuse missing (the stargz snapshotter mounts FUSE)', fix: 'modprobe fuse' })
+      }
+      return problems
+    },
+
+    async createCluster(log) {
+      const image = await ensureNodeImage(path.join(config.cacheDir, 'rootfs'), log)
+      const nodes = await createLocalNodes({
+        clusterName: config.clusterName,
+        workers: config.workers,
+        network,
+        runId: runId(),
+        image,
+        bootTimeoutMs: stepMs,
+      })
+      controlPlane = nodes.find((n) => n.role === 'control-plane')
+      return { nodes, network }
+    },
+
+    async prepareNodes(nodes, log) {
+      // kind nodes ship their own containerd; these Debian nodes get the pinned one (Debian's 1.6 is
+      // older than nerdctl 2.x supports). Its default config (version 3) is what the installer patches.
+      const containerd = await tool('containerd', log)
+      const nerdctl = await tool('nerdctl', log)
+      for (const node of nodes) {
+        await systemctl(node, 'stop', 'containerd')
+        for (const [name, file] of Object.entries(containerd.binaries)) await copyTo(node, file, `/usr/bin/${name}`)
+        await writeFile(node, '/etc/containerd/config.toml', '')
+        await copyTo(node, nerdctl.binary, '/usr/local/bin/nerdctl')
+        await systemctl(node, 'start', 'containerd')
+        await waitForSystemd(node, stepMs)
+        log(`${node.name}: ${(await exec(node, ['containerd', '--version'])).stdout.trim()}`)
+      }
+    },
+
+    registryImage: (log) =>
+      registryImage(
+        `${versions.images.registry.repository}:${versions.images.registry.tag}`,
+        ensureDebianRegistryImage,
+        log,
+      ),
+
+    async deployDragonfly(nodes, registryHost, log) {
+      const cp = nodes.find((n) => n.role === 'control-plane')!
+      controlPlane = cp
+      const scheduler = await tool('scheduler', log)
+      const dfdaemon = await tool('dfdaemon', log)
+      const values = helmValues(config)
+      const schedulerAddr = `${cp.ip}:${SCHEDULER_PORTS.grpc}`
+      const dyn = renderDfdaemonDynconfig([schedulerAddr])
+      log(`scheduler and seed peer on ${cp.name} (${cp.ip}); origin ${registryHost}`)
+      await deployDaemons(
+        [
+          {
+            node: cp,
+            unit: UNITS.scheduler,
+            description: 'Dragonfly scheduler',
+            binary: { local: scheduler.binary, name: 'scheduler' },
+            files: {
+              [DRAGONFLY_PATHS.schedulerConfig]: renderScheduler(values, { advertiseIP: cp.ip }),
+              [DRAGONFLY_PATHS.schedulerDynconfig]: renderSchedulerDynconfig(),
+            },
+            args: schedulerArgs(),
+            ready: (ms) => waitForPort(cp.ip, SCHEDULER_PORTS.grpc, 'the scheduler gRPC port', ms),
+          },
+          {
+            node: cp,
+            unit: UNITS.seed,
+            description: 'Dragonfly seed peer (dfdaemon)',
+            binary: { local: dfdaemon.binary, name: 'dfdaemon' },
+            files: {
+              [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonSeed(values, { host: { ip: cp.ip, hostname: cp.name } }),
+              [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
+            },
+            args: dfdaemonArgs(values.seedClient.config),
+            ready: (ms) => waitForHealthy(cp, ms),
+          },
+          ...nodes
+            .filter((n) => n.role === 'worker')
+            .map((w) => ({
+              node: w,
+              unit: UNITS.client,
+              description: 'Dragonfly client (dfdaemon)',
+              binary: { local: dfdaemon.binary, name: 'dfdaemon' },
+              files: {
+                [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonClient(values, { host: { ip: w.ip, hostname: w.name } }),
+                [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
+              },
+              args: dfdaemonArgs(values.client.config),
+              ready: (ms: number) => waitForHealthy(w, ms),
+            })),
+        ],
+        stepMs,
+      )
+      log(`dfdaemon proxy on every worker at 127.0.0.1:${DFDAEMON_PORTS.proxy}`)
+    },
+
+    async dragonflyStatus(nodes) {
+      const cp = nodes.find((n) => n.role === 'control-plane')!
+      const probe = async (url: string) => {
+        try {
+          const res = await fetch(url, { signal: AbortSignal.timeout(5000) })
+          return { ok: res.ok, detail: `GET ${url}: HTTP ${res.status}` }
+        } catch (err) {
+          return { ok: false, detail: `GET ${url}: ${(err as Error).message}` }
+        }
+      }
+      const schedulerUp = await waitForPort(cp.ip, SCHEDULER_PORTS.grpc, 'scheduler', 5000).then(
+        () => true,
+        () => false,
+      )
+      return [
+        {
+          component: 'scheduler' as const,
+          where: cp.name,
+          ok: schedulerUp,
+          detail: `${cp.ip}:${SCHEDULER_PORTS.grpc} ${schedulerUp ? 'accepts' : 'refuses'} connections`,
+        },
+        { component: 'seed-peer' as const, where: cp.name, ...(await probe(`http://${cp.ip}:${DFDAEMON_PORTS.health}/healthy`)) },
+        ...(await Promise.all(
+          nodes
+            .filter((n) => n.role === 'worker')
+            .map(async (w) => ({
+              component: 'client' as const,
+              where: w.name,
+              ...(await probe(`http://${w.ip}:${DFDAEMON_PORTS.health}/healthy`)),
+            })),
+        )),
+      ]
+    },
+
+    clientLogs: (node, since) => unitLog(node, UNITS.client, since),
+    seedLogs: (since) => unitLog(controlPlane!, UNITS.seed, since),
+    clientMetrics: (node) => metricsText(node),
+    seedMetrics: () => metricsText(controlPlane!),
+
+    async resetDragonfly(nodes) {
+      for (const n of nodes) {
+        if (n.role === 'worker') await resetDfdaemon(n, UNITS.client, stepMs)
+        else await resetDfdaemon(n, UNITS.seed, stepMs)
+      }
+    },
+
+    stargzBinary: async () => (await tool('stargz')).binary,
+
+    teardown: (id) => removeLabelled(id),
+  }
+}

@@ -1,0 +1,14 @@
+// Chapter 0: nothing is created until everything the run needs is known to be there.
+import { describe, expect, test } from 'vitest'
+import { profileFor } from '../helpers/profiles.ts'
+import { runConfig } from '../helpers/run-context.ts'
+
+describe('preflight', () => {
+  test('every prerequisite of the profile is present', async () => {
+    const config = runConfig()
+    const profile = await profileFor(config)
+    const problems = await profile.preflight()
+    const message = problems.map((p) => `  - ${p.what}: ${p.fix}`).join('\n')
+    expect(problems, `missing prerequisites for the ${config.profile} profile:\n${message}`).toEqual([])
+  })
+})

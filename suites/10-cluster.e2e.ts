@@ -1,0 +1,34 @@
+// Chapter 1 (guide: "create a kind cluster"): the nodes, each with systemd and containerd running.
+import { describe, test } from 'vitest'
+import { judge } from '../helpers/checks/verdict.ts'
+import { exec } from '../helpers/node.ts'
+import { profileFor } from '../helpers/profiles.ts'
+import { timed } from '../helpers/progress.ts'
+import { runConfig, updateState } from '../helpers/run-context.ts'
+
+describe('cluster', () => {
+  test('nodes are created and running containerd', async () => {
+    const profile = await profileFor(runConfig())
+    const cluster = await timed('cluster', (log) => profile.createCluster(log))
+    updateState((s) => {
+      s.nodes = cluster.nodes
+      s.network = cluster.network
+    })
+    await timed('node tools', (log) => profile.prepareNodes(cluster.nodes, log))
+    const states = await Promise.all(
+      cluster.nodes.map(async (n) => ({
+        node: n.name,
+        ip: n.ip,
+        containerd: (await exec(n, ['ctr', 'version'], { allowFailure: true })).exitCode === 0,
+      })),
+    )
+    const down = states.filter((s) => !s.containerd).map((s) => s.node)
+    await judge('nodes-ready', {
+      passed: down.length === 0 && states.length === runConfig().workers + 1,
+      diagnosis: down.length
+        ? `containerd is not answering on ${down.join(', ')}: see 'journalctl -u containerd' in those nodes`
+        : `${states.length} nodes up: ${states.map((s) => `${s.node} (${s.ip})`).join(', ')}`,
+      evidence: states,
+    })
+  })
+})

@@ -1,0 +1,32 @@
+// Chapter 1b (guide: "run a local registry"): the origin registry on the cluster's network,
+// reachable from nodes by name, its access log kept as origin-side evidence.
+import { describe, expect, test } from 'vitest'
+import { profileFor } from '../helpers/profiles.ts'
+import { timed } from '../helpers/progress.ts'
+import { startRegistry } from '../helpers/registry.ts'
+import { runConfig, runState, updateState } from '../helpers/run-context.ts'
+import { setRegistry } from '../helpers/session.ts'
+
+describe('origin registry', () => {
+  test('the registry answers on the cluster network', async () => {
+    const config = runConfig()
+    const profile = await profileFor(config)
+    const registry = await timed('registry', async (log) => {
+      const image = await profile.registryImage(log)
+      log(`image ${image}`)
+      return startRegistry({
+        image,
+        name: config.registryName,
+        network: runState().network!,
+        runId: runState().runId,
+        startupTimeoutMs: config.stepTimeoutMinutes * 60_000,
+      })
+    })
+    setRegistry(registry)
+    updateState((s) => {
+      s.registry = { host: registry.host, localUrl: registry.localUrl, container: config.registryName }
+    })
+    const res = await fetch(`${registry.localUrl}/v2/`)
+    expect(res.status).toBe(200)
+  })
+})

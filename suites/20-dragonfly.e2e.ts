@@ -1,0 +1,38 @@
+// Chapter 2 (guide: "install Dragonfly with Helm"): scheduler, seed peer, and a dfdaemon on every
+// worker whose proxy is the node's 127.0.0.1:4001, all from the one Helm values file.
+import { describe, test } from 'vitest'
+import { judge } from '../helpers/checks/verdict.ts'
+import { profileFor } from '../helpers/profiles.ts'
+import { timed } from '../helpers/progress.ts'
+import { runConfig, runState, workers } from '../helpers/run-context.ts'
+
+describe('dragonfly', () => {
+  test('scheduler, seed peer and clients are serving', async () => {
+    const profile = await profileFor(runConfig())
+    await timed('dragonfly', (log) => profile.deployDragonfly(runState().nodes, runState().registry!.host, log))
+    const status = await profile.dragonflyStatus(runState().nodes)
+    const down = status.filter((s) => !s.ok)
+    const clients = status.filter((s) => s.component === 'client' && s.ok).length
+    await judge('dragonfly-ready', {
+      passed: down.length === 0 && clients === workers().length,
+      diagnosis: down.length
+        ? `not serving: ${down.map((d) => `${d.component} on ${d.where} (${d.detail})`).join('; ')}`
+        : `scheduler, seed peer and ${clients} clients serving`,
+      evidence: status,
+    })
+  })
+
+  test('the peer Service has an endpoint on every worker', async (ctx) => {
+    const profile = await profileFor(runConfig())
+    if (!profile.peerServiceEndpoints) return ctx.skip('this profile has no Kubernetes Services')
+    const endpoints = await profile.peerServiceEndpoints()
+    const missing = workers().filter((w) => !endpoints.some((e) => e.node === w.name))
+    await judge('peer-endpoints', {
+      passed: missing.length === 0,
+      diagnosis: missing.length
+        ? `no endpoint on ${missing.map((m) => m.name).join(', ')}: the Service selector does not match the client pods' labels (chart >= 1.4.3 has no 'release' pod label)`
+        : `endpoints on ${endpoints.map((e) => `${e.node} (${e.ip})`).join(', ')}`,
+      evidence: endpoints,
+    })
+  })
+})
