@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { readFileSync } from 'node:fs'
 import * as evidence from '../../../helpers/evidence/index.ts'
 
 describe('evidence public API', () => {
@@ -20,11 +21,9 @@ describe('evidence public API', () => {
 
   test('end to end on the 2-node capture: the layer task id is the digest the origin served', async () => {
     const manifest = evidence.parseManifest(
-      await import('node:fs').then((fs) =>
-        fs.readFileSync(
-          new URL('../../../fixtures/logs/registry-origin-2-nodes.manifest.json', import.meta.url),
-          'utf8',
-        ),
+      readFileSync(
+        new URL('../../../fixtures/logs/registry-origin-2-nodes.manifest.json', import.meta.url),
+        'utf8',
       ),
     )
     const log = new URL('../../../fixtures/logs/registry-origin-2-nodes.log', import.meta.url).pathname
