@@ -55,8 +55,9 @@ export function planChunks(toc: Toc, tocOffset: number): FilePlan[] {
     if (e.type !== 'chunk') close()
     if (e.type === 'reg') {
       const size = e.size ?? 0
-      if ((e.chunkOffset ?? 0) !== 0)
+      if ((e.chunkOffset ?? 0) !== 0) {
         invalid(`${at}: a reg entry must start at chunkOffset 0, not ${e.chunkOffset}`)
+      }
       const file: FilePlan = {
         entry: index,
         name: e.name,
@@ -84,10 +85,11 @@ export function planChunks(toc: Toc, tocOffset: number): FilePlan[] {
     const chunk = plan(e, index, at, open.file.size, open.next, tocOffset)
     const key = `${chunk.offset}+${chunk.innerOffset}`
     const twin = seen.get(key)
-    if (twin)
+    if (twin) {
       invalid(
         `${at}: its data position (offset ${chunk.offset}, innerOffset ${chunk.innerOffset}) is also entries[${twin.entry}]'s`,
       )
+    }
     seen.set(key, chunk)
     open.file.chunks.push(chunk)
     open.next += chunk.size

@@ -41,8 +41,9 @@ export function parseGzipHeader(bytes: Buffer): GzipHeaderParse {
   const cm = bytes[2] ?? 0
   const flags = bytes[3] ?? 0
   if (cm !== CM_DEFLATE) return { kind: 'invalid', problem: `compression method ${cm}, not deflate (8)` }
-  if (flags & RESERVED)
+  if (flags & RESERVED) {
     return { kind: 'invalid', problem: `reserved flag bits set (FLG 0x${flags.toString(16)})` }
+  }
 
   let pos = FIXED_LENGTH
   let extra: Buffer | undefined

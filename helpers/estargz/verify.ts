@@ -67,8 +67,9 @@ export async function verifyEstargz(
   try {
     return await verifyOpenBlob(fh, expect)
   } catch (error) {
-    if (error instanceof EstargzInvalid)
+    if (error instanceof EstargzInvalid) {
       return { valid: false, notEstargz: error.notEstargz, reason: error.message }
+    }
     throw error
   } finally {
     await fh.close()
@@ -112,8 +113,9 @@ async function verifyOpenBlob(fh: FileHandle, expect: EstargzExpectations): Prom
   }
   if (expect.digest !== undefined) {
     const digest = await sha256OfFile(fh)
-    if (digest !== expect.digest)
+    if (digest !== expect.digest) {
       invalid(`blob digest mismatch: the blob hashes to ${digest}, expected ${expect.digest}`)
+    }
   }
 
   const landmark = (name: string): boolean =>
