@@ -11,8 +11,8 @@ export interface OriginRegistry {
   /** http://127.0.0.1:<mapped port> as this process sees it */
   localUrl: string
   container: StartedTestContainer
-  /** the container's whole log so far */
-  logs(): Promise<string>
+  /** the container's log, from an ISO time of this machine's clock when given */
+  logs(since?: string): Promise<string>
   stop(): Promise<void>
 }
 
@@ -43,8 +43,10 @@ export async function startRegistry(opts: RegistryOptions): Promise<OriginRegist
     container,
     // `docker logs` rather than the stream API: the whole log, as a user would collect it.
     // The registry logs to stderr; keep both streams.
-    logs: async () => {
-      const r = await run('docker', ['logs', container.getId()], { timeoutMs: 60_000 })
+    logs: async (since?: string) => {
+      const r = await run('docker', ['logs', ...(since ? ['--since', since] : []), container.getId()], {
+        timeoutMs: 60_000,
+      })
       return `${r.stdout}\n${r.stderr}`
     },
     stop: async () => {

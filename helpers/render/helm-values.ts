@@ -42,7 +42,7 @@ export interface DfdaemonValuesConfig {
   proxy: {
     server: { port: number }
     prefetch: boolean
-    registryMirror: { addr: string }
+    registryMirror: { addr: string; enableTaskIDBasedBlobDigest: boolean }
     rules: ProxyRule[]
   }
   metrics: { server: { port: number } }
@@ -97,7 +97,9 @@ function dfdaemonConfig(origin: string): DfdaemonValuesConfig {
     proxy: {
       server: { port: DFDAEMON_PORTS.proxy },
       prefetch: true,
-      registryMirror: { addr: origin },
+      // Task id = the blob digest's hex: the same task on every node whatever URL or mirror led there,
+      // and the id the evidence checks compute (the binary's default is false, URL-based ids).
+      registryMirror: { addr: origin, enableTaskIDBasedBlobDigest: true },
       rules: [{ regex: BLOB_RULE_REGEX }],
     },
     metrics: { server: { port: DFDAEMON_PORTS.metrics } },
