@@ -450,24 +450,32 @@ function close(r: OpenRecord): DfdaemonRecord {
 // The first " name=" from which the rest reads entirely as fields starts the fields; before it is
 // the message.
 function splitCompactBody(body: string): { message: string; fields: Record<string, string> } {
-  // -1: a record with fields only (no message)
-  const starts = /^[A-Za-z_][A-Za-z0-9_.]*=/.test(body) ? [-1] : []
-  for (const m of body.matchAll(/ (?=[A-Za-z_][A-Za-z0-9_.]*=)/g)) starts.push(m.index)
-  for (const i of starts) {
-    const fields = parseFieldList(body.slice(i + 1), '=', ' ')
-    if (fields) return { message: i < 0 ? '' : body.slice(0, i), fields }
+  if (FIELD_START.test(body)) {
+    const fields = parseFieldList(body, '=', ' ') // fields only, no message
+    if (fields) return { message: '', fields }
+  }
+  for (const m of body.matchAll(FIELD_CANDIDATES)) {
+    const fields = parseFieldList(body.slice(m.index + 1), '=', ' ')
+    if (fields) return { message: body.slice(0, m.index), fields }
   }
   return { message: body, fields: {} }
 }
 
 // "k=v k2=\"s\"" (compact) or "k: v, k2: \"s\"" (pretty). Quoted values are Rust Debug strings;
 // bare values run to the next "<sep><name><kv>". Undefined when the text is not such a list.
-function parseFieldList(text: string, kv: string, sep: string): Record<string, string> | undefined {
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.]*/
+const FIELD_START = /^[A-Za-z_][A-Za-z0-9_.]*=/
+const FIELD_CANDIDATES = / (?=[A-Za-z_][A-Za-z0-9_.]*=)/g
+const NEXT_FIELD: Record<string, RegExp> = {
+  '=': / (?=[A-Za-z_][A-Za-z0-9_.]*=)/,
+  ': ': /, (?=[A-Za-z_][A-Za-z0-9_.]*: )/,
+}
+
+function parseFieldList(text: string, kv: '=' | ': ', sep: ' ' | ', '): Record<string, string> | undefined {
   const out: Record<string, string> = {}
-  const name = /^[A-Za-z_][A-Za-z0-9_.]*/
   let s = text.trimEnd()
   while (s.length > 0) {
-    const key = name.exec(s)?.[0]
+    const key = FIELD_NAME.exec(s)?.[0]
     if (key === undefined || !s.startsWith(kv, key.length)) return undefined
     s = s.slice(key.length + kv.length)
     let value: string
@@ -478,7 +486,7 @@ function parseFieldList(text: string, kv: string, sep: string): Record<string, s
       s = s.slice(end + 1)
       if (s.length > 0 && !s.startsWith(sep)) return undefined
     } else {
-      const next = new RegExp(`${escapeRe(sep)}(?=[A-Za-z_][A-Za-z0-9_.]*${escapeRe(kv)})`).exec(s)
+      const next = NEXT_FIELD[kv]?.exec(s)
       value = next ? s.slice(0, next.index) : s
       // a bare value never spans lines: a line break means the record was followed by another line
       if (value.includes('\n')) return undefined
@@ -500,12 +508,9 @@ function closingQuote(s: string): number {
 
 // Rust's Debug escapes for str: \" \\ \n \r \t \0 \' and \u{XXXX}.
 function unescapeRust(s: string): string {
+  if (!s.includes('\\')) return s
   return s.replace(/\\(u\{([0-9a-fA-F]+)\}|.)/g, (_, c: string, hex: string | undefined) => {
     if (hex !== undefined) return String.fromCodePoint(parseInt(hex, 16))
     return ({ n: '\n', r: '\r', t: '\t', '0': '\0' } as Record<string, string>)[c] ?? c
   })
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
