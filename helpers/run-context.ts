@@ -31,6 +31,8 @@ export interface LayerInfo {
   size: number
   mediaType: string
   annotations: Record<string, string>
+  /** where the eStargz TOC starts, as the validator found it */
+  tocOffset?: number
 }
 
 export interface ToolInfo {

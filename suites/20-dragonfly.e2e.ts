@@ -9,7 +9,9 @@ import { runConfig, runState, workers } from '../helpers/run-context.ts'
 describe('dragonfly', () => {
   test('scheduler, seed peer and clients are serving', async () => {
     const profile = await profileFor(runConfig())
-    await timed('dragonfly', (log) => profile.deployDragonfly(runState().nodes, runState().registry!.host, log))
+    await timed('dragonfly', (log) =>
+      profile.deployDragonfly(runState().nodes, runState().registry!.host, log),
+    )
     const status = await profile.dragonflyStatus(runState().nodes)
     const down = status.filter((s) => !s.ok)
     const clients = status.filter((s) => s.component === 'client' && s.ok).length

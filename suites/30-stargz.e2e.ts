@@ -24,7 +24,11 @@ describe('stargz snapshotter on every worker', () => {
         await installStargz(w, install, stepMs).catch((err: Error) => errors.set(w.name, err.message))
     })
     const plugins = await Promise.all(
-      workers().map(async (w) => ({ node: w.name, ...(await stargzPlugin(w)), installError: errors.get(w.name) })),
+      workers().map(async (w) => ({
+        node: w.name,
+        ...(await stargzPlugin(w)),
+        installError: errors.get(w.name),
+      })),
     )
     const bad = plugins.filter((p) => p.status !== 'ok')
     await judge('stargz-plugin', {

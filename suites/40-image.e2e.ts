@@ -5,12 +5,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
-import { expectationsFromManifest, verifyEstargz } from '../helpers/estargz/index.ts'
+import { expectationsFromManifest, verifyEstargz, type EstargzVerdict } from '../helpers/estargz/index.ts'
 import { ensureTestImage } from '../helpers/image/test-image.ts'
 import { publishTestImage, registryRefs } from '../helpers/image/publish.ts'
 import { downloadBlob, fetchManifest, parseRef } from '../helpers/image/registry-client.ts'
 import { timed } from '../helpers/progress.ts'
 import { controlPlane, runConfig, runState, updateState } from '../helpers/run-context.ts'
+
+function tocOffsetOf(v: EstargzVerdict | undefined): number | undefined {
+  return v?.valid ? v.tocOffset : undefined
+}
 
 describe('test image', () => {
   test('built, converted to eStargz, pushed, and every layer valid', async () => {
@@ -24,12 +28,12 @@ describe('test image', () => {
     const { name, tag } = parseRef(refs.esgzRef)
     const manifest = await fetchManifest(registry.localUrl, name, tag)
     const dir = await mkdtemp(path.join(os.tmpdir(), 'd7y-layers-'))
-    const layers = []
+    const layers: { digest: string; size: number; verdict: EstargzVerdict }[] = []
     try {
       for (const layer of manifest.layers) {
         const file = path.join(dir, layer.digest.replace(':', '_'))
         await downloadBlob(registry.localUrl, name, layer.digest, file)
-        let verdict
+        let verdict: EstargzVerdict
         try {
           verdict = await verifyEstargz(file, expectationsFromManifest(manifest, layer.digest))
         } catch (err) {
@@ -51,6 +55,7 @@ describe('test image', () => {
           size: l.size,
           mediaType: l.mediaType,
           annotations: l.annotations ?? {},
+          tocOffset: tocOffsetOf(layers.find((x) => x.digest === l.digest)?.verdict),
         })),
       }
     })

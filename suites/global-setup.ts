@@ -50,7 +50,8 @@ export default function setup(): () => void {
     const summary = buildSummary(config, readState(config), new Date())
     if (interrupted) summary.notes.push('interrupted (signal): the remaining checks did not run')
     console.log(`summary: ${writeSummary(config, summary)} (${summary.passed ? 'PASSED' : 'FAILED'})`)
-    if (config.keep) console.log(`keep: left the run's containers in place (docker ps --filter label=${RUN_LABEL}=${runId})`)
+    if (config.keep)
+      console.log(`keep: left the run's containers in place (docker ps --filter label=${RUN_LABEL}=${runId})`)
     else removeRunResources(runId)
   }
   const onSignal = (signal: NodeJS.Signals) => {

@@ -1,0 +1,21 @@
+// Phase marks and evidence shared between the run, evidence and back-to-source chapters.
+import type { DfdaemonTraffic } from './evidence/prom-metrics.ts'
+import type { PhaseEvidence, PhaseMark } from './pull-phase.ts'
+
+export interface PhaseRecord {
+  mark: PhaseMark
+  trafficBefore?: Record<string, DfdaemonTraffic>
+  evidence?: PhaseEvidence
+}
+
+const phases = new Map<string, PhaseRecord>()
+
+export function setPhase(name: 'p2p' | 'control', record: PhaseRecord): void {
+  phases.set(name, record)
+}
+
+export function phase(name: 'p2p' | 'control'): PhaseRecord {
+  const p = phases.get(name)
+  if (!p) throw new Error(`the ${name} pull did not run in this run (an earlier chapter failed)`)
+  return p
+}

@@ -1,0 +1,39 @@
+// Chapter 5 (guide: "run the image with the stargz snapshotter"): the eStargz image runs on every
+// worker with `nerdctl --snapshotter stargz run`, lazily pulled through the node-local dfdaemon.
+import { describe, test } from 'vitest'
+import { judge } from '../helpers/checks/verdict.ts'
+import { profileFor } from '../helpers/profiles.ts'
+import { timed } from '../helpers/progress.ts'
+import { dragonflyTraffic, markPhase, runOnWorkers } from '../helpers/pull-phase.ts'
+import { setPhase } from '../helpers/phases.ts'
+import { runConfig, runState, workers } from '../helpers/run-context.ts'
+
+describe('run the eStargz image on every worker', () => {
+  test('it runs and prints the expected output', async () => {
+    const config = runConfig()
+    const profile = await profileFor(config)
+    const image = runState().image!
+    const mark = await markPhase(workers())
+    const trafficBefore = await dragonflyTraffic(profile, workers()).catch(() => undefined)
+    setPhase('p2p', { mark, trafficBefore })
+    const outcomes = await timed('run', (log) =>
+      runOnWorkers(workers(), image.esgzRef, config.image.command, log),
+    )
+    const expected = new RegExp(config.image.expectOutput, 'm')
+    const bad = outcomes.filter((o) => o.exitCode !== 0 || !expected.test(o.output))
+    await judge('image-runs', {
+      passed: bad.length === 0 && outcomes.length === workers().length,
+      diagnosis: bad.length
+        ? bad
+            .map(
+              (b) =>
+                `${b.node}: exit ${b.exitCode}, output ${JSON.stringify(b.output.slice(-300))} (expected /${config.image.expectOutput}/)`,
+            )
+            .join('; ')
+        : outcomes
+            .map((o) => `${o.node}: "${o.output.split('\n').pop()}" in ${(o.durationMs / 1000).toFixed(1)}s`)
+            .join('; '),
+      evidence: { ref: image.esgzRef, command: config.image.command, outcomes },
+    })
+  })
+})

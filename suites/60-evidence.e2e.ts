@@ -1,0 +1,69 @@
+// Chapter 6 (guide: "verify"): not just that the image ran, but how its layers arrived. Once the
+// background fetches are over, each worker's journal, dfdaemon log and metrics are judged.
+import * as allure from 'allure-js-commons'
+import { describe, test } from 'vitest'
+import { judge } from '../helpers/checks/verdict.ts'
+import { remoteSnapshots, taskSucceeded, viaDfdaemon } from '../helpers/checks/node-evidence.ts'
+import { phase } from '../helpers/phases.ts'
+import { profileFor } from '../helpers/profiles.ts'
+import { timed } from '../helpers/progress.ts'
+import { awaitDfdaemonTasks, collectPhase, imageLayers } from '../helpers/pull-phase.ts'
+import { helmValues } from '../helpers/render/index.ts'
+import { loudNote, runConfig, runState, workers } from '../helpers/run-context.ts'
+import { originRegistry } from '../helpers/session.ts'
+
+function layers() {
+  const config = runConfig()
+  return imageLayers(
+    runState().image!,
+    helmValues(config).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest,
+  )
+}
+
+describe('evidence of the P2P lazy pull', () => {
+  test('evidence collected after background fetching finished', async () => {
+    const config = runConfig()
+    const profile = await profileFor(config)
+    const p2p = phase('p2p')
+    await timed('evidence', async (log) => {
+      await awaitDfdaemonTasks(
+        profile,
+        workers(),
+        layers(),
+        p2p.mark,
+        config.stepTimeoutMinutes * 60_000,
+      ).catch((err: Error) => loudNote(`collecting evidence without waiting further: ${err.message}`))
+      p2p.evidence = await collectPhase(
+        profile,
+        originRegistry(),
+        runState().image!.manifest,
+        workers(),
+        layers(),
+        p2p.mark,
+        p2p.trafficBefore,
+      )
+      log(
+        `origin rows: ${p2p.evidence.origin.rows.map((r) => `${r.digest.slice(7, 19)} ${r.amplification.toFixed(2)}x`).join(', ')}`,
+      )
+    })
+    for (const w of workers())
+      await allure.attachment(
+        `dfdaemon log ${w.name}`,
+        await profile.clientLogs(w, p2p.mark.nodeSince[w.name]),
+        'text/plain',
+      )
+  })
+
+  test('every layer was prepared as a remote snapshot on every worker', async () => {
+    await judge('remote-snapshots', remoteSnapshots(phase('p2p').evidence!.workers, layers()))
+  })
+
+  test("every layer's blob requests reached the worker's dfdaemon", async () => {
+    const ev = phase('p2p').evidence!
+    await judge('via-dfdaemon', viaDfdaemon(ev.workers, layers(), ev.origin))
+  })
+
+  test('dfdaemon reports the download task succeeded for every large layer', async () => {
+    await judge('task-succeeded', taskSucceeded(phase('p2p').evidence!.workers, layers()))
+  })
+})

@@ -1,0 +1,75 @@
+// Chapter 7 (what the guide never proves): the origin registry served each large layer once for
+// the whole cluster. Then the negative control: the same nodes pull the same image with the mirror
+// pointed straight at the origin, and the same check must call that a failure.
+import { describe, test } from 'vitest'
+import {
+  negativeControl,
+  singleBackToSource,
+  type BackToSourceFacts,
+} from '../helpers/checks/back-to-source.ts'
+import { judge } from '../helpers/checks/verdict.ts'
+import { phase, setPhase } from '../helpers/phases.ts'
+import { profileFor } from '../helpers/profiles.ts'
+import { timed } from '../helpers/progress.ts'
+import {
+  awaitOriginTransfers,
+  collectPhase,
+  imageLayers,
+  markPhase,
+  originTable,
+  runOnWorkers,
+  type PhaseEvidence,
+} from '../helpers/pull-phase.ts'
+import { helmValues } from '../helpers/render/index.ts'
+import { loudNote, runConfig, runState, updateState, workers } from '../helpers/run-context.ts'
+import { originRegistry } from '../helpers/session.ts'
+import { directStargzConfig } from '../helpers/stargz/configs.ts'
+import { switchStargzConfig } from '../helpers/stargz/install.ts'
+
+function layers() {
+  return imageLayers(
+    runState().image!,
+    helmValues(runConfig()).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest,
+  )
+}
+
+function facts(ev: PhaseEvidence): BackToSourceFacts {
+  return {
+    rows: ev.origin.rows,
+    layers: runState().image!.layers.map((l) => ({
+      digest: l.digest,
+      size: l.size,
+      tocOffset: l.tocOffset,
+    })),
+    nodes: workers().length,
+    dfdaemonBackToSourceBytes: ev.backToSourceBytes,
+  }
+}
+
+describe('back-to-source', () => {
+  test('the origin served each large layer once across the cluster (P2P)', async () => {
+    const ev = phase('p2p').evidence!
+    updateState((s) => (s.origin.p2p = originTable(ev.origin)))
+    await judge('single-back-to-source', singleBackToSource(facts(ev)))
+  })
+
+  test('negative control: with the mirror bypassed the same check fails', async () => {
+    const config = runConfig()
+    const profile = await profileFor(config)
+    const image = runState().image!
+    const stepMs = config.stepTimeoutMinutes * 60_000
+    const ev = await timed('negative control', async (log) => {
+      log('switching every worker to the direct (origin) mirror and clearing image state')
+      for (const w of workers()) await switchStargzConfig(w, directStargzConfig(config), stepMs)
+      const mark = await markPhase(workers())
+      setPhase('control', { mark })
+      await runOnWorkers(workers(), image.esgzRef, config.image.command, log)
+      await awaitOriginTransfers(originRegistry(), image.manifest, workers(), layers(), mark, stepMs).catch(
+        (err: Error) => loudNote(`control evidence collected without waiting further: ${err.message}`),
+      )
+      return collectPhase(profile, originRegistry(), image.manifest, workers(), layers(), mark)
+    })
+    updateState((s) => (s.origin.control = originTable(ev.origin)))
+    await judge('negative-control', negativeControl(facts(ev)))
+  })
+})
