@@ -63,6 +63,7 @@ export async function fromBuild(req: BuildRequest): Promise<BuildResult> {
         version: req.version,
         binaries: req.binaries,
         versionVars: req.spec.goVersionVars?.(req.version) ?? {},
+        leaveOut: req.spec.goLeaveOut ?? [],
         buildDir: req.layout.buildDir,
         binDir: req.binDir,
         processEnv: env,

@@ -22,6 +22,11 @@ export interface ToolSpec {
   versionArgs: string[]
   /** `-X pkg.var=value` assignments so a source build reports its version like the release does */
   goVersionVars?: (version: string) => Record<string, string>
+  /**
+   * Files of the upstream module left out of a source build (paths inside the module). For non-test
+   * files that only serve upstream's tests and import a module upstream never published.
+   */
+  goLeaveOut?: string[]
 }
 
 export const catalog: Record<ToolName, ToolSpec> = {
@@ -36,6 +41,10 @@ export const catalog: Record<ToolName, ToolSpec> = {
     binaries: [{ name: 'nerdctl' }],
     versionArgs: ['--version'],
     goVersionVars: (v) => ({ 'github.com/containerd/nerdctl/v2/pkg/version.Version': v }),
+    // cmd/nerdctl/helpers/testing_linux.go (test helpers in a non-_test file) pulls in pkg/testutil and
+    // with it github.com/containerd/nerdctl/mod/tigron, which upstream takes from its own tree and never
+    // published. Nothing in the nerdctl binary calls those helpers.
+    goLeaveOut: ['cmd/nerdctl/helpers/testing_linux.go'],
   },
   // Built with CGO_ENABLED=0 (as every Go build here): static binaries that run in any node image, and
   // no libbtrfs headers needed (the btrfs snapshotter needs cgo and is left out; the suite uses overlayfs

@@ -1,10 +1,11 @@
 // Source 4, Go: build a command of a published module in a throwaway module (see go-mod.ts).
 //   go mod download -json <module>@<version>     → the module's Dir and go.mod in the module cache
-//   write go.mod (require it; stub its unpublished local replaces), copy its go.sum
+//   write go.mod (require it; stub its unpublished local replaces), copy its go.sum; when the catalog
+//     leaves files out (goLeaveOut), build from a writable copy of the module without them
 //   go get <module>@<version>                    → the full requirement graph, hashes checked
 //   go build -trimpath -ldflags '-s -w -X …' -o <staging>/bin/<name> <module>/<pkg>   (one per binary)
 // The command builders are pure; buildGoModule runs them.
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { ResolvedBinary } from './catalog.ts'
@@ -108,6 +109,28 @@ export function goTargets(
     }))
 }
 
+/** Copies a (read-only) module cache entry, writable, without the given files; each must exist. */
+export async function copyWithout(from: string, to: string, leaveOut: readonly string[]): Promise<string> {
+  await rm(to, { recursive: true, force: true })
+  await cp(from, to, { recursive: true })
+  const writable = async (dir: string): Promise<void> => {
+    await chmod(dir, 0o755)
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name)
+      if (e.isDirectory()) await writable(p)
+      else if (e.isFile()) await chmod(p, 0o644)
+    }
+  }
+  await writable(to)
+  for (const rel of leaveOut) {
+    const file = path.join(to, rel)
+    if (!existsSync(file))
+      throw new Error(`${rel} is not in ${from}: update goLeaveOut in helpers/tools/catalog.ts`)
+    await rm(file)
+  }
+  return to
+}
+
 interface ModuleDownload {
   Dir?: string
   GoMod?: string
@@ -120,6 +143,8 @@ export interface GoModuleBuild {
   version: string
   binaries: readonly ResolvedBinary[]
   versionVars: Record<string, string>
+  /** files of the upstream module to leave out (catalog goLeaveOut) */
+  leaveOut: readonly string[]
   /** the throwaway module's directory */
   buildDir: string
   binDir: string
@@ -148,13 +173,27 @@ export async function buildGoModule(
     await mkdir(path.join(b.buildDir, s.dir), { recursive: true })
     await writeFile(path.join(b.buildDir, s.dir, 'go.mod'), renderStubGoMod(s.path, goVersion))
   }
+  const localCopy =
+    b.leaveOut.length > 0
+      ? await copyWithout(info.Dir, path.join(b.buildDir, 'upstream'), b.leaveOut)
+      : undefined
   const name = `d7y-conformance/build/${b.tool}`
   await writeFile(
     path.join(b.buildDir, 'go.mod'),
-    renderGoMod({ name, goVersion, require: { path: b.module, version: b.version }, stubs }),
+    renderGoMod({
+      name,
+      goVersion,
+      require: { path: b.module, version: b.version },
+      stubs,
+      ...(localCopy ? { localCopy: 'upstream' } : {}),
+    }),
   )
   const upstreamSum = path.join(info.Dir, 'go.sum')
-  if (existsSync(upstreamSum)) await copyFile(upstreamSum, path.join(b.buildDir, 'go.sum'))
+  if (existsSync(upstreamSum)) {
+    // The module cache is read-only; `go get` must be able to add to the copy.
+    await copyFile(upstreamSum, path.join(b.buildDir, 'go.sum'))
+    await chmod(path.join(b.buildDir, 'go.sum'), 0o644)
+  }
   await runStep(goGetStep(b.module, b.version, b.buildDir, env), step)
 
   const targets = goTargets(b.module, b.binaries, b.binDir, b.versionVars)
@@ -164,8 +203,9 @@ export async function buildGoModule(
     binaries[path.basename(t.out)] = t.out
   }
   const pkgs = targets.map((t) => t.pkg.slice(b.module.length + 1) || '.').join(', ')
+  const without = b.leaveOut.length > 0 ? `, without ${b.leaveOut.join(', ')}` : ''
   return {
     binaries,
-    detail: `go build ${b.module}@${b.version} (${pkgs}) in throwaway module ${b.buildDir}, CGO_ENABLED=0`,
+    detail: `go build ${b.module}@${b.version} (${pkgs}${without}) in throwaway module ${b.buildDir}, CGO_ENABLED=0`,
   }
 }

@@ -43,6 +43,8 @@ export interface ThrowawayModule {
   require: { path: string; version: string }
   /** modules replaced by an empty local stub (directory relative to the throwaway module) */
   stubs: { path: string; version?: string; dir: string }[]
+  /** the required module is built from this local copy (directory relative to the throwaway module) */
+  localCopy?: string
 }
 
 export function renderGoMod(m: ThrowawayModule): string {
@@ -54,10 +56,14 @@ export function renderGoMod(m: ThrowawayModule): string {
     '',
     `require ${m.require.path} ${m.require.version}`,
   ]
+  if (m.localCopy) {
+    lines.push('', '// A copy of the module cache entry with files left out (see helpers/tools/catalog.ts).')
+    lines.push(`replace ${m.require.path} ${m.require.version} => ./${m.localCopy}`)
+  }
   if (m.stubs.length > 0) {
     lines.push(
       '',
-      '// Modules upstream takes from its own tree (unpublished); no built package imports them.',
+      '// Modules upstream takes from its own tree and never published: empty stand-ins for the module graph.',
     )
     for (const s of m.stubs) lines.push(`replace ${s.path}${s.version ? ` ${s.version}` : ''} => ./${s.dir}`)
   }

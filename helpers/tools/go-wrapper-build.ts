@@ -4,7 +4,7 @@
 // their hash goes into tool.json, so editing them invalidates the cached binary.
 import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { appendFile, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises'
+import { appendFile, chmod, copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { goBuildStep, goDownloadStep, goEnv, goLdflags } from './go-build.ts'
 import { runStep } from './steps.ts'
@@ -63,8 +63,10 @@ export async function buildGoWrapper(b: WrapperBuild): Promise<{ detail: string;
   const sourceHash = await wrapperSourceHash(b.sourceDir)
   await rm(b.buildDir, { recursive: true, force: true })
   await mkdir(b.buildDir, { recursive: true })
-  for (const name of await wrapperSources(b.sourceDir))
+  for (const name of await wrapperSources(b.sourceDir)) {
     await copyFile(path.join(b.sourceDir, name), path.join(b.buildDir, name))
+    await chmod(path.join(b.buildDir, name), 0o644)
+  }
   const step = { log: b.log, logFile: b.logFile }
   const goMod = await readFile(path.join(b.sourceDir, 'go.mod'), 'utf8')
   // The committed go.mod/go.sum are complete for the version they pin: build read-only. Another

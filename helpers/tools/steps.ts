@@ -50,7 +50,7 @@ export async function runStep(step: CommandStep, opts: StepOptions): Promise<Run
   const beat = setInterval(
     () =>
       opts.log(
-        `  … ${step.title}: ${formatDuration(Date.now() - started)} so far; last output: ${last.slice(0, 160)}`,
+        `  … ${step.title}: ${formatDuration(Date.now() - started)} so far; ${last ? `last output: ${last.slice(0, 160)}` : 'no output yet'}`,
       ),
     opts.heartbeatMs ?? 60_000,
   )

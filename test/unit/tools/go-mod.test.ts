@@ -74,4 +74,15 @@ describe('throwaway module', () => {
     })
     expect(text).not.toContain('replace')
   })
+
+  test('a local copy of the module replaces the module itself', () => {
+    const text = renderGoMod({
+      name: 'x',
+      goVersion: '1.23.5',
+      require: { path: 'github.com/containerd/nerdctl/v2', version: 'v2.1.3' },
+      stubs: [],
+      localCopy: 'upstream',
+    })
+    expect(text).toContain('replace github.com/containerd/nerdctl/v2 v2.1.3 => ./upstream\n')
+  })
 })

@@ -1,7 +1,8 @@
-import { writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { matchMembers } from '../../../helpers/tools/archive.ts'
+import { copyWithout } from '../../../helpers/tools/go-build.ts'
 import {
   companionGets,
   requiredVersion,
@@ -69,5 +70,21 @@ describe('archive members', () => {
     ])
     // an ambiguous file name is not guessed
     expect(() => matchMembers(files, [{ member: 'ctr', dest: '/x' }])).toThrow(/archive has no ctr/)
+  })
+})
+
+describe('building without some upstream files', () => {
+  test('copies a read-only module tree writable, without the named files', async () => {
+    const from = await tempDir()
+    await mkdir(path.join(from, 'cmd', 'helpers'), { recursive: true })
+    await writeFile(path.join(from, 'cmd', 'helpers', 'testing_linux.go'), 'package helpers\n')
+    await writeFile(path.join(from, 'cmd', 'helpers', 'cobra.go'), 'package helpers\n')
+    await chmod(path.join(from, 'cmd', 'helpers', 'cobra.go'), 0o444)
+    await chmod(path.join(from, 'cmd', 'helpers'), 0o555)
+    const to = path.join(await tempDir(), 'upstream')
+    await copyWithout(from, to, ['cmd/helpers/testing_linux.go'])
+    expect(await readdir(path.join(to, 'cmd', 'helpers'))).toEqual(['cobra.go'])
+    await expect(copyWithout(from, to, ['cmd/helpers/gone.go'])).rejects.toThrow(/gone.go is not in/)
+    await chmod(path.join(from, 'cmd', 'helpers'), 0o755)
   })
 })
