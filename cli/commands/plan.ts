@@ -1,0 +1,47 @@
+// plan [--profile kind] [--json]: the steps a conformance run would take, without running them.
+import { access } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { Command, Option } from 'commander'
+import { loadConfig, PROFILES, type Config } from '../../helpers/config.ts'
+import { CliError } from '../errors.ts'
+import { printJson, printText } from '../io.ts'
+
+interface PlanModule {
+  kindPlan: (config: Config) => unknown
+  renderPlan: (steps: never) => unknown
+}
+
+// Loaded by URL at run time, so the CLI builds and runs (everything but `plan`) while it is absent.
+const PLAN_MODULE = new URL('../../helpers/kind/plan.ts', import.meta.url)
+
+export function planCommand(): Command {
+  return new Command('plan')
+    .description('print the steps of a conformance run for the current configuration, without running them')
+    .addOption(new Option('--profile <profile>', 'the profile to plan').choices(PROFILES).default('kind'))
+    .option('--json', 'print the steps as JSON')
+    .action(async (options: { profile: string; json?: boolean }) => {
+      if (options.profile !== 'kind') {
+        throw new CliError(`plan covers the kind profile only (asked for ${options.profile})`)
+      }
+      const { kindPlan, renderPlan } = await loadPlanModule()
+      // The profile option wins over D7Y_PROFILE; everything else comes from the environment.
+      const steps: unknown = await kindPlan(loadConfig({ ...process.env, D7Y_PROFILE: options.profile }))
+      if (options.json) printJson(steps)
+      else printText(String(await renderPlan(steps as never)))
+    })
+}
+
+async function loadPlanModule(): Promise<PlanModule> {
+  try {
+    await access(PLAN_MODULE)
+  } catch {
+    throw new CliError('plan is not available: helpers/kind/plan.ts missing')
+  }
+  const mod = (await import(PLAN_MODULE.href)) as Partial<PlanModule>
+  if (typeof mod.kindPlan !== 'function' || typeof mod.renderPlan !== 'function') {
+    throw new CliError(
+      `plan is not available: ${fileURLToPath(PLAN_MODULE)} does not export kindPlan and renderPlan`,
+    )
+  }
+  return { kindPlan: mod.kindPlan, renderPlan: mod.renderPlan }
+}
