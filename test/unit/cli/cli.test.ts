@@ -1,10 +1,10 @@
 // The CLI as users run it: `node bin/d7y-conformance.js ...` in a child process, on committed fixtures.
-import { readFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, onTestFinished, test } from 'vitest'
 import { parse } from 'yaml'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -149,6 +149,35 @@ describe.concurrent('d7y-conformance', () => {
       expect(r.stdout).toBe('')
       expect(r.stderr.trim().split('\n')).toHaveLength(1)
       expect(r.stderr).toContain('D7Y_WORKERS')
+    },
+    TIMEOUT,
+  )
+
+  test(
+    'evidence dfdaemon: per-task facts; a --task absent from the log exits 1',
+    async () => {
+      // Two lines as dragonfly-client 1.5.0 prints them (see test/unit/evidence/dfdaemon-log.test.ts).
+      const task = '3e528d228dff0d487ffd114cef7ed4f4fad01129828456bb261582a33dcf0dcf'
+      const span =
+        'handler:registry_mirror_http_handler:proxy_via_dfdaemon:download: dragonfly-client/src/proxy'
+      const fields = `method="GET" host_id="172.21.0.3-node-a" task_id="${task}" peer_id="172.21.0.3-node-a-6f1c"`
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'd7y-cli-'))
+      onTestFinished(() => rm(dir, { recursive: true, force: true }))
+      const log = path.join(dir, 'dfdaemon.log')
+      await writeFile(
+        log,
+        `2026-11-28T10:15:02.120001Z  INFO ${span}/task.rs:127: download task started: Download { url: "http://reg:5000/v2/fixture/blobs/sha256:${task}", .. } ${fields}\n` +
+          `2026-11-28T10:15:02.131200Z DEBUG ${span}/task.rs:262: download task succeeded ${fields} content_length=7901572\n`,
+      )
+      const found = await cli(['evidence', 'dfdaemon', log, '--task', `sha256:${task}`])
+      expect(found.exitCode).toBe(0)
+      const out = JSON.parse(found.stdout) as {
+        tasks: Record<string, { started: number; succeeded: number }>
+      }
+      expect(out.tasks[task]).toMatchObject({ started: 1, succeeded: 1, wentBackToSource: false })
+      const absent = await cli(['evidence', 'dfdaemon', log, '--task', 'f'.repeat(64)])
+      expect(absent.exitCode).toBe(1)
+      expect(absent.stderr).toContain('not in the log')
     },
     TIMEOUT,
   )
