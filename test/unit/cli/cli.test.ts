@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import { describe, expect, onTestFinished, test } from 'vitest'
+import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -155,7 +155,8 @@ describe.concurrent('d7y-conformance', () => {
 
   test(
     'evidence dfdaemon: per-task facts; a --task absent from the log exits 1',
-    async () => {
+    async ({ onTestFinished }) => {
+      // (the context's onTestFinished: tests here run concurrently)
       // Two lines as dragonfly-client 1.5.0 prints them (see test/unit/evidence/dfdaemon-log.test.ts).
       const task = '3e528d228dff0d487ffd114cef7ed4f4fad01129828456bb261582a33dcf0dcf'
       const span =
