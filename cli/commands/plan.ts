@@ -6,12 +6,16 @@ import { loadConfig, PROFILES, type Config } from '../../helpers/config.ts'
 import { CliError } from '../errors.ts'
 import { printJson, printText } from '../io.ts'
 
+// Opaque here: passed from kindPlan to renderPlan, or printed as JSON.
+type PlanSteps = unknown
+
 interface PlanModule {
-  kindPlan: (config: Config) => unknown
-  renderPlan: (steps: never) => unknown
+  kindPlan: (config: Config) => PlanSteps | Promise<PlanSteps>
+  renderPlan: (steps: PlanSteps) => string
 }
 
-// Loaded by URL at run time, so the CLI builds and runs (everything but `plan`) while it is absent.
+// Loaded by URL at run time (not type-checked against it), so the CLI builds and runs everything but
+// `plan` while helpers/kind/plan.ts is absent or uncommitted.
 const PLAN_MODULE = new URL('../../helpers/kind/plan.ts', import.meta.url)
 
 export function planCommand(): Command {
@@ -25,9 +29,9 @@ export function planCommand(): Command {
       }
       const { kindPlan, renderPlan } = await loadPlanModule()
       // The profile option wins over D7Y_PROFILE; everything else comes from the environment.
-      const steps: unknown = await kindPlan(loadConfig({ ...process.env, D7Y_PROFILE: options.profile }))
+      const steps = await kindPlan(loadConfig({ ...process.env, D7Y_PROFILE: options.profile }))
       if (options.json) printJson(steps)
-      else printText(String(await renderPlan(steps as never)))
+      else printText(String(renderPlan(steps)))
     })
 }
 
