@@ -1,0 +1,203 @@
+// Every command line the kind profile runs, as plain values built by pure functions. The profile runs
+// them (through helpers/exec.ts) and the dry-run plan prints them, so the two cannot drift apart.
+// Tool paths come in through `Binaries`: the profile passes the obtained binaries, the plan their names.
+import { quote } from '../exec.ts'
+import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
+import type { Config } from '../config.ts'
+import type { KindLayout } from './layout.ts'
+
+export interface Command {
+  file: string
+  args: string[]
+  timeoutMs?: number
+}
+
+export interface Binaries {
+  kind: string
+  helm: string
+  kubectl: string
+}
+
+/** What the plan prints: the tools by name, as a person would type them. */
+export const NAMED_BINARIES: Binaries = { kind: 'kind', helm: 'helm', kubectl: 'kubectl' }
+
+/** Label kind puts on its node containers with the node's role. */
+export const KIND_ROLE_LABEL = 'io.x-k8s.kind.role'
+/** The Docker network kind creates and puts every node on. */
+export const KIND_NETWORK = 'kind'
+
+export interface KindContext {
+  config: Pick<Config, 'clusterName' | 'chartPath' | 'chartVersion' | 'versions' | 'stepTimeoutMinutes'>
+  bin: Binaries
+  layout: KindLayout
+}
+
+/** The command as a shell line a person can paste. */
+export function commandLine(c: Command): string {
+  return [c.file, ...c.args].map(quote).join(' ')
+}
+
+const cmd = (file: string, args: string[], timeoutMs?: number): Command =>
+  timeoutMs === undefined ? { file, args } : { file, args, timeoutMs }
+
+const stepMs = (ctx: KindContext): number => ctx.config.stepTimeoutMinutes * 60_000
+
+// ---- docker -------------------------------------------------------------------------------------
+
+export const docker = {
+  serverVersion: (): Command => cmd('docker', ['version', '--format', '{{.Server.Version}}'], 15_000),
+  imageInspect: (ref: string): Command => cmd('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]),
+  pull: (ref: string): Command => cmd('docker', ['pull', ref], 15 * 60_000),
+  tag: (source: string, target: string): Command => cmd('docker', ['tag', source, target]),
+  /** "<role> <ip on the kind network>" of a kind node container */
+  nodeInfo: (container: string): Command =>
+    cmd('docker', [
+      'inspect',
+      '--format',
+      `{{index .Config.Labels "${KIND_ROLE_LABEL}"}} {{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`,
+      container,
+    ]),
+  exec: (container: string, argv: string[], timeoutMs?: number): Command =>
+    cmd('docker', ['exec', container, ...argv], timeoutMs),
+  logs: (container: string): Command => cmd('docker', ['logs', container], 60_000),
+}
+
+/** Copies a local file into a node container (parent directory first; -L follows cache symlinks). */
+export function copyIntoNode(container: string, localPath: string, nodePath: string): Command[] {
+  const dir = nodePath.slice(0, nodePath.lastIndexOf('/')) || '/'
+  return [
+    docker.exec(container, ['mkdir', '-p', dir]),
+    cmd('docker', ['cp', '-L', localPath, `${container}:${nodePath}`], 5 * 60_000),
+    docker.exec(container, ['chmod', '0755', nodePath]),
+  ]
+}
+
+// ---- kind ---------------------------------------------------------------------------------------
+
+export const kind = {
+  getClusters: (ctx: KindContext): Command => cmd(ctx.bin.kind, ['get', 'clusters'], 60_000),
+  createCluster: (ctx: KindContext, nodeImage: string): Command =>
+    cmd(
+      ctx.bin.kind,
+      [
+        'create',
+        'cluster',
+        '--name',
+        ctx.config.clusterName,
+        '--config',
+        ctx.layout.kindConfig,
+        '--image',
+        nodeImage,
+        '--kubeconfig',
+        ctx.layout.kubeconfig,
+      ],
+      stepMs(ctx),
+    ),
+  exportKubeconfig: (ctx: KindContext): Command =>
+    cmd(
+      ctx.bin.kind,
+      ['export', 'kubeconfig', '--name', ctx.config.clusterName, '--kubeconfig', ctx.layout.kubeconfig],
+      60_000,
+    ),
+  getNodes: (ctx: KindContext): Command =>
+    cmd(ctx.bin.kind, ['get', 'nodes', '--name', ctx.config.clusterName], 60_000),
+  loadImage: (ctx: KindContext, image: string): Command =>
+    cmd(ctx.bin.kind, ['load', 'docker-image', image, '--name', ctx.config.clusterName], stepMs(ctx)),
+  exportLogs: (ctx: KindContext, dir: string): Command =>
+    cmd(ctx.bin.kind, ['export', 'logs', dir, '--name', ctx.config.clusterName], 10 * 60_000),
+  deleteCluster: (ctx: KindContext): Command =>
+    cmd(
+      ctx.bin.kind,
+      ['delete', 'cluster', '--name', ctx.config.clusterName, '--kubeconfig', ctx.layout.kubeconfig],
+      5 * 60_000,
+    ),
+}
+
+// ---- helm ---------------------------------------------------------------------------------------
+
+/** Where the chart comes from: the pinned version from the chart repository, or a local checkout. */
+export function chartSource(ctx: KindContext): string[] {
+  const chart = ctx.config.versions.chart
+  if (ctx.config.chartPath) return [ctx.config.chartPath]
+  return [chart.name, '--repo', chart.repository, '--version', ctx.config.chartVersion]
+}
+
+export const helm = {
+  /** a local checkout has no subcharts (mysql, redis) until its dependencies are fetched */
+  dependencyUpdate: (ctx: KindContext, chartPath: string): Command =>
+    cmd(ctx.bin.helm, ['dependency', 'update', chartPath], stepMs(ctx)),
+  /**
+   * No --wait: readiness is watched condition by condition through the API afterwards, which says
+   * which workload is not ready and why instead of one timeout.
+   */
+  upgradeInstall: (ctx: KindContext): Command =>
+    cmd(
+      ctx.bin.helm,
+      [
+        'upgrade',
+        '--install',
+        DRAGONFLY_RELEASE,
+        ...chartSource(ctx),
+        '--namespace',
+        DRAGONFLY_NAMESPACE,
+        '--create-namespace',
+        '--values',
+        ctx.layout.values,
+        '--kubeconfig',
+        ctx.layout.kubeconfig,
+        '--timeout',
+        `${ctx.config.stepTimeoutMinutes}m`,
+      ],
+      stepMs(ctx),
+    ),
+}
+
+// ---- kubectl ------------------------------------------------------------------------------------
+
+export function kubectl(ctx: KindContext, args: string[], timeoutMs = 2 * 60_000): Command {
+  return cmd(ctx.bin.kubectl, ['--kubeconfig', ctx.layout.kubeconfig, ...args], timeoutMs)
+}
+
+/** The API server's proxy to a pod port: works wherever the API server is reachable (Docker Desktop too). */
+export function podProxyPath(namespace: string, pod: string, port: number, path: string): string {
+  return `/api/v1/namespaces/${namespace}/pods/${pod}:${port}/proxy/${path.replace(/^\//, '')}`
+}
+
+export const kube = {
+  apply: (ctx: KindContext, file: string): Command => kubectl(ctx, ['apply', '-f', file]),
+  logs: (
+    ctx: KindContext,
+    pod: string,
+    container: string,
+    opts: { sinceTime?: string; previous?: boolean; namespace?: string } = {},
+  ): Command =>
+    kubectl(
+      ctx,
+      [
+        'logs',
+        '--namespace',
+        opts.namespace ?? DRAGONFLY_NAMESPACE,
+        pod,
+        '-c',
+        container,
+        ...(opts.sinceTime ? [`--since-time=${opts.sinceTime}`] : []),
+        ...(opts.previous ? ['--previous'] : []),
+      ],
+      5 * 60_000,
+    ),
+  raw: (ctx: KindContext, apiPath: string): Command => kubectl(ctx, ['get', '--raw', apiPath], 60_000),
+  exec: (ctx: KindContext, pod: string, container: string, argv: string[]): Command =>
+    kubectl(ctx, ['exec', '--namespace', DRAGONFLY_NAMESPACE, pod, '-c', container, '--', ...argv], 5 * 60_000),
+  overview: (ctx: KindContext, namespace: string): Command =>
+    kubectl(ctx, ['get', 'all,pvc,endpointslices,configmaps', '--namespace', namespace, '-o', 'wide']),
+  describe: (ctx: KindContext, namespace: string): Command =>
+    kubectl(ctx, [
+      'describe',
+      'pods,deployments,statefulsets,daemonsets,services,pvc',
+      '--namespace',
+      namespace,
+    ]),
+  events: (ctx: KindContext, namespace: string): Command =>
+    kubectl(ctx, ['get', 'events', '--namespace', namespace, '--sort-by=.lastTimestamp', '-o', 'wide']),
+  nodes: (ctx: KindContext): Command => kubectl(ctx, ['get', 'nodes', '-o', 'wide']),
+}

@@ -1,0 +1,29 @@
+// The files the kind profile writes before running kind, helm and kubectl, rendered by the shared
+// renderers (helpers/render) so the profile and the dry-run plan write the same bytes.
+import type { Config } from '../config.ts'
+import {
+  imageRef,
+  registryHost,
+  renderHelmValues,
+  renderKindConfig,
+  renderPeerService,
+} from '../render/index.ts'
+
+/**
+ * kind-config.yaml with every node on `nodeImage`. Newer kind releases let a per-node `image:` in the
+ * config win over `--image`, so an override must be written into the file, not only passed as a flag.
+ */
+export function kindConfigFile(config: Config, nodeImage: string): string {
+  const pinned = imageRef(config.versions.images.kindNode)
+  const text = renderKindConfig(config)
+  return nodeImage === pinned ? text : text.split(`image: ${pinned}`).join(`image: ${nodeImage}`)
+}
+
+/** values.yaml: dfdaemon's upstream is the origin registry as the nodes reach it. */
+export function valuesFile(config: Config, origin: string = registryHost(config)): string {
+  return renderHelmValues(config, { originRegistry: `http://${origin}` })
+}
+
+export function peerServiceFile(config: Config): string {
+  return renderPeerService(config)
+}

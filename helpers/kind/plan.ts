@@ -1,0 +1,378 @@
+// The dry run: every command the kind profile (and the chapters it serves) would run and every file
+// it would write, in order, with rendered contents, without running anything. Built from the same
+// command builders (commands.ts), file renderers (files.ts) and decisions (logs.ts, reset.ts) as the
+// profile, so the plan and the run cannot drift. Runtime-only values (pod names, clock marks, the
+// run id) appear as <placeholders>; waits by condition appear as `# wait:` lines.
+import path from 'node:path'
+import type { Config } from '../config.ts'
+import { RUN_LABEL } from '../docker.ts'
+import { quote } from '../exec.ts'
+import { registryRefs } from '../image/publish.ts'
+import { testImageRecipe } from '../image/test-image.ts'
+import { recipeTag } from '../local/rootfs-image.ts'
+import {
+  CHART_COMPONENTS,
+  DFDAEMON_PORTS,
+  DRAGONFLY_NAMESPACE,
+  DRAGONFLY_RELEASE,
+  chartFullname,
+  chartPodLabels,
+  helmValues,
+  labelSelector,
+  registryHost,
+  renderContainerdPatch,
+  yamlText,
+} from '../render/index.ts'
+import { directStargzConfig, stargzInstall } from '../stargz/configs.ts'
+import { STARGZ_PATHS, STARGZ_UNIT } from '../stargz/install.ts'
+import { catalog } from '../tools/catalog.ts'
+import { binaryPath } from '../tools/layout.ts'
+import {
+  NAMED_BINARIES,
+  commandLine,
+  copyIntoNode,
+  docker,
+  helm,
+  kind,
+  kube,
+  podProxyPath,
+  type Command,
+  type KindContext,
+} from './commands.ts'
+import { registryHostsToml, runPodManifest, runPodName } from './cri-run.ts'
+import { namespaceDiagnostics, workerDiagnostics } from './diagnostics.ts'
+import { kindConfigFile, peerServiceFile, valuesFile } from './files.ts'
+import { dragonflyImages, kindNodeImage, localImageRef, registryImagePin } from './images.ts'
+import { diagnosticsDir, kindLayout } from './layout.ts'
+import { clientLogSource, FILE_LOG_SCRIPT } from './logs.ts'
+import { kindNodeNames } from './nodes.ts'
+import { KIND_TOOLS, PUBLISHED_PORTS } from './preflight.ts'
+import { NERDCTL_PATH, deletesClusterOnTeardown } from './profile.ts'
+import { resetActions, resetCommandList, resetCommands, type ResetTarget } from './reset.ts'
+
+export interface PlanStep {
+  step: string
+  title: string
+  commands: string[]
+  files: { path: string; content: string }[]
+}
+
+const wait = (what: string): string => `# wait: ${what}`
+const note = (what: string): string => `# ${what}`
+const lines = (cs: Command[]): string[] => cs.map(commandLine)
+
+/** A file written inside a node container (helpers/node.ts writeFile: docker exec -i … cat > path). */
+function nodeFile(container: string, filePath: string, content: string): { path: string; content: string } {
+  return { path: `${container}:${filePath}`, content }
+}
+
+function writeInNode(container: string, filePath: string, mode = '0644'): string {
+  return commandLine(
+    docker.exec(container, ['sh', '-c', `cat > "$1" && chmod ${mode} "$1"`, 'write', filePath]),
+  ).replace(/^docker exec /, 'docker exec -i ')
+}
+
+/** The chart's default storage layout, for showing the reset (decided from live templates at run time). */
+function chartDefaultResetTargets(config: Config): ResetTarget[] {
+  const naming = { release: DRAGONFLY_RELEASE }
+  const full = chartFullname(naming)
+  const storageDir = '/var/lib/dragonfly'
+  return [
+    {
+      kind: 'StatefulSet',
+      name: `${full}-${CHART_COMPONENTS.seedClient}`,
+      selector: labelSelector(chartPodLabels(naming, CHART_COMPONENTS.seedClient)),
+      replicas: helmValues(config).seedClient.replicas,
+      container: 'seed-client',
+      podSpec: {
+        containers: [{ name: 'seed-client', volumeMounts: [{ name: 'storage', mountPath: storageDir }] }],
+      },
+      claimTemplates: ['storage'],
+    },
+    {
+      kind: 'DaemonSet',
+      name: `${full}-${CHART_COMPONENTS.client}`,
+      selector: labelSelector(chartPodLabels(naming, CHART_COMPONENTS.client)),
+      replicas: config.workers,
+      container: 'client',
+      podSpec: { containers: [{ name: 'client' }] },
+      claimTemplates: [],
+    },
+  ]
+}
+
+export function kindPlan(config: Config): PlanStep[] {
+  const layout = kindLayout(config)
+  const ctx: KindContext = { config, bin: NAMED_BINARIES, layout }
+  const nodeImage = kindNodeImage(config)
+  const nodes = kindNodeNames(config.clusterName, config.workers)
+  const controlPlane = nodes[0]!.name
+  const workers = nodes.filter((n) => n.role === 'worker').map((n) => n.name)
+  const registry = registryHost(config)
+  const values = helmValues(config)
+  const nerdctlBinary = binaryPath(config.cacheDir, 'nerdctl', config.toolVersions.nerdctl, 'nerdctl')
+  const stargzBinary = binaryPath(
+    config.cacheDir,
+    'stargz',
+    config.toolVersions.stargz,
+    'containerd-stargz-grpc',
+  )
+  const install = stargzInstall(config, stargzBinary)
+  const refs = registryRefs(registry, config.image)
+  const localTestImage = recipeTag(testImageRecipe(config.image))
+  const nerdctl = (container: string, args: string[]) =>
+    commandLine(docker.exec(container, [NERDCTL_PATH, '--insecure-registry', ...args]))
+  const clientPod = (w: string) => `<client pod on ${w}>`
+  const seedPod = '<seed-client pod>'
+  const logSource = clientLogSource(config.toolVersions.dfdaemon, values.client.config.console)
+  const registryPin = registryImagePin(config)
+
+  const steps: PlanStep[] = []
+  const add = (step: string, title: string, commands: string[], files: PlanStep['files'] = []) =>
+    steps.push({ step, title, commands, files })
+
+  add('preflight', 'Check every prerequisite; create nothing', [
+    commandLine(docker.serverVersion()),
+    ...KIND_TOOLS.map(
+      (t) =>
+        `${[t, ...catalog[t].versionArgs].map(quote).join(' ')}   # must say ${config.toolVersions[t]}; else a sha256-verified download into ${path.dirname(binaryPath(config.cacheDir, t, config.toolVersions[t], t))}`,
+    ),
+    ...(config.reuseCluster ? [commandLine(kind.getClusters(ctx))] : []),
+    ...PUBLISHED_PORTS.map(
+      (p) => note(`bind 127.0.0.1:${p}: must be free${config.reuseCluster ? ' (unless the cluster exists)' : ''}`),
+    ),
+    note('/dev/fuse must exist on the Docker host'),
+    commandLine(docker.imageInspect(localImageRef(nodeImage))),
+    `${commandLine(docker.pull(nodeImage))}   # only when absent; failing: use the local profile (npm run conformance:local)`,
+  ])
+
+  add(
+    'cluster',
+    `Create the kind cluster ${config.clusterName} (1 control-plane, ${config.workers} workers, /dev/fuse in workers)`,
+    [
+      commandLine(kind.getClusters(ctx)),
+      ...(config.reuseCluster
+        ? [`${commandLine(kind.exportKubeconfig(ctx))}   # when it exists (D7Y_REUSE_CLUSTER)`]
+        : []),
+      `${commandLine(kind.createCluster(ctx, nodeImage))}${config.reuseCluster ? '   # when it does not exist' : ''}`,
+      wait(`${nodes.length} nodes Ready (GET /api/v1/nodes through ${layout.kubeconfig}, polled)`),
+      commandLine(kind.getNodes(ctx)),
+      ...nodes.map((n) => commandLine(docker.nodeInfo(n.name))),
+    ],
+    [{ path: layout.kindConfig, content: kindConfigFile(config, nodeImage) }],
+  )
+
+  add(
+    'node-tools',
+    `Copy nerdctl ${config.toolVersions.nerdctl} into every node (kind nodes ship containerd)`,
+    nodes.flatMap((n) => [
+      ...lines(copyIntoNode(n.name, nerdctlBinary, NERDCTL_PATH)),
+      commandLine(docker.exec(n.name, [NERDCTL_PATH, '--version'])),
+    ]),
+  )
+
+  add('registry', `Origin registry image ${registryPin.ref} (pinned digest)`, [
+    commandLine(docker.imageInspect(localImageRef(registryPin.pull))),
+    `${commandLine(docker.pull(registryPin.pull))}   # only when absent`,
+    commandLine(docker.tag(registryPin.pull, registryPin.ref)),
+    note(
+      `chapter 15 starts ${config.registryName} from it on the ${'kind'} network (testcontainers), port ${config.registryPort}`,
+    ),
+  ])
+
+  add(
+    'dragonfly',
+    `Install Dragonfly: chart ${config.chartPath ?? `${config.versions.chart.name} ${config.chartVersion}`}, images loaded into kind`,
+    [
+      ...dragonflyImages(config).flatMap((image) => [
+        `${commandLine(docker.pull(image))}   # only when absent`,
+        commandLine(kind.loadImage(ctx, image)),
+      ]),
+      ...(config.chartPath ? [commandLine(helm.dependencyUpdate(ctx, config.chartPath))] : []),
+      commandLine(helm.upgradeInstall(ctx)),
+      wait(`every Deployment, StatefulSet and DaemonSet in ${DRAGONFLY_NAMESPACE} rolled out and ready (API, polled)`),
+    ],
+    [{ path: layout.values, content: valuesFile(config, registry) }],
+  )
+
+  add(
+    'peer-service',
+    'The peer NodePort Service in front of the client pods (selector: app/component labels)',
+    [
+      commandLine(kube.apply(ctx, layout.peerService)),
+      wait(`EndpointSlices of Service peer have an endpoint on ${workers.join(', ')} (at most 60 s; chapter 20 judges)`),
+    ],
+    [{ path: layout.peerService, content: peerServiceFile(config) }],
+  )
+
+  add(
+    'stargz',
+    'Install the stargz snapshotter on every worker (binary, config, unit, containerd proxy plugin)',
+    workers.flatMap((w) => [
+      ...lines(copyIntoNode(w, stargzBinary, STARGZ_PATHS.binary)),
+      writeInNode(w, STARGZ_PATHS.config),
+      writeInNode(w, STARGZ_PATHS.unit),
+      commandLine(docker.exec(w, ['cat', STARGZ_PATHS.containerdConfig])),
+      `${writeInNode(w, STARGZ_PATHS.containerdConfig)}   # the node's config with the stargz change merged in`,
+      commandLine(docker.exec(w, ['systemctl', 'daemon-reload'])),
+      commandLine(docker.exec(w, ['systemctl', 'enable', '--now', STARGZ_UNIT])),
+      commandLine(docker.exec(w, ['systemctl', 'restart', 'containerd'])),
+      wait(`${commandLine(docker.exec(w, ['ctr', 'plugin', 'ls']))} shows stargz "ok"`),
+    ]),
+    workers.flatMap((w) => [
+      nodeFile(w, STARGZ_PATHS.config, install.config),
+      nodeFile(w, STARGZ_PATHS.unit, install.unit),
+      nodeFile(w, STARGZ_PATHS.containerdConfig, renderContainerdPatch(2)),
+    ]),
+  )
+
+  const archive = path.join(config.cacheDir, 'tmp', `${localTestImage.replace(/[/:]/g, '_')}.tar`)
+  add('image', `Build the test image, push it, convert it to eStargz and push that (on ${controlPlane})`, [
+    note(`build ${localTestImage} from Debian packages (${config.image.packages.join(', ')}) with debootstrap, once`),
+    commandLine({ file: 'docker', args: ['save', '-o', archive, localTestImage] }),
+    ...lines(copyIntoNode(controlPlane, archive, '/tmp/image.tar')).filter((l) => !l.includes('chmod')),
+    nerdctl(controlPlane, ['load', '-i', '/tmp/image.tar']),
+    commandLine(docker.exec(controlPlane, ['rm', '-f', '/tmp/image.tar'])),
+    nerdctl(controlPlane, ['tag', `docker.io/${localTestImage}`, refs.plainRef]),
+    nerdctl(controlPlane, ['push', refs.plainRef]),
+    nerdctl(controlPlane, ['image', 'convert', '--estargz', '--oci', refs.plainRef, refs.esgzRef]),
+    nerdctl(controlPlane, ['push', refs.esgzRef]),
+    note('every pushed layer is downloaded and validated as eStargz (footer, TOC, chunk digests)'),
+  ])
+
+  const podFiles = workers.map((w) => {
+    const name = runPodName(w, '<t>')
+    return {
+      path: `(API) ${runPodManifest({ name, node: w, image: refs.esgzRef, args: config.image.command }).metadata!.namespace}/${name}`,
+      content: yamlText(runPodManifest({ name, node: w, image: refs.esgzRef, args: config.image.command })),
+    }
+  })
+  add(
+    'run',
+    'Run the eStargz image on every worker: nerdctl with the stargz snapshotter, and as a Pod (CRI)',
+    [
+      ...workers.map((w) =>
+        commandLine(
+          docker.exec(w, [
+            NERDCTL_PATH,
+            '--insecure-registry',
+            '--snapshotter',
+            'stargz',
+            'run',
+            '--rm',
+            '--net',
+            'host',
+            refs.esgzRef,
+            ...config.image.command,
+          ]),
+        ),
+      ),
+      ...workers.map((w) => writeInNode(w, registryHostsToml(registry).path)),
+      ...workers.map((w) => note(`create the pod for ${w} (below) through the API; wait until it terminates; read its log`)),
+      note(`expected output: /${config.image.expectOutput}/`),
+    ],
+    [...workers.map((w) => nodeFile(w, registryHostsToml(registry).path, registryHostsToml(registry).content)), ...podFiles],
+  )
+
+  const logCommands = (pod: string, container: string, node?: string): string[] =>
+    logSource === 'stdout'
+      ? [commandLine(kube.logs(ctx, pod, container, { sinceTime: '<phase mark, RFC 3339>' }))]
+      : [
+          ...(node ? [commandLine(docker.exec(node, ['sh', '-c', FILE_LOG_SCRIPT]))] : []),
+          `${commandLine(kube.exec(ctx, pod, container, ['sh', '-c', FILE_LOG_SCRIPT]))}${node ? '   # when the node has none' : ''}`,
+        ]
+  const metricsPort = values.client.config.metrics.server.port
+  add(
+    'evidence',
+    `Collect the evidence of the pull (dfdaemon log from ${logSource === 'stdout' ? 'stdout (console client)' : 'its log file'}, metrics through the API server proxy)`,
+    [
+      ...workers.flatMap((w) => [
+        commandLine(
+          docker.exec(w, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT, '--since', '<phase mark>']),
+        ),
+        ...logCommands(clientPod(w), 'client', w),
+        commandLine(kube.raw(ctx, podProxyPath(DRAGONFLY_NAMESPACE, clientPod(w), metricsPort, 'metrics'))),
+      ]),
+      ...logCommands(seedPod, 'seed-client'),
+      commandLine(kube.raw(ctx, podProxyPath(DRAGONFLY_NAMESPACE, seedPod, metricsPort, 'metrics'))),
+      commandLine({ file: 'docker', args: ['logs', '--since', '<phase mark>', config.registryName] }),
+      wait(`every large layer's dfdaemon task ended on every worker (log polled)`),
+    ],
+  )
+
+  add(
+    'negative-control',
+    'Negative control: the mirror pointed straight at the origin, image state cleared, run again',
+    workers.flatMap((w) => [
+      writeInNode(w, STARGZ_PATHS.config),
+      commandLine(docker.exec(w, ['systemctl', 'stop', 'containerd'])),
+      commandLine(docker.exec(w, ['systemctl', 'stop', STARGZ_UNIT])),
+      note(`unmount and clear /var/lib/containerd and ${STARGZ_PATHS.root} in ${w}`),
+      commandLine(docker.exec(w, ['systemctl', 'start', STARGZ_UNIT])),
+      commandLine(docker.exec(w, ['systemctl', 'start', 'containerd'])),
+      wait(`stargz plugin "ok" in ${w}`),
+    ]),
+    workers.map((w) => nodeFile(w, STARGZ_PATHS.config, directStargzConfig(config))),
+  )
+
+  const scheduler = labelSelector(chartPodLabels({ release: DRAGONFLY_RELEASE }, CHART_COMPONENTS.scheduler))
+  add('reset', 'Cold Dragonfly caches (resetDragonfly; storage kind read from the live pod templates)', [
+    commandLine(resetCommands.deletePods(ctx, scheduler)),
+    wait('new scheduler pods ready'),
+    ...chartDefaultResetTargets(config).flatMap((t) => {
+      const actions = resetActions(t)
+      return [
+        note(
+          `${t.kind}/${t.name}: ${actions.mode === 'restart' ? 'storage inside the pod: new pods are enough' : `storage outlives pods (${[...actions.pvcs, ...actions.hostPaths].join(', ')})`} (chart defaults)`,
+        ),
+        ...lines(resetCommandList(ctx, t, actions, actions.hostPaths.length ? workers : [])),
+        wait(`${t.replicas} new ready pod(s) for ${t.selector}`),
+      ]
+    }),
+  ])
+
+  const diag = diagnosticsDir(config)
+  add('diagnostics', `On failure: the diagnostics bundle in ${diag}`, [
+    commandLine(kind.exportLogs(ctx, path.join(diag, 'kind-logs'))),
+    ...namespaceDiagnostics(ctx).map((d) => `${commandLine(d.command)} > ${d.file}`),
+    note(`for every pod in ${DRAGONFLY_NAMESPACE}: kubectl logs of every container (and --previous after restarts)`),
+    note(`for every client and seed-client pod: GET ${podProxyPath(DRAGONFLY_NAMESPACE, '<pod>', DFDAEMON_PORTS.metrics, 'metrics')}`),
+    ...workers.flatMap((w) => workerDiagnostics(w).map((d) => `${commandLine(d.command)} > nodes/${w}/${d.file}`)),
+    `${commandLine(docker.logs(config.registryName))} > registry.log`,
+  ])
+
+  add(
+    'teardown',
+    deletesClusterOnTeardown(config)
+      ? `Delete the cluster and the run's containers`
+      : `Keep the cluster (${config.keep ? 'D7Y_KEEP' : 'D7Y_REUSE_CLUSTER'}); remove the run's containers`,
+    [
+      ...(deletesClusterOnTeardown(config) ? [commandLine(kind.deleteCluster(ctx))] : []),
+      `docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=<run id>)`,
+    ],
+  )
+  return steps
+}
+
+/** The plan as text for people: numbered steps, their commands, and each file's content once. */
+export function renderPlan(steps: PlanStep[]): string {
+  const out: string[] = []
+  const seen = new Map<string, string>()
+  steps.forEach((s, i) => {
+    if (i > 0) out.push('')
+    out.push(`[${i + 1}/${steps.length}] ${s.step}: ${s.title}`)
+    for (const c of s.commands) out.push(c.startsWith('#') ? `    ${c}` : `  $ ${c}`)
+    for (const f of s.files) {
+      const same = seen.get(f.content)
+      if (same) {
+        out.push(`  file ${f.path}: same content as ${same}`)
+        continue
+      }
+      seen.set(f.content, f.path)
+      const body = f.content.replace(/\n$/, '').split('\n')
+      out.push(`  file ${f.path} (${body.length} lines):`)
+      for (const l of body) out.push(`    | ${l}`)
+    }
+  })
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,110 @@
+// The kind profile's preflight: every missing prerequisite at once, each with how to get it, and
+// nothing created. The checks take their facts from probes so the aggregation is tested without Docker.
+import { access } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import type { PreflightProblem } from '../profile.ts'
+import { DFDAEMON_PORTS } from '../render/index.ts'
+
+export type KindTool = 'kind' | 'helm' | 'kubectl'
+export const KIND_TOOLS: readonly KindTool[] = ['kind', 'helm', 'kubectl']
+
+/** Host ports the kind config publishes from the first worker (the guide's 4001 proxy, 4003 health). */
+export const PUBLISHED_PORTS: readonly number[] = [DFDAEMON_PORTS.proxy, DFDAEMON_PORTS.health]
+
+export interface KindPreflightProbes {
+  /** Docker's server version, undefined when the daemon does not answer */
+  docker(): Promise<string | undefined>
+  /** obtains the tool at its pinned version; an Error says why it could not */
+  tool(name: KindTool): Promise<{ version: string } | Error>
+  /** whether the cluster already exists (only asked when reusing; its ports are then taken by it) */
+  clusterExists(): Promise<boolean>
+  /** whether 127.0.0.1:<port> can be bound */
+  portFree(port: number): Promise<boolean>
+  /** whether /dev/fuse exists where the nodes will run */
+  fuse(): Promise<boolean>
+  /** whether the node image is present or can be pulled (pulling it when absent) */
+  image(ref: string): Promise<{ ok: true } | { ok: false; reason: string }>
+}
+
+export interface KindPreflightInput {
+  clusterName: string
+  reuseCluster: boolean
+  nodeImage: string
+  toolVersions: Record<KindTool, string>
+}
+
+const LOCAL_PROFILE_HINT =
+  'no internet for the node image? run the same chapters without Kubernetes: npm run conformance:local'
+
+export async function kindPreflight(
+  input: KindPreflightInput,
+  probes: KindPreflightProbes,
+): Promise<PreflightProblem[]> {
+  const problems: PreflightProblem[] = []
+  const dockerVersion = await probes.docker()
+  if (!dockerVersion)
+    problems.push({
+      what: 'Docker daemon not reachable (kind runs its nodes as Docker containers)',
+      fix: 'start Docker (Docker Desktop, or on Linux: systemctl start docker) and check `docker version`',
+    })
+
+  const tools = new Map<KindTool, boolean>()
+  for (const t of KIND_TOOLS) {
+    const got = await probes.tool(t)
+    tools.set(t, !(got instanceof Error))
+    if (got instanceof Error)
+      problems.push({
+        what: `${t} ${input.toolVersions[t]} is not installed and could not be obtained: ${got.message.split('\n').join('; ')}`,
+        fix: `install ${t} ${input.toolVersions[t]} on PATH, or allow its sha256-verified download (helpers/versions.ts)`,
+      })
+  }
+
+  const reusing = input.reuseCluster && tools.get('kind') === true && (await probes.clusterExists())
+  if (!reusing)
+    for (const port of PUBLISHED_PORTS)
+      if (!(await probes.portFree(port)))
+        problems.push({
+          what: `host port 127.0.0.1:${port} is in use (the kind config publishes the peer Service there)`,
+          fix: `stop what listens on ${port} (e.g. a leftover cluster: kind delete cluster --name ${input.clusterName}), or set D7Y_REUSE_CLUSTER=true to reuse an existing cluster`,
+        })
+
+  if (!(await probes.fuse()))
+    problems.push({
+      what: '/dev/fuse missing (kind mounts it into the workers for the stargz snapshotter)',
+      fix: 'load the fuse module: modprobe fuse',
+    })
+
+  // Without Docker the pull would only repeat the first problem.
+  if (dockerVersion && !reusing) {
+    const image = await probes.image(input.nodeImage)
+    if (!image.ok)
+      problems.push({
+        what: `kind node image ${input.nodeImage} is not present and cannot be pulled (${image.reason})`,
+        fix: LOCAL_PROFILE_HINT,
+      })
+  }
+  return problems
+}
+
+/** Binds 127.0.0.1:<port> and lets go again: the one reliable "is it free" test. */
+export function bindable(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)))
+  })
+}
+
+/**
+ * /dev/fuse on the Docker host. On Linux that is this machine; elsewhere (Docker Desktop) it is the
+ * Docker VM, which has it, so there is nothing to check from here.
+ */
+export async function fuseOnDockerHost(platform: NodeJS.Platform = process.platform): Promise<boolean> {
+  if (platform !== 'linux') return true
+  try {
+    await access('/dev/fuse')
+    return true
+  } catch {
+    return false
+  }
+}

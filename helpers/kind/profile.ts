@@ -1,0 +1,311 @@
+// The kind profile: the integration guide's flow on a real kind cluster. Nodes are kind's containers
+// (Docker), Dragonfly comes from its Helm chart, and readiness is read through the Kubernetes API.
+// Every command line comes from commands.ts and every file from files.ts, which the dry-run plan
+// (plan.ts) prints without running anything.
+import { mkdir, writeFile } from 'node:fs/promises'
+import type { Config } from '../config.ts'
+import { dockerReachable, imageExists, removeLabelled } from '../docker.ts'
+import { run, type RunOptions, type RunResult } from '../exec.ts'
+import { exec as nodeExec, sh, type Node } from '../node.ts'
+import type { PreflightProblem, Profile } from '../profile.ts'
+import {
+  CHART_COMPONENTS,
+  DRAGONFLY_NAMESPACE,
+  DRAGONFLY_RELEASE,
+  chartPodLabels,
+  helmValues,
+  labelSelector,
+  peerService,
+} from '../render/index.ts'
+import { obtainTool } from '../tools/obtain.ts'
+import type { ObtainedTool } from '../tools/types.ts'
+import type { ToolName } from '../versions.ts'
+import { waitFor } from '../wait.ts'
+import {
+  KIND_NETWORK,
+  commandLine,
+  copyIntoNode,
+  docker,
+  helm,
+  kind,
+  kube as kubectlCmd,
+  podProxyPath,
+  type Command,
+  type KindContext,
+} from './commands.ts'
+import { kindConfigFile, peerServiceFile, valuesFile } from './files.ts'
+import { dragonflyImages, kindNodeImage, localImageRef, registryImagePin } from './images.ts'
+import { kubeFrom, listPods, waitForNodesReady, waitForReplacedPods, waitForWorkloads, type Kube } from './k8s.ts'
+import { kindLayout } from './layout.ts'
+import { FILE_LOG_SCRIPT, clientLogSource, linesSince, toSinceTime } from './logs.ts'
+import { parseKindNodes, parseNodeInfo, sortNodes } from './nodes.ts'
+import { bindable, fuseOnDockerHost, kindPreflight, type KindTool } from './preflight.ts'
+import { componentStatuses, endpointsFromSlices, podOn } from './readiness.ts'
+import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
+
+/** Where nerdctl goes in every node (helpers/image/nerdctl.ts runs it from there). */
+export const NERDCTL_PATH = '/usr/local/bin/nerdctl'
+
+const NAMING = { release: DRAGONFLY_RELEASE }
+const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, component))
+
+/** Whether teardown deletes the cluster: not when it is to be kept or reused by the next run. */
+export function deletesClusterOnTeardown(config: Pick<Config, 'keep' | 'reuseCluster'>): boolean {
+  return !config.keep && !config.reuseCluster
+}
+
+export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = () => {}): Profile {
+  const layout = kindLayout(config)
+  const stepMs = config.stepTimeoutMinutes * 60_000
+  const values = helmValues(config)
+  const tools = new Map<ToolName, ObtainedTool>()
+  let kubeClient: Kube | undefined
+
+  async function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
+    let t = tools.get(name)
+    if (!t) {
+      t = await obtainTool(name, config, { log })
+      tools.set(name, t)
+      onTool(t)
+    }
+    return t
+  }
+
+  async function context(): Promise<KindContext> {
+    const [k, h, c] = await Promise.all([tool('kind'), tool('helm'), tool('kubectl')])
+    return { config, bin: { kind: k.binary, helm: h.binary, kubectl: c.binary }, layout }
+  }
+
+  const kube = (): Kube => (kubeClient ??= kubeFrom(layout.kubeconfig))
+
+  const exec = (c: Command, opts: Omit<RunOptions, 'timeoutMs'> = {}): Promise<RunResult> =>
+    run(c.file, c.args, { timeoutMs: c.timeoutMs, ...opts })
+
+  async function clusterExists(ctx: KindContext): Promise<boolean> {
+    return parseKindNodes((await exec(kind.getClusters(ctx))).stdout).includes(config.clusterName)
+  }
+
+  async function kindNodes(ctx: KindContext): Promise<Node[]> {
+    const containers = parseKindNodes((await exec(kind.getNodes(ctx))).stdout)
+    const nodes = await Promise.all(
+      containers.map(async (c) => parseNodeInfo(c, (await exec(docker.nodeInfo(c))).stdout)),
+    )
+    return sortNodes(nodes)
+  }
+
+  async function pullUnlessPresent(ref: string, log: (l: string) => void): Promise<void> {
+    if (await imageExists(localImageRef(ref))) return
+    log(commandLine(docker.pull(ref)))
+    await exec(docker.pull(ref))
+  }
+
+  async function podFor(component: string, node?: string) {
+    const pod = podOn(await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(component)), component, node)
+    const name = pod?.metadata?.name
+    if (!name) throw new Error(`no ${component} pod${node ? ` on ${node}` : ''} in ${DRAGONFLY_NAMESPACE}`)
+    return name
+  }
+
+  /** dfdaemon's log of one pod: stdout for console clients, the log file otherwise. */
+  async function dfdaemonLog(
+    component: string,
+    container: string,
+    console: boolean,
+    node: Node | undefined,
+    since?: string,
+  ): Promise<string> {
+    const ctx = await context()
+    const pod = await podFor(component, node?.name)
+    if (clientLogSource(config.toolVersions.dfdaemon, console) === 'stdout')
+      return (await exec(kubectlCmd.logs(ctx, pod, container, since ? { sinceTime: toSinceTime(since) } : {})))
+        .stdout
+    // Older clients: the file, on the node when the chart mounts it from the host, else in the pod.
+    let text = node ? (await sh(node, FILE_LOG_SCRIPT)).stdout : ''
+    if (!text.trim()) text = (await exec(kubectlCmd.exec(ctx, pod, container, ['sh', '-c', FILE_LOG_SCRIPT]))).stdout
+    return since ? linesSince(text, since) : text
+  }
+
+  async function metrics(component: string, node?: string): Promise<string> {
+    const ctx = await context()
+    const pod = await podFor(component, node)
+    const port = values.client.config.metrics.server.port
+    return (await exec(kubectlCmd.raw(ctx, podProxyPath(DRAGONFLY_NAMESPACE, pod, port, 'metrics')))).stdout
+  }
+
+  async function peerServiceEndpoints(): Promise<{ node: string; ip: string }[]> {
+    const slices = await kube().discovery.listNamespacedEndpointSlice({
+      namespace: DRAGONFLY_NAMESPACE,
+      labelSelector: `kubernetes.io/service-name=${peerService(config).metadata.name}`,
+    })
+    return endpointsFromSlices(slices.items)
+  }
+
+  return {
+    name: 'kind',
+
+    async preflight(): Promise<PreflightProblem[]> {
+      const nodeImage = kindNodeImage(config)
+      return kindPreflight(
+        {
+          clusterName: config.clusterName,
+          reuseCluster: config.reuseCluster,
+          nodeImage,
+          toolVersions: config.toolVersions,
+        },
+        {
+          docker: dockerReachable,
+          tool: (t: KindTool) =>
+            tool(t).then(
+              (o) => ({ version: o.version }),
+              (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+            ),
+          clusterExists: async () => clusterExists(await context()),
+          portFree: (port) => bindable(port),
+          fuse: () => fuseOnDockerHost(),
+          image: async (ref) => {
+            if (await imageExists(localImageRef(ref))) return { ok: true }
+            const pull = docker.pull(ref)
+            const r = await exec(pull, { allowFailure: true })
+            return r.exitCode === 0
+              ? { ok: true }
+              : { ok: false, reason: r.stderr.trim().split('\n').pop() || `exit ${r.exitCode}` }
+          },
+        },
+      )
+    },
+
+    async createCluster(log) {
+      const ctx = await context()
+      const nodeImage = kindNodeImage(config)
+      await mkdir(layout.dir, { recursive: true })
+      if (await clusterExists(ctx)) {
+        if (!config.reuseCluster)
+          throw new Error(
+            `a kind cluster named ${config.clusterName} already exists: set D7Y_REUSE_CLUSTER=true to reuse it, or delete it with: kind delete cluster --name ${config.clusterName}`,
+          )
+        log(`reusing kind cluster ${config.clusterName}`)
+        await exec(kind.exportKubeconfig(ctx))
+      } else {
+        await writeFile(layout.kindConfig, kindConfigFile(config, nodeImage))
+        const create = kind.createCluster(ctx, nodeImage)
+        log(commandLine(create))
+        await exec(create, { onLine: log })
+      }
+      await waitForNodesReady(kube(), config.workers + 1, stepMs)
+      const nodes = await kindNodes(ctx)
+      const workers = nodes.filter((n) => n.role === 'worker').length
+      if (workers !== config.workers)
+        throw new Error(
+          `kind cluster ${config.clusterName} has ${workers} workers, the configuration asks for ${config.workers} (D7Y_WORKERS): delete it or set D7Y_WORKERS=${workers}`,
+        )
+      log(`nodes: ${nodes.map((n) => `${n.name} (${n.role}, ${n.ip})`).join(', ')}`)
+      return { nodes, network: KIND_NETWORK }
+    },
+
+    async prepareNodes(nodes, log) {
+      // kind nodes ship containerd (and ctr); nerdctl is the one tool the chapters add.
+      const nerdctl = await tool('nerdctl', log)
+      for (const node of nodes) {
+        for (const c of copyIntoNode(node.container, nerdctl.binary, NERDCTL_PATH)) await exec(c)
+        log(`${node.name}: ${(await nodeExec(node, [NERDCTL_PATH, '--version'])).stdout.trim()}`)
+      }
+    },
+
+    async registryImage(log) {
+      const pin = registryImagePin(config)
+      await pullUnlessPresent(pin.pull, log)
+      if (pin.pull !== pin.ref) await exec(docker.tag(pin.pull, pin.ref))
+      return pin.ref
+    },
+
+    async deployDragonfly(nodes, registryHost, log) {
+      const ctx = await context()
+      for (const image of dragonflyImages(config)) {
+        await pullUnlessPresent(image, log)
+        log(`kind load docker-image ${image}`)
+        await exec(kind.loadImage(ctx, image))
+      }
+      await mkdir(layout.dir, { recursive: true })
+      await writeFile(layout.values, valuesFile(config, registryHost))
+      if (config.chartPath) await exec(helm.dependencyUpdate(ctx, config.chartPath))
+      const install = helm.upgradeInstall(ctx)
+      log(commandLine(install))
+      await exec(install, { onLine: log })
+      const ready = await waitForWorkloads(kube(), DRAGONFLY_NAMESPACE, stepMs, log)
+      log(`ready: ${ready.map((w) => `${w.kind}/${w.name}`).join(', ')}`)
+      await writeFile(layout.peerService, peerServiceFile(config))
+      await exec(kubectlCmd.apply(ctx, layout.peerService))
+      // The chapter judges the endpoints; this only gives the EndpointSlice controller its moment.
+      const workers = nodes.filter((n) => n.role === 'worker').map((n) => n.name)
+      await waitFor(
+        `peer Service endpoints on ${workers.join(', ')}`,
+        async () => {
+          const eps = await peerServiceEndpoints()
+          return workers.every((w) => eps.some((e) => e.node === w))
+        },
+        { timeoutMs: 60_000, intervalMs: 1000 },
+      ).catch((err: Error) => log(err.message))
+    },
+
+    async dragonflyStatus(nodes) {
+      const pods = await listPods(kube(), DRAGONFLY_NAMESPACE)
+      return componentStatuses(
+        pods,
+        nodes.filter((n) => n.role === 'worker').map((n) => n.name),
+      )
+    },
+
+    peerServiceEndpoints,
+
+    clientLogs: (node, since) =>
+      dfdaemonLog(CHART_COMPONENTS.client, 'client', values.client.config.console, node, since),
+    seedLogs: (since) =>
+      dfdaemonLog(CHART_COMPONENTS.seedClient, 'seed-client', values.seedClient.config.console, undefined, since),
+    clientMetrics: (node) => metrics(CHART_COMPONENTS.client, node.name),
+    seedMetrics: () => metrics(CHART_COMPONENTS.seedClient),
+
+    async resetDragonfly(nodes) {
+      const ctx = await context()
+      const k = kube()
+      // The scheduler forgets every peer and task with its pods (its state is in memory).
+      const schedulerSelector = selectorOf(CHART_COMPONENTS.scheduler)
+      const schedulers = await listPods(k, DRAGONFLY_NAMESPACE, schedulerSelector)
+      await exec(resetCommands.deletePods(ctx, schedulerSelector))
+      await waitForReplacedPods(
+        k,
+        DRAGONFLY_NAMESPACE,
+        schedulerSelector,
+        new Set(schedulers.map((p) => p.metadata?.uid ?? '')),
+        schedulers.length,
+        stepMs,
+      )
+      const seeds = await k.apps.listNamespacedStatefulSet({
+        namespace: DRAGONFLY_NAMESPACE,
+        labelSelector: selectorOf(CHART_COMPONENTS.seedClient),
+      })
+      for (const st of seeds.items)
+        await resetWorkload(k, ctx, targetOfStatefulSet(st, 'seed-client'), nodes, stepMs)
+      const clients = await k.apps.listNamespacedDaemonSet({
+        namespace: DRAGONFLY_NAMESPACE,
+        labelSelector: selectorOf(CHART_COMPONENTS.client),
+      })
+      for (const ds of clients.items) await resetWorkload(k, ctx, targetOfDaemonSet(ds, 'client'), nodes, stepMs)
+      await waitForWorkloads(k, DRAGONFLY_NAMESPACE, stepMs)
+    },
+
+    stargzBinary: async () => (await tool('stargz')).binary,
+
+    async teardown(runId) {
+      const removed: string[] = []
+      if (deletesClusterOnTeardown(config)) {
+        const ctx = await context()
+        if (await clusterExists(ctx)) {
+          await exec(kind.deleteCluster(ctx))
+          removed.push(`kind cluster ${config.clusterName}`)
+        }
+      }
+      removed.push(...(await removeLabelled(runId)))
+      return removed
+    },
+  }
+}
