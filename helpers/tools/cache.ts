@@ -9,7 +9,7 @@ import { sha256File } from './checksum.ts'
 import type { ToolLayout } from './layout.ts'
 import { probeVersion } from './probe.ts'
 import type { Attempt, Found, ToolSource } from './types.ts'
-import { firstLine } from './version-match.ts'
+import { versionLine } from './version-match.ts'
 
 /** tool.json beside bin/: how the entry was made. */
 export interface ToolMeta {
@@ -33,6 +33,8 @@ export async function readMeta(layout: ToolLayout): Promise<ToolMeta | undefined
 }
 
 export interface CacheExpectation {
+  /** the version the entry is for (picks the version line to report) */
+  version: string
   /** when set, a cached *build* must have been made from these sources */
   sourceHash?: string
 }
@@ -41,7 +43,7 @@ export async function fromCache(
   spec: ToolSpec,
   binaries: readonly ResolvedBinary[],
   layout: ToolLayout,
-  expect: CacheExpectation = {},
+  expect: CacheExpectation,
 ): Promise<Attempt> {
   const all: Record<string, string> = {}
   for (const b of binaries) {
@@ -55,10 +57,15 @@ export async function fromCache(
   const primary = binaries[0]
   if (!primary) return { skipped: 'no binaries listed' }
   const probe = await probeVersion(all[primary.name]!, spec.versionArgs)
-  if (!probe.ok) return { skipped: `cached ${primary.name} does not start: ${firstLine(probe.output)}` }
+  if (!probe.ok)
+    return { skipped: `cached ${primary.name} does not start: ${versionLine(probe.output, expect.version)}` }
   const how = meta ? `${meta.source} ${meta.obtainedAt.slice(0, 10)}: ${meta.detail}` : 'no tool.json'
   return {
-    found: { binaries: all, detail: `${layout.root} (${how})`, versionOutput: firstLine(probe.output) },
+    found: {
+      binaries: all,
+      detail: `${layout.root} (${how})`,
+      versionOutput: versionLine(probe.output, expect.version),
+    },
   }
 }
 

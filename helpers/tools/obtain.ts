@@ -17,7 +17,7 @@ import { fromPath } from './on-path.ts'
 import { probeVersion } from './probe.ts'
 import { formatDuration } from './steps.ts'
 import type { Attempt, Found, Log, ObtainedTool, ToolSource } from './types.ts'
-import { firstLine, versionMatches } from './version-match.ts'
+import { versionLine, versionMatches } from './version-match.ts'
 
 /** Everything a source needs to know about the tool being obtained. */
 export interface ToolRequest {
@@ -61,7 +61,10 @@ function realSources(opts: ObtainOptions): Record<ToolSource, SourceFn> {
     path: (r) => fromPath(r.spec, r.binaries, r.version, env.PATH),
     cache: async (r) => {
       const sourceHash = await expectedSourceHash(pinOf(r.tool))
-      return fromCache(r.spec, r.binaries, r.layout, { sourceHash })
+      return fromCache(r.spec, r.binaries, r.layout, {
+        version: r.version,
+        ...(sourceHash ? { sourceHash } : {}),
+      })
     },
     download: (r, bin) => {
       const pin = pinOf(r.tool)
@@ -182,9 +185,9 @@ export async function obtainTool(
         const probe = await probeVersion(result.binary, req.spec.versionArgs)
         if (!probe.ok)
           throw new Error(
-            `${tool}: ${result.binary} was ${source === 'build' ? 'built' : 'downloaded'} but does not start: ${firstLine(probe.output)}`,
+            `${tool}: ${result.binary} was ${source === 'build' ? 'built' : 'downloaded'} but does not start: ${versionLine(probe.output, version)}`,
           )
-        result.versionOutput = firstLine(probe.output)
+        result.versionOutput = versionLine(probe.output, version)
         if (!versionMatches(probe.output, version))
           log(`${tool} ${version}: warning: ${result.binary} says "${result.versionOutput}"`)
         log(`${tool} ${version}: ${source} done in ${formatDuration(result.durationMs)}`)

@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { ResolvedBinary, ToolSpec } from './catalog.ts'
 import { probeVersion } from './probe.ts'
 import type { Attempt } from './types.ts'
-import { firstLine, versionMatches } from './version-match.ts'
+import { versionLine, versionMatches } from './version-match.ts'
 
 /** The first executable regular file called `name` in the PATH directories, like `command -v`. */
 export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
@@ -33,7 +33,7 @@ export async function fromPath(
   const found = findOnPath(primary.name, pathVar)
   if (!found) return { skipped: `${primary.name} is not on PATH` }
   const probe = await probeVersion(found, spec.versionArgs)
-  const line = firstLine(probe.output)
+  const line = versionLine(probe.output, version)
   if (!probe.ok) return { skipped: `${found} ${spec.versionArgs.join(' ')} failed: ${line}` }
   if (!versionMatches(probe.output, version))
     return { skipped: `${found} is not ${version} (it says "${line}")` }

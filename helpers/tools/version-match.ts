@@ -24,3 +24,20 @@ export function firstLine(output: string): string {
       .find((l) => l !== '') ?? ''
   )
 }
+
+/**
+ * The line of a version output worth showing: the one naming `version`, else the first that looks
+ * like a version line, else the first line (scheduler prints "MajorVersion: 2" before "GitVersion: …").
+ */
+export function versionLine(output: string, version: string): string {
+  const lines = output
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter((l) => l !== '')
+  return (
+    lines.find((l) => versionMatches(l, version)) ??
+    lines.find((l) => /version/i.test(l) && /\d+\.\d+\.\d+/.test(l)) ??
+    lines[0] ??
+    ''
+  )
+}

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { firstLine, versionMatches } from '../../../helpers/tools/version-match.ts'
+import { firstLine, versionLine, versionMatches } from '../../../helpers/tools/version-match.ts'
 
 describe('versionMatches', () => {
   test.each([
@@ -28,5 +28,15 @@ describe('versionMatches', () => {
 
   test('firstLine skips blank lines', () => {
     expect(firstLine('\n\n  kind v0.29.0 \nmore')).toBe('kind v0.29.0')
+  })
+
+  test('versionLine shows the line that names the version', () => {
+    const scheduler = 'MajorVersion:\t2\nMinorVersion:\t5\nGitVersion:\tv2.5.1\nGitCommit:\tv2.5.1'
+    expect(versionLine(scheduler, 'v2.5.1')).toBe('GitVersion: v2.5.1')
+    expect(versionLine('MajorVersion:\t2\nGitVersion:\tv2.5.0', 'v2.5.1')).toBe('GitVersion: v2.5.0')
+    expect(versionLine('ctr github.com/containerd/containerd/v2 v2.2.1\n', 'v2.2.1')).toBe(
+      'ctr github.com/containerd/containerd/v2 v2.2.1',
+    )
+    expect(versionLine('something else', 'v1.0.0')).toBe('something else')
   })
 })
