@@ -7,6 +7,9 @@ import { run } from '../exec.ts'
 import { copyTo, exec, type Node } from '../node.ts'
 import { convertToEstargz, loadImage, push, tagAndPush } from './nerdctl.ts'
 
+// Not /tmp: node containers mount a tmpfs there, which `docker cp` cannot write into.
+const IMAGE_ARCHIVE = '/var/tmp/image.tar'
+
 export interface PublishedImage {
   plainRef: string
   esgzRef: string
@@ -29,9 +32,9 @@ export async function publishTestImage(
   try {
     log(`docker save ${localImage}`)
     await run('docker', ['save', '-o', archive, localImage], { timeoutMs: 10 * 60_000 })
-    await copyTo(builder, archive, '/tmp/image.tar')
-    await loadImage(builder, '/tmp/image.tar')
-    await exec(builder, ['rm', '-f', '/tmp/image.tar'])
+    await copyTo(builder, archive, IMAGE_ARCHIVE)
+    await loadImage(builder, IMAGE_ARCHIVE)
+    await exec(builder, ['rm', '-f', IMAGE_ARCHIVE])
     // nerdctl names loaded Docker Hub-style references with the docker.io/ prefix.
     const loaded = localImage.includes('/') && !localImage.split('/')[0]!.includes('.') ? `docker.io/${localImage}` : localImage
     log(`push ${refs.plainRef}`)

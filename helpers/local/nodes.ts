@@ -22,7 +22,7 @@ export const NODE_RECIPE: RootfsRecipe = {
   ],
   // Units that have nothing to do in a container and only slow booting down.
   customize: 'systemctl mask getty.target console-getty.service systemd-udevd.service systemd-logind.service',
-  changes: ['ENV container=docker', 'CMD ["/sbin/init"]', 'STOPSIGNAL SIGRTMIN+3'],
+  changes: ['ENV container=docker', 'CMD ["/sbin/init"]'],
 }
 
 /** Every capability Docker 20.10 knows except SYS_RESOURCE, which this machine's bounding set lacks. */

@@ -43,7 +43,8 @@ export async function ensureRootfsImage(
     await run(
       'debootstrap',
       ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, root, recipe.mirror],
-      { timeoutMs: 20 * 60_000, onLine: (l) => l.startsWith('I: Retrieving') || log(l) },
+      // Only debootstrap's milestones: its per-package lines would drown the progress output.
+      { timeoutMs: 20 * 60_000, onLine: (l) => /^I: (Retrieving Release|Base system installed)/.test(l) && log(l) },
     )
     for (const [file, content] of Object.entries(recipe.files ?? {})) {
       await run('sh', ['-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'write', path.join(root, file)], {

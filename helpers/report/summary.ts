@@ -36,7 +36,7 @@ export function buildSummary(config: Config, state: RunState | undefined, finish
     runId: state?.runId ?? 'none',
     startedAt: state?.startedAt ?? finishedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
-    passed: checks.some((c) => c.status === 'passed') && !checks.some((c) => c.status === 'failed'),
+    passed: checks.every((c) => c.status === 'passed'),
     versions: { tools: config.toolVersions, chart: config.chartVersion, images },
     toolSources: state?.tools ?? [],
     checks,
