@@ -174,6 +174,18 @@ export async function obtainTool(
           await discardStaging(req.layout)
           continue
         }
+        // Prove it starts before it becomes a cache entry.
+        const staged = a.found.binaries[req.binaries[0]!.name]
+        const probe = staged
+          ? await probeVersion(staged, req.spec.versionArgs)
+          : { ok: false, output: 'missing' }
+        if (!probe.ok) {
+          await discardStaging(req.layout)
+          const what = source === 'build' ? 'built' : 'downloaded'
+          throw new Error(
+            `${tool}: ${staged} was ${what} but does not start: ${versionLine(probe.output, version)}`,
+          )
+        }
         const final = await commitStaging(req.layout, a.found, {
           tool,
           version,
@@ -181,13 +193,7 @@ export async function obtainTool(
           detail: a.found.detail,
           ...(a.sourceHash ? { sourceHash: a.sourceHash } : {}),
         })
-        const result = done(source, a.found, final)
-        const probe = await probeVersion(result.binary, req.spec.versionArgs)
-        if (!probe.ok)
-          throw new Error(
-            `${tool}: ${result.binary} was ${source === 'build' ? 'built' : 'downloaded'} but does not start: ${versionLine(probe.output, version)}`,
-          )
-        result.versionOutput = versionLine(probe.output, version)
+        const result = done(source, { ...a.found, versionOutput: versionLine(probe.output, version) }, final)
         if (!versionMatches(probe.output, version))
           log(`${tool} ${version}: warning: ${result.binary} says "${result.versionOutput}"`)
         log(`${tool} ${version}: ${source} done in ${formatDuration(result.durationMs)}`)

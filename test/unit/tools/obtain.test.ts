@@ -113,9 +113,14 @@ describe('obtainTool: order of sources', () => {
       return { found: { binaries: { nerdctl: b }, detail: 'broken build' } }
     }
     const skip = async (): Promise<{ skipped: string }> => ({ skipped: 'not here' })
+    const cfg = await config()
     await expect(
-      obtainTool('nerdctl', await config(), { sources: { path: skip, cache: skip, download: skip, build } }),
+      obtainTool('nerdctl', cfg, { sources: { path: skip, cache: skip, download: skip, build } }),
     ).rejects.toThrow(/built but does not start/)
+    // nothing lands in the cache, no staging is left behind
+    const layout = toolLayout(cfg.cacheDir, 'nerdctl', 'v2.1.3')
+    expect(existsSync(layout.root)).toBe(false)
+    expect(existsSync(layout.staging)).toBe(false)
   })
 })
 
