@@ -142,6 +142,8 @@ export function kindPlan(config: Config): PlanStep[] {
       (p) => note(`bind 127.0.0.1:${p}: must be free${config.reuseCluster ? ' (unless the cluster exists)' : ''}`),
     ),
     note('/dev/fuse must exist on the Docker host'),
+    "sh -c 'command -v debootstrap'   # the image chapter builds the test image from Debian packages",
+    note('must run as root (debootstrap, chroot)'),
     commandLine(docker.imageInspect(localImageRef(nodeImage))),
     `${commandLine(docker.pull(nodeImage))}   # only when absent; failing: use the local profile (npm run conformance:local)`,
   ])

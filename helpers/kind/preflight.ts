@@ -24,6 +24,10 @@ export interface KindPreflightProbes {
   fuse(): Promise<boolean>
   /** whether the node image is present or can be pulled (pulling it when absent) */
   image(ref: string): Promise<{ ok: true } | { ok: false; reason: string }>
+  /** whether a command is on PATH (the shared image chapter builds the test image with debootstrap) */
+  commandExists(name: string): Promise<boolean>
+  /** whether this process runs as root (debootstrap and chroot need it) */
+  root(): boolean
 }
 
 export interface KindPreflightInput {
@@ -72,6 +76,18 @@ export async function kindPreflight(
     problems.push({
       what: '/dev/fuse missing (kind mounts it into the workers for the stargz snapshotter)',
       fix: 'load the fuse module: modprobe fuse',
+    })
+
+  // Chapter 40 builds the test image from Debian packages on this machine, whatever the profile.
+  if (!(await probes.commandExists('debootstrap')))
+    problems.push({
+      what: 'debootstrap missing (the image chapter builds the test image from Debian packages)',
+      fix: 'apt-get install -y debootstrap',
+    })
+  if (!probes.root())
+    problems.push({
+      what: 'not root (debootstrap and chroot, which build the test image, need root)',
+      fix: 'run as root (sudo -E), e.g. in CI',
     })
 
   // Without Docker the pull would only repeat the first problem.

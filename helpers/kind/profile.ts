@@ -4,7 +4,7 @@
 // (plan.ts) prints without running anything.
 import { mkdir, writeFile } from 'node:fs/promises'
 import type { Config } from '../config.ts'
-import { dockerReachable, imageExists, removeLabelled } from '../docker.ts'
+import { removeLabelled } from '../docker.ts'
 import { run, type RunOptions, type RunResult } from '../exec.ts'
 import { exec as nodeExec, sh, type Node } from '../node.ts'
 import type { PreflightProblem, Profile } from '../profile.ts'
@@ -93,8 +93,11 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     return sortNodes(nodes)
   }
 
+  const imagePresent = async (ref: string): Promise<boolean> =>
+    (await exec(docker.imageInspect(localImageRef(ref)), { allowFailure: true })).exitCode === 0
+
   async function pullUnlessPresent(ref: string, log: (l: string) => void): Promise<void> {
-    if (await imageExists(localImageRef(ref))) return
+    if (await imagePresent(ref)) return
     log(commandLine(docker.pull(ref)))
     await exec(docker.pull(ref))
   }
@@ -153,7 +156,10 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
           toolVersions: config.toolVersions,
         },
         {
-          docker: dockerReachable,
+          docker: async () => {
+            const r = await exec(docker.serverVersion(), { allowFailure: true }).catch(() => undefined)
+            return r?.exitCode === 0 ? r.stdout.trim() : undefined
+          },
           tool: (t: KindTool) =>
             tool(t).then(
               (o) => ({ version: o.version }),
@@ -162,8 +168,11 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
           clusterExists: async () => clusterExists(await context()),
           portFree: (port) => bindable(port),
           fuse: () => fuseOnDockerHost(),
+          commandExists: async (name) =>
+            (await run('sh', ['-c', `command -v ${name}`], { allowFailure: true })).exitCode === 0,
+          root: () => process.getuid?.() === 0,
           image: async (ref) => {
-            if (await imageExists(localImageRef(ref))) return { ok: true }
+            if (await imagePresent(ref)) return { ok: true }
             const pull = docker.pull(ref)
             const r = await exec(pull, { allowFailure: true })
             return r.exitCode === 0

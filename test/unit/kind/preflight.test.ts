@@ -1,0 +1,142 @@
+// Preflight aggregation: every problem at once, each with a fix, from injected probes (no Docker).
+import { createServer } from 'node:net'
+import { describe, expect, test } from 'vitest'
+import {
+  bindable,
+  fuseOnDockerHost,
+  kindPreflight,
+  type KindPreflightInput,
+  type KindPreflightProbes,
+} from '../../../helpers/kind/preflight.ts'
+
+const input: KindPreflightInput = {
+  clusterName: 'd7y-stargz',
+  reuseCluster: false,
+  nodeImage: 'kindest/node:v1.33.1@sha256:' + 'a'.repeat(64),
+  toolVersions: { kind: 'v0.29.0', helm: 'v3.18.3', kubectl: 'v1.33.1' },
+}
+
+/** Probes for a machine where everything is in place; each test breaks what it needs. */
+function healthy(overrides: Partial<KindPreflightProbes> = {}): KindPreflightProbes & { asked: string[] } {
+  const asked: string[] = []
+  const probes: KindPreflightProbes = {
+    docker: async () => (asked.push('docker'), '27.0.0'),
+    tool: async (t) => (asked.push(`tool ${t}`), { version: input.toolVersions[t] }),
+    clusterExists: async () => (asked.push('clusterExists'), false),
+    portFree: async (p) => (asked.push(`port ${p}`), true),
+    fuse: async () => (asked.push('fuse'), true),
+    image: async (ref) => (asked.push(`image ${ref}`), { ok: true }),
+    commandExists: async (c) => (asked.push(`command ${c}`), true),
+    root: () => true,
+    ...overrides,
+  }
+  return Object.assign(probes, { asked })
+}
+
+describe('kind preflight', () => {
+  test('nothing missing: no problems; every prerequisite was probed', async () => {
+    const probes = healthy()
+    expect(await kindPreflight(input, probes)).toEqual([])
+    expect(probes.asked).toEqual([
+      'docker',
+      'tool kind',
+      'tool helm',
+      'tool kubectl',
+      'port 4001',
+      'port 4003',
+      'fuse',
+      'command debootstrap',
+      `image ${input.nodeImage}`,
+    ])
+  })
+
+  test('everything missing: all problems at once, each with a fix', async () => {
+    const problems = await kindPreflight(
+      input,
+      healthy({
+        docker: async () => undefined,
+        tool: async (t) => new Error(`no ${t} on PATH\nsha256 mismatch`),
+        portFree: async () => false,
+        fuse: async () => false,
+        commandExists: async () => false,
+        root: () => false,
+      }),
+    )
+    const what = problems.map((p) => p.what)
+    expect(what).toHaveLength(9)
+    expect(what[0]).toMatch(/Docker daemon not reachable/)
+    expect(what.slice(1, 4)).toEqual([
+      expect.stringMatching(/^kind v0\.29\.0 .*no kind on PATH; sha256 mismatch/),
+      expect.stringMatching(/^helm v3\.18\.3 /),
+      expect.stringMatching(/^kubectl v1\.33\.1 /),
+    ])
+    expect(what[4]).toMatch(/127\.0\.0\.1:4001 is in use/)
+    expect(what[5]).toMatch(/127\.0\.0\.1:4003 is in use/)
+    expect(what[6]).toMatch(/\/dev\/fuse missing/)
+    expect(what[7]).toMatch(/debootstrap missing/)
+    expect(what[8]).toMatch(/not root/)
+    for (const p of problems) expect(p.fix.length).toBeGreaterThan(10)
+  })
+
+  test('without Docker the node image is not probed (it would only repeat the Docker problem)', async () => {
+    const probes = healthy({ docker: async () => undefined })
+    await kindPreflight(input, probes)
+    expect(probes.asked.some((a) => a.startsWith('image'))).toBe(false)
+  })
+
+  test('a node image that cannot be pulled is one problem pointing to the local profile', async () => {
+    const problems = await kindPreflight(
+      input,
+      healthy({ image: async () => ({ ok: false, reason: 'dial tcp: lookup registry-1.docker.io: no such host' }) }),
+    )
+    expect(problems).toHaveLength(1)
+    expect(problems[0]!.what).toContain(input.nodeImage)
+    expect(problems[0]!.what).toContain('no such host')
+    expect(problems[0]!.fix).toContain('npm run conformance:local')
+  })
+
+  test('reusing an existing cluster: its published ports and its node image are not problems', async () => {
+    let askedExists = false
+    const probes = healthy({
+      clusterExists: async () => (askedExists = true),
+      portFree: async () => false,
+    })
+    expect(await kindPreflight({ ...input, reuseCluster: true }, probes)).toEqual([])
+    expect(askedExists).toBe(true)
+    expect(probes.asked.some((a) => a.startsWith('port') || a.startsWith('image'))).toBe(false)
+  })
+
+  test('reuse asked but no such cluster: the ports are checked as for a new one', async () => {
+    const problems = await kindPreflight(
+      { ...input, reuseCluster: true },
+      healthy({ portFree: async (p) => p !== 4001 }),
+    )
+    expect(problems.map((p) => p.what)).toEqual([expect.stringMatching(/4001 is in use/)])
+    expect(problems[0]!.fix).toMatch(/kind delete cluster --name d7y-stargz|D7Y_REUSE_CLUSTER/)
+  })
+
+  test('no kind binary: whether the cluster exists is not asked (ports are checked)', async () => {
+    const probes = healthy({
+      tool: async (t) => (t === 'kind' ? new Error('unavailable') : { version: 'x' }),
+    })
+    await kindPreflight({ ...input, reuseCluster: true }, probes)
+    expect(probes.asked).not.toContain('clusterExists')
+    expect(probes.asked).toContain('port 4001')
+  })
+})
+
+describe('probes', () => {
+  test('bindable: false for a port something listens on, true once it is released', async () => {
+    const server = createServer()
+    await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1' }, resolve))
+    const port = (server.address() as { port: number }).port
+    expect(await bindable(port)).toBe(false)
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    expect(await bindable(port)).toBe(true)
+  })
+
+  test('/dev/fuse is only checked where this machine is the Docker host', async () => {
+    expect(await fuseOnDockerHost('darwin')).toBe(true)
+    expect(await fuseOnDockerHost('win32')).toBe(true)
+  })
+})
