@@ -1,9 +1,12 @@
 // Chapter 0: nothing is created until everything the run needs is known to be there.
-import { describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
 import { profileFor } from '../helpers/profiles.ts'
 import { runConfig } from '../helpers/run-context.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('preflight', () => {
+  beforeEach(() => labelChapter('preflight'))
+
   test('every prerequisite of the profile is present', async () => {
     const config = runConfig()
     const profile = await profileFor(config)

@@ -1,12 +1,15 @@
 // Chapter 1 (guide: "create a kind cluster"): the nodes, each with systemd and containerd running.
-import { describe, test } from 'vitest'
+import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { exec } from '../helpers/node.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { runConfig, updateState } from '../helpers/run-context.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('cluster', () => {
+  beforeEach(() => labelChapter('cluster'))
+
   test('nodes are created and running containerd', async () => {
     const profile = await profileFor(runConfig())
     const cluster = await timed('cluster', (log) => profile.createCluster(log))

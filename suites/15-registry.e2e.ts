@@ -1,13 +1,16 @@
 // Chapter 1b (guide: "run a local registry"): the origin registry on the cluster's network,
 // reachable from nodes by name, its access log kept as origin-side evidence.
-import { describe, expect, test } from 'vitest'
+import { beforeEach, describe, expect, test } from 'vitest'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { startRegistry } from '../helpers/registry.ts'
 import { runConfig, runState, updateState } from '../helpers/run-context.ts'
 import { setRegistry } from '../helpers/session.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('origin registry', () => {
+  beforeEach(() => labelChapter('image'))
+
   test('the registry answers on the cluster network', async () => {
     const config = runConfig()
     const profile = await profileFor(config)

@@ -1,12 +1,15 @@
 // Chapter 2 (guide: "install Dragonfly with Helm"): scheduler, seed peer, and a dfdaemon on every
 // worker whose proxy is the node's 127.0.0.1:4001, all from the one Helm values file.
-import { describe, test } from 'vitest'
+import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { runConfig, runState, workers } from '../helpers/run-context.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('dragonfly', () => {
+  beforeEach(() => labelChapter('dragonfly'))
+
   test('scheduler, seed peer and clients are serving', async () => {
     const profile = await profileFor(runConfig())
     await timed('dragonfly', (log) =>

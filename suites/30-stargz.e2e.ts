@@ -1,15 +1,18 @@
 // Chapter 3 (guide: "install the stargz snapshotter"): binary, config.toml, systemd unit and the
 // containerd proxy plugin on every worker, then `ctr plugin ls` must show stargz "ok".
 import * as allure from 'allure-js-commons'
-import { describe, test } from 'vitest'
+import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { runConfig, workers } from '../helpers/run-context.ts'
 import { p2pStargzConfig, stargzInstall } from '../helpers/stargz/configs.ts'
 import { installStargz, stargzPlugin } from '../helpers/stargz/install.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('stargz snapshotter on every worker', () => {
+  beforeEach(() => labelChapter('stargz'))
+
   test('installed and serving', async () => {
     const config = runConfig()
     const profile = await profileFor(config)

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { describe, test } from 'vitest'
+import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { expectationsFromManifest, verifyEstargz, type EstargzVerdict } from '../helpers/estargz/index.ts'
 import { ensureTestImage } from '../helpers/image/test-image.ts'
@@ -11,12 +11,15 @@ import { publishTestImage, registryRefs } from '../helpers/image/publish.ts'
 import { downloadBlob, fetchManifest, parseRef } from '../helpers/image/registry-client.ts'
 import { timed } from '../helpers/progress.ts'
 import { controlPlane, runConfig, runState, updateState } from '../helpers/run-context.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 function tocOffsetOf(v: EstargzVerdict | undefined): number | undefined {
   return v?.valid ? v.tocOffset : undefined
 }
 
 describe('test image', () => {
+  beforeEach(() => labelChapter('image'))
+
   test('built, converted to eStargz, pushed, and every layer valid', async () => {
     const config = runConfig()
     const registry = runState().registry!

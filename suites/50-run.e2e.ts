@@ -1,14 +1,17 @@
 // Chapter 5 (guide: "run the image with the stargz snapshotter"): the eStargz image runs on every
 // worker with `nerdctl --snapshotter stargz run`, lazily pulled through the node-local dfdaemon.
-import { describe, test } from 'vitest'
+import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { dragonflyTraffic, markPhase, runOnWorkers } from '../helpers/pull-phase.ts'
 import { setPhase } from '../helpers/phases.ts'
 import { runConfig, runState, workers } from '../helpers/run-context.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('run the eStargz image on every worker', () => {
+  beforeEach(() => labelChapter('image'))
+
   test('it runs and prints the expected output', async () => {
     const config = runConfig()
     const profile = await profileFor(config)

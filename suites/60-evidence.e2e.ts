@@ -1,7 +1,7 @@
 // Chapter 6 (guide: "verify"): not just that the image ran, but how its layers arrived. Once the
 // background fetches are over, each worker's journal, dfdaemon log and metrics are judged.
 import * as allure from 'allure-js-commons'
-import { describe, test } from 'vitest'
+import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { remoteSnapshots, taskSucceeded, viaDfdaemon } from '../helpers/checks/node-evidence.ts'
 import { phase } from '../helpers/phases.ts'
@@ -11,6 +11,7 @@ import { awaitDfdaemonTasks, collectPhase, imageLayers } from '../helpers/pull-p
 import { helmValues } from '../helpers/render/index.ts'
 import { loudNote, runConfig, runState, workers } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 function layers() {
   const config = runConfig()
@@ -21,6 +22,8 @@ function layers() {
 }
 
 describe('evidence of the P2P lazy pull', () => {
+  beforeEach(() => labelChapter('evidence'))
+
   test('evidence collected after background fetching finished', async () => {
     const config = runConfig()
     const profile = await profileFor(config)

@@ -1,7 +1,7 @@
 // Chapter 7 (what the guide never proves): the origin registry served each large layer once for
 // the whole cluster. Then the negative control: the same nodes pull the same image with the mirror
 // pointed straight at the origin, and the same check must call that a failure.
-import { describe, test } from 'vitest'
+import { beforeEach, describe, test } from 'vitest'
 import {
   negativeControl,
   singleBackToSource,
@@ -25,6 +25,7 @@ import { loudNote, runConfig, runState, updateState, workers } from '../helpers/
 import { originRegistry } from '../helpers/session.ts'
 import { directStargzConfig } from '../helpers/stargz/configs.ts'
 import { switchStargzConfig } from '../helpers/stargz/install.ts'
+import { labelChapter } from '../helpers/allure-labels.ts'
 
 function layers() {
   return imageLayers(
@@ -47,6 +48,8 @@ function facts(ev: PhaseEvidence): BackToSourceFacts {
 }
 
 describe('back-to-source', () => {
+  beforeEach(() => labelChapter('back-to-source'))
+
   test('the origin served each large layer once across the cluster (P2P)', async () => {
     const ev = phase('p2p').evidence!
     updateState((s) => (s.origin.p2p = originTable(ev.origin)))

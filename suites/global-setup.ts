@@ -39,6 +39,9 @@ function removeRunResources(runId: string): void {
 
 export default function setup(): () => void {
   const config = loadConfig() // throws a one-line ConfigError before anything is created
+  // Teardown removes what the run created by its label, also after Ctrl-C, so testcontainers'
+  // reaper (an image that can't be pulled on machines without a registry) isn't needed.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true'
   const runId = `r${Date.now().toString(36)}`
   process.env.D7Y_RUN_ID = runId
   rmSync(statePath(config), { force: true })
