@@ -56,9 +56,10 @@ export interface DiagnosticsResult {
   errors: { item: string; error: string }[]
 }
 
+/** The tools as the run left them (PATH or cache): a failing run is no time to download or build. */
 async function binaries(config: Config): Promise<Binaries> {
   const path = async (t: 'kind' | 'helm' | 'kubectl') =>
-    obtainTool(t, config).then(
+    obtainTool(t, config, { skip: ['download', 'build'] }).then(
       (o) => o.binary,
       () => t,
     )
