@@ -72,6 +72,7 @@ export interface Config extends SettingValues {
   toolVersions: Record<ToolName, string>
   chartVersion: string
   image: TestImage
+  benchmarkImages: TestImage[]
   /** the image's repository:tag suffix used for the eStargz variant */
   registryName: string
   registryPort: number
@@ -99,6 +100,13 @@ export const defaultImage: TestImage = {
   command: ['python3', '-V'],
   expectOutput: '^Python 3\\.\\d+\\.\\d+',
 }
+
+/** The cold-start benchmark's images: the test image plus two more, each with a version command. */
+export const benchmarkImages: TestImage[] = [
+  defaultImage,
+  { name: 'conformance/perl', tag: '1', packages: ['perl'], command: ['perl', '-v'], expectOutput: 'This is perl 5' },
+  { name: 'conformance/ruby', tag: '1', packages: ['ruby'], command: ['ruby', '-v'], expectOutput: '^ruby \\d+\\.\\d+' },
+]
 
 export class ConfigError extends Error {
   override name = 'ConfigError'
@@ -145,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     toolVersions,
     chartVersion,
     image: defaultImage,
+    benchmarkImages,
     registryName: `${values.clusterName as string}-registry`,
     registryPort: 5000,
   }

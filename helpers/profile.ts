@@ -49,8 +49,8 @@ export interface Profile {
   clientMetrics(node: Node): Promise<string>
   /** the seed peer's Prometheus metrics text */
   seedMetrics(): Promise<string>
-  /** wipes every Dragonfly cache so the next pull starts cold */
-  resetDragonfly(nodes: Node[]): Promise<void>
+  /** wipes the Dragonfly caches of these workers (and the seed peer's) so the next pull starts cold */
+  resetDragonfly(nodes: Node[], opts?: { includeSeed?: boolean }): Promise<void>
   /** local path of containerd-stargz-grpc for the nodes */
   stargzBinary(): Promise<string>
   /** removes what the run created */

@@ -205,11 +205,9 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
     clientMetrics: (node) => metricsText(node),
     seedMetrics: () => metricsText(controlPlane!),
 
-    async resetDragonfly(nodes) {
-      for (const n of nodes) {
-        if (n.role === 'worker') await resetDfdaemon(n, UNITS.client, stepMs)
-        else await resetDfdaemon(n, UNITS.seed, stepMs)
-      }
+    async resetDragonfly(nodes, opts = {}) {
+      for (const n of nodes.filter((x) => x.role === 'worker')) await resetDfdaemon(n, UNITS.client, stepMs)
+      if (opts.includeSeed ?? true) await resetDfdaemon(controlPlane!, UNITS.seed, stepMs)
     },
 
     stargzBinary: async () => (await tool('stargz')).binary,

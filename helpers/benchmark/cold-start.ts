@@ -1,0 +1,132 @@
+// The cold-start benchmark: pull + run wall time of one image in four modes, each sample from
+// clean node state, measured side by side in one run (the integration guide's chart, with the
+// origin's bytes beside each mode so the time is never read without what it cost the origin).
+import type { Config, TestImage } from '../config.ts'
+import { LARGE_LAYER_BYTES } from '../checks/back-to-source.ts'
+import { originEvidence } from '../evidence/collect.ts'
+import { runImage } from '../image/nerdctl.ts'
+import type { ImageManifest } from '../image/registry-client.ts'
+import type { Node } from '../node.ts'
+import type { Profile } from '../profile.ts'
+import { awaitDfdaemonTasks, awaitOriginTransfers, imageLayers, markPhase } from '../pull-phase.ts'
+import type { OriginRegistry } from '../registry.ts'
+import { helmValues } from '../render/index.ts'
+import { BENCHMARK_MODES, type BenchmarkImage, type BenchmarkMode } from '../report/benchmark-types.ts'
+import { benchmarkResult, withOciRatios } from '../report/benchmark-stats.ts'
+import { directStargzConfig, p2pStargzConfig } from '../stargz/configs.ts'
+import { resetImageState, switchStargzConfig } from '../stargz/install.ts'
+
+export interface BenchTarget {
+  image: TestImage
+  plainRef: string
+  esgzRef: string
+  plainManifest: ImageManifest
+  esgzManifest: ImageManifest
+}
+
+interface Sample {
+  ms: number
+  originBytes: number
+  output: string
+}
+
+export interface BenchContext {
+  config: Config
+  profile: Profile
+  registry: OriginRegistry
+  workers: Node[]
+  log: (line: string) => void
+}
+
+function bytesOf(report: Awaited<ReturnType<typeof originEvidence>>): number {
+  return report.rows.reduce((sum, r) => sum + r.bytesServed, 0)
+}
+
+/** One measured pull + run, after `prepare` put the node in the mode's clean state. */
+async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): Promise<Sample> {
+  const stepMs = ctx.config.stepTimeoutMinutes * 60_000
+  const [first, second] = ctx.workers
+  const digestMode = helmValues(ctx.config).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest
+  const esgzLayers = imageLayers(
+    {
+      esgzRef: t.esgzRef,
+      layers: t.esgzManifest.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} })),
+    },
+    digestMode,
+  )
+  let node = first!
+  switch (mode) {
+    case 'oci':
+      await resetImageState(node, stepMs)
+      break
+    case 'stargz':
+      await switchStargzConfig(node, directStargzConfig(ctx.config), stepMs)
+      break
+    case 'stargz-dragonfly-cold':
+      // Nothing cached anywhere: no image state on the node, empty dfdaemon and seed peer caches.
+      await switchStargzConfig(node, p2pStargzConfig(ctx.config).text, stepMs)
+      await ctx.profile.resetDragonfly(ctx.workers, { includeSeed: true })
+      break
+    case 'stargz-dragonfly-warm':
+      // Runs right after a cold sample: the first node and the seed peer hold the blobs.
+      node = second!
+      await switchStargzConfig(node, p2pStargzConfig(ctx.config).text, stepMs)
+      await ctx.profile.resetDragonfly([node], { includeSeed: false })
+      break
+  }
+  const mark = await markPhase([node])
+  const ref = mode === 'oci' ? t.plainRef : t.esgzRef
+  const outcome = await runImage(node, ref, mode === 'oci' ? 'overlayfs' : 'stargz', t.image.command)
+  if (outcome.exitCode !== 0 || !new RegExp(t.image.expectOutput, 'm').test(outcome.output))
+    throw new Error(
+      `${mode} sample of ${t.image.name} on ${node.name}: exit ${outcome.exitCode}: ${outcome.output.slice(-300)}`,
+    )
+  // Lazy modes keep fetching in the background: wait until the layer is complete before counting
+  // what this pull cost the origin.
+  const large = esgzLayers.filter((l) => l.size >= LARGE_LAYER_BYTES)
+  if (mode === 'stargz')
+    await awaitOriginTransfers(ctx.registry, t.esgzManifest, [node], large, mark, stepMs).catch(
+      () => undefined,
+    )
+  if (mode.startsWith('stargz-dragonfly'))
+    await awaitDfdaemonTasks(ctx.profile, [node], large, mark, stepMs).catch(() => undefined)
+  const manifest = mode === 'oci' ? t.plainManifest : t.esgzManifest
+  const origin = await originEvidence(ctx.registry, manifest, mark.hostSince)
+  return {
+    ms: outcome.durationMs,
+    originBytes: bytesOf(origin),
+    output: outcome.output.split('\n').pop() ?? '',
+  }
+}
+
+export async function benchmarkImage(ctx: BenchContext, t: BenchTarget): Promise<BenchmarkImage> {
+  const modes = BENCHMARK_MODES.filter((m) => m !== 'stargz-dragonfly-warm' || ctx.workers.length >= 2)
+  const samples = new Map<BenchmarkMode, Sample[]>(modes.map((m) => [m, []]))
+  for (let i = 1; i <= ctx.config.benchmarkSamples; i++) {
+    // Interleaved so that slow drift of the machine spreads over every mode alike; warm follows cold.
+    for (const mode of modes) {
+      const s = await sample(ctx, t, mode)
+      samples.get(mode)!.push(s)
+      ctx.log(
+        `${t.image.name} ${mode} #${i}: ${(s.ms / 1000).toFixed(2)}s, origin ${(s.originBytes / 2 ** 20).toFixed(1)} MiB`,
+      )
+    }
+  }
+  const results = withOciRatios(
+    modes.map((m) =>
+      benchmarkResult(
+        m,
+        samples.get(m)!.map((s) => s.ms),
+        samples.get(m)!.map((s) => s.originBytes),
+      ),
+    ),
+  )
+  const large = t.esgzManifest.layers.reduce((max, l) => Math.max(max, l.size), 0)
+  return {
+    name: t.image.command[0]!,
+    ref: t.esgzRef,
+    versionCommand: t.image.command,
+    largeLayerSize: large,
+    results,
+  }
+}
