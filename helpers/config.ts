@@ -104,8 +104,20 @@ export const defaultImage: TestImage = {
 /** The cold-start benchmark's images: the test image plus two more, each with a version command. */
 export const benchmarkImages: TestImage[] = [
   defaultImage,
-  { name: 'conformance/perl', tag: '1', packages: ['perl'], command: ['perl', '-v'], expectOutput: 'This is perl 5' },
-  { name: 'conformance/ruby', tag: '1', packages: ['ruby'], command: ['ruby', '-v'], expectOutput: '^ruby \\d+\\.\\d+' },
+  {
+    name: 'conformance/perl',
+    tag: '1',
+    packages: ['perl'],
+    command: ['perl', '-v'],
+    expectOutput: 'This is perl 5',
+  },
+  {
+    name: 'conformance/ruby',
+    tag: '1',
+    packages: ['ruby'],
+    command: ['ruby', '-v'],
+    expectOutput: '^ruby \\d+\\.\\d+',
+  },
 ]
 
 export class ConfigError extends Error {

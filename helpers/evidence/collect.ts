@@ -13,7 +13,12 @@ import { parseStargzJournal, type StargzJournalSummary } from './stargz-journal.
 import { taskIdOf } from './task-id.ts'
 
 /** The task id dfdaemon gives a layer's blob (digest mode or URL mode, as the values configure). */
-export function layerTaskId(registryHost: string, repository: string, digest: string, digestMode: boolean): string {
+export function layerTaskId(
+  registryHost: string,
+  repository: string,
+  digest: string,
+  digestMode: boolean,
+): string {
   return taskIdOf({
     url: `http://${registryHost}/v2/${repository}/blobs/${digest}`,
     enableTaskIdBasedBlobDigest: digestMode,

@@ -42,7 +42,18 @@ export async function runImage(
 ): Promise<RunOutcome> {
   const r = await exec(
     node,
-    [NERDCTL, '--insecure-registry', '--snapshotter', snapshotter, 'run', '--rm', '--net', 'host', ref, ...command],
+    [
+      NERDCTL,
+      '--insecure-registry',
+      '--snapshotter',
+      snapshotter,
+      'run',
+      '--rm',
+      '--net',
+      'host',
+      ref,
+      ...command,
+    ],
     { timeoutMs: 15 * 60_000, allowFailure: true },
   )
   return { exitCode: r.exitCode, output: `${r.stdout}${r.stderr}`.trim(), durationMs: r.durationMs }

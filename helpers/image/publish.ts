@@ -36,7 +36,10 @@ export async function publishTestImage(
     await loadImage(builder, IMAGE_ARCHIVE)
     await exec(builder, ['rm', '-f', IMAGE_ARCHIVE])
     // nerdctl names loaded Docker Hub-style references with the docker.io/ prefix.
-    const loaded = localImage.includes('/') && !localImage.split('/')[0]!.includes('.') ? `docker.io/${localImage}` : localImage
+    const loaded =
+      localImage.includes('/') && !localImage.split('/')[0]!.includes('.')
+        ? `docker.io/${localImage}`
+        : localImage
     log(`push ${refs.plainRef}`)
     await tagAndPush(builder, loaded, refs.plainRef)
     log(`convert to eStargz and push ${refs.esgzRef}`)

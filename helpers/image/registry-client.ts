@@ -39,7 +39,12 @@ export async function fetchManifest(baseUrl: string, name: string, tag: string):
   return manifest
 }
 
-export async function downloadBlob(baseUrl: string, name: string, digest: string, file: string): Promise<void> {
+export async function downloadBlob(
+  baseUrl: string,
+  name: string,
+  digest: string,
+  file: string,
+): Promise<void> {
   const res = await fetch(`${baseUrl}/v2/${name}/blobs/${digest}`)
   if (!res.ok || !res.body) throw new Error(`GET blob ${digest} from ${baseUrl}: HTTP ${res.status}`)
   await pipeline(Readable.fromWeb(res.body as WebReadableStream), createWriteStream(file))

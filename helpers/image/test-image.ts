@@ -14,7 +14,11 @@ export function testImageRecipe(image: TestImage): RootfsRecipe {
 }
 
 /** The image in the local Docker engine, built when its recipe changed. */
-export async function ensureTestImage(image: TestImage, workDir: string, log: (l: string) => void): Promise<string> {
+export async function ensureTestImage(
+  image: TestImage,
+  workDir: string,
+  log: (l: string) => void,
+): Promise<string> {
   const { ref, built } = await ensureRootfsImage(testImageRecipe(image), workDir, log)
   log(built ? `built test image ${ref}` : `reusing cached test image ${ref}`)
   return ref

@@ -32,8 +32,22 @@ export const DRAGONFLY_DIRS = {
 
 function unit(description: string, execStart: string): string {
   return unitText([
-    ['Unit', [['Description', description], ['After', 'network-online.target']]],
-    ['Service', [['ExecStart', execStart], ['Restart', 'always'], ['RestartSec', '2'], ['LimitNOFILE', '1048576']]],
+    [
+      'Unit',
+      [
+        ['Description', description],
+        ['After', 'network-online.target'],
+      ],
+    ],
+    [
+      'Service',
+      [
+        ['ExecStart', execStart],
+        ['Restart', 'always'],
+        ['RestartSec', '2'],
+        ['LimitNOFILE', '1048576'],
+      ],
+    ],
     ['Install', [['WantedBy', 'multi-user.target']]],
   ])
 }
@@ -44,7 +58,11 @@ export async function deployDaemons(daemons: DaemonSpec[], timeoutMs: number): P
     const target = `/usr/local/bin/${d.binary.name}`
     await copyTo(d.node, d.binary.local, target)
     for (const [file, content] of Object.entries(d.files)) await writeFile(d.node, file, content)
-    await writeFile(d.node, `/etc/systemd/system/${d.unit}.service`, unit(d.description, [target, ...d.args].join(' ')))
+    await writeFile(
+      d.node,
+      `/etc/systemd/system/${d.unit}.service`,
+      unit(d.description, [target, ...d.args].join(' ')),
+    )
     await systemctl(d.node, 'daemon-reload')
     await systemctl(d.node, 'enable', d.unit)
     await systemctl(d.node, 'restart', d.unit)
@@ -61,7 +79,12 @@ export async function waitForHealthy(node: Node, timeoutMs: number): Promise<voi
   )
 }
 
-export async function waitForPort(host: string, port: number, what: string, timeoutMs: number): Promise<void> {
+export async function waitForPort(
+  host: string,
+  port: number,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
   const { connect } = await import('node:net')
   await waitFor(
     `${what} (${host}:${port}) to accept connections`,
@@ -100,4 +123,3 @@ export async function resetDfdaemon(node: Node, unitName: string, timeoutMs: num
   await systemctl(node, 'start', unitName)
   await waitForHealthy(node, timeoutMs)
 }
-

@@ -27,7 +27,15 @@ import { obtainTool } from '../tools/obtain.ts'
 import type { ObtainedTool } from '../tools/types.ts'
 import type { ToolName } from '../versions.ts'
 import { createLocalNodes, ensureNodeImage } from './nodes.ts'
-import { UNITS, deployDaemons, metricsText, resetDfdaemon, unitLog, waitForHealthy, waitForPort } from './dragonfly.ts'
+import {
+  UNITS,
+  deployDaemons,
+  metricsText,
+  resetDfdaemon,
+  unitLog,
+  waitForHealthy,
+  waitForPort,
+} from './dragonfly.ts'
 import { waitForSystemd } from '../node.ts'
 import { versions } from '../versions.ts'
 
@@ -63,13 +71,19 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
           fix: 'start Docker (on Debian: apt-get install -y docker.io && dockerd &)',
         })
       if (!(await commandExists('debootstrap')))
-        problems.push({ what: 'debootstrap missing (builds node and test images)', fix: 'apt-get install -y debootstrap' })
+        problems.push({
+          what: 'debootstrap missing (builds node and test images)',
+          fix: 'apt-get install -y debootstrap',
+        })
       if (process.getuid?.() !== 0)
         problems.push({ what: 'not root (debootstrap and chroot need root)', fix: 'run as root, e.g. in CI' })
       try {
         await access('/dev/fuse')
       } catch {
-        problems.push({ what: '/dev/fuse missing (the stargz snapshotter mounts FUSE)', fix: 'modprobe fuse' })
+        problems.push({
+          what: '/dev/fuse missing (the stargz snapshotter mounts FUSE)',
+          fix: 'modprobe fuse',
+        })
       }
       return problems
     },
@@ -95,7 +109,8 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       const nerdctl = await tool('nerdctl', log)
       for (const node of nodes) {
         await systemctl(node, 'stop', 'containerd')
-        for (const [name, file] of Object.entries(containerd.binaries)) await copyTo(node, file, `/usr/bin/${name}`)
+        for (const [name, file] of Object.entries(containerd.binaries))
+          await copyTo(node, file, `/usr/bin/${name}`)
         await writeFile(node, '/etc/containerd/config.toml', '')
         await copyTo(node, nerdctl.binary, '/usr/local/bin/nerdctl')
         await systemctl(node, 'start', 'containerd')
@@ -140,7 +155,9 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
             description: 'Dragonfly seed peer (dfdaemon)',
             binary: { local: dfdaemon.binary, name: 'dfdaemon' },
             files: {
-              [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonSeed(values, { host: { ip: cp.ip, hostname: cp.name } }),
+              [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonSeed(values, {
+                host: { ip: cp.ip, hostname: cp.name },
+              }),
               [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
             },
             args: dfdaemonArgs(values.seedClient.config),
@@ -154,7 +171,9 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
               description: 'Dragonfly client (dfdaemon)',
               binary: { local: dfdaemon.binary, name: 'dfdaemon' },
               files: {
-                [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonClient(values, { host: { ip: w.ip, hostname: w.name } }),
+                [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonClient(values, {
+                  host: { ip: w.ip, hostname: w.name },
+                }),
                 [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
               },
               args: dfdaemonArgs(values.client.config),
@@ -187,7 +206,11 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
           ok: schedulerUp,
           detail: `${cp.ip}:${SCHEDULER_PORTS.grpc} ${schedulerUp ? 'accepts' : 'refuses'} connections`,
         },
-        { component: 'seed-peer' as const, where: cp.name, ...(await probe(`http://${cp.ip}:${DFDAEMON_PORTS.health}/healthy`)) },
+        {
+          component: 'seed-peer' as const,
+          where: cp.name,
+          ...(await probe(`http://${cp.ip}:${DFDAEMON_PORTS.health}/healthy`)),
+        },
         ...(await Promise.all(
           nodes
             .filter((n) => n.role === 'worker')

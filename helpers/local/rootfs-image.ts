@@ -44,7 +44,10 @@ export async function ensureRootfsImage(
       'debootstrap',
       ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, root, recipe.mirror],
       // Only debootstrap's milestones: its per-package lines would drown the progress output.
-      { timeoutMs: 20 * 60_000, onLine: (l) => /^I: (Retrieving Release|Base system installed)/.test(l) && log(l) },
+      {
+        timeoutMs: 20 * 60_000,
+        onLine: (l) => /^I: (Retrieving Release|Base system installed)/.test(l) && log(l),
+      },
     )
     for (const [file, content] of Object.entries(recipe.files ?? {})) {
       await run('sh', ['-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'write', path.join(root, file)], {
