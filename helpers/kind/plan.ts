@@ -187,6 +187,7 @@ export function kindPlan(config: Config): PlanStep[] {
     `Install Dragonfly: chart ${config.chartPath ?? `${config.versions.chart.name} ${config.chartVersion}`}, images loaded into kind`,
     [
       ...dragonflyImages(config).flatMap((image) => [
+        commandLine(docker.imageInspect(localImageRef(image))),
         `${commandLine(docker.pull(image))}   # only when absent`,
         commandLine(kind.loadImage(ctx, image)),
       ]),

@@ -40,10 +40,29 @@ export interface KindPreflightInput {
 const LOCAL_PROFILE_HINT =
   'no internet for the node image? run the same chapters without Kubernetes: npm run conformance:local'
 
+/** A probe that throws answers like one that found nothing: preflight reports, it never aborts. */
+async function safely<T>(probe: () => Promise<T>, onError: (err: Error) => T): Promise<T> {
+  try {
+    return await probe()
+  } catch (err) {
+    return onError(err instanceof Error ? err : new Error(String(err)))
+  }
+}
+
 export async function kindPreflight(
   input: KindPreflightInput,
-  probes: KindPreflightProbes,
+  raw: KindPreflightProbes,
 ): Promise<PreflightProblem[]> {
+  const probes: KindPreflightProbes = {
+    docker: () => safely(raw.docker, () => undefined),
+    tool: (t) => safely(() => raw.tool(t), (err) => err),
+    clusterExists: () => safely(raw.clusterExists, () => false),
+    portFree: (p) => safely(() => raw.portFree(p), () => false),
+    fuse: () => safely(raw.fuse, () => false),
+    image: (ref) => safely(() => raw.image(ref), (err) => ({ ok: false as const, reason: err.message })),
+    commandExists: (c) => safely(() => raw.commandExists(c), () => false),
+    root: raw.root,
+  }
   const problems: PreflightProblem[] = []
   const dockerVersion = await probes.docker()
   if (!dockerVersion)

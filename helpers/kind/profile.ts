@@ -23,6 +23,7 @@ import type { ToolName } from '../versions.ts'
 import { waitFor } from '../wait.ts'
 import {
   KIND_NETWORK,
+  NAMED_BINARIES,
   commandLine,
   copyIntoNode,
   docker,
@@ -165,7 +166,9 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
               (o) => ({ version: o.version }),
               (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
             ),
-          clusterExists: async () => clusterExists(await context()),
+          // only kind is needed to list clusters (helm or kubectl may be among the problems)
+          clusterExists: async () =>
+            clusterExists({ config, layout, bin: { ...NAMED_BINARIES, kind: (await tool('kind')).binary } }),
           portFree: (port) => bindable(port),
           fuse: () => fuseOnDockerHost(),
           commandExists: async (name) =>

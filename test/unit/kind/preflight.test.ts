@@ -140,3 +140,28 @@ describe('probes', () => {
     expect(await fuseOnDockerHost('win32')).toBe(true)
   })
 })
+
+describe('a probe that throws', () => {
+  test('is reported as what it could not find; preflight never aborts', async () => {
+    const boom = async (): Promise<never> => {
+      throw new Error('boom')
+    }
+    const problems = await kindPreflight(input, {
+      docker: async () => '27.0.0',
+      tool: async () => ({ version: 'x' }),
+      clusterExists: boom,
+      portFree: boom,
+      fuse: boom,
+      image: boom,
+      commandExists: boom,
+      root: () => true,
+    })
+    expect(problems.map((p) => p.what)).toEqual([
+      expect.stringMatching(/4001 is in use/),
+      expect.stringMatching(/4003 is in use/),
+      expect.stringMatching(/\/dev\/fuse missing/),
+      expect.stringMatching(/debootstrap missing/),
+      expect.stringMatching(/cannot be pulled \(boom\)/),
+    ])
+  })
+})
