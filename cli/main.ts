@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander'
 import { configCommand } from './commands/config.ts'
 import { estargzCommand } from './commands/estargz/index.ts'
 import { evidenceCommand } from './commands/evidence/index.ts'
+import { mergeCommand } from './commands/merge.ts'
 import { planCommand } from './commands/plan.ts'
 import { renderCommand } from './commands/render.ts'
 import { describeError, EXIT } from './errors.ts'
@@ -20,6 +21,7 @@ export function program(): Command {
     .addCommand(renderCommand())
     .addCommand(planCommand())
     .addCommand(configCommand())
+    .addCommand(mergeCommand())
   // Commander prints its own usage errors; throw instead of exiting so main() sets the code.
   const configure = (c: Command): void => {
     c.exitOverride()

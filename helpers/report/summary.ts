@@ -5,6 +5,7 @@ import path from 'node:path'
 import { checksFor } from '../checks/catalog.ts'
 import type { Config } from '../config.ts'
 import type { CheckResult, RunState } from '../run-context.ts'
+import { benchmarkReportSchema, type BenchmarkReport } from './benchmark-types.ts'
 
 export interface Summary {
   profile: string
@@ -17,7 +18,8 @@ export interface Summary {
   checks: Omit<CheckResult, 'evidence'>[]
   origin: RunState['origin']
   notes: string[]
-  benchmark?: unknown
+  /** the cold-start benchmark, when it ran and recorded well-formed data */
+  benchmark?: BenchmarkReport
 }
 
 export function buildSummary(config: Config, state: RunState | undefined, finishedAt: Date): Summary {
@@ -28,6 +30,8 @@ export function buildSummary(config: Config, state: RunState | undefined, finish
       ? { id, title, status: c.status, diagnosis: c.diagnosis }
       : { id, title, status: 'not run' as const, diagnosis: 'the run stopped before this check' }
   })
+  const notes = [...(state?.notes ?? [])]
+  const benchmark = readBenchmark(state?.benchmark, notes)
   const images = Object.fromEntries(
     Object.entries(config.versions.images).map(([k, v]) => [k, `${v.repository}:${v.tag}`]),
   )
@@ -41,9 +45,21 @@ export function buildSummary(config: Config, state: RunState | undefined, finish
     toolSources: state?.tools ?? [],
     checks,
     origin: state?.origin ?? {},
-    notes: state?.notes ?? [],
-    benchmark: state?.benchmark,
+    notes,
+    ...(benchmark ? { benchmark } : {}),
   }
+}
+
+/** The run state's benchmark if it has the expected shape; otherwise a loud note says why not. */
+function readBenchmark(raw: unknown, notes: string[]): BenchmarkReport | undefined {
+  if (raw === undefined || raw === null) return undefined
+  const parsed = benchmarkReportSchema.safeParse(raw)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  notes.push(
+    `benchmark data left out of the report: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'malformed'}`,
+  )
+  return undefined
 }
 
 export function writeSummary(config: Config, summary: Summary): string {

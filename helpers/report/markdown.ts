@@ -1,0 +1,167 @@
+// reports/summary.md: the run on one page for people: verdict, loud notes, every check with its
+// one-line diagnosis, versions under test, origin amplification, and the cold-start benchmark.
+import { BENCHMARK_MODES, MODE_LABELS, type BenchmarkReport } from './benchmark-types.ts'
+import { seconds, shortDigest, size, STATUS_MARK, table, utc } from './markdown-format.ts'
+import type { Summary } from './summary.ts'
+import type { OriginRow } from '../run-context.ts'
+
+export interface MarkdownOptions {
+  /** relative link of the cold-start chart image (PNG), when one was drawn */
+  chartImage?: string
+  /** relative link of the same chart as SVG */
+  chartSvg?: string
+  /** shown instead of the image: why there is none, or where to find it */
+  chartNote?: string
+}
+
+export function summaryMarkdown(summary: Summary, options: MarkdownOptions = {}): string {
+  const parts = [
+    header(summary),
+    notesSection(summary.notes),
+    checksSection(summary),
+    versionsSection(summary),
+    originSection(summary.origin),
+    summary.benchmark ? benchmarkSection(summary.benchmark, options) : '',
+  ]
+  return `${parts.filter(Boolean).join('\n\n')}\n`
+}
+
+function header(s: Summary): string {
+  const count = (status: string) => s.checks.filter((c) => c.status === status).length
+  const verdict = s.passed ? '✅ PASSED' : '❌ FAILED'
+  const took = duration(s.startedAt, s.finishedAt)
+  return [
+    `# Dragonfly + stargz conformance: ${verdict}`,
+    '',
+    `Profile \`${s.profile}\` · run \`${s.runId}\` · ${utc(s.startedAt)} → ${utc(s.finishedAt)}${took ? ` (${took})` : ''}`,
+    '',
+    `**${count('passed')} passed, ${count('failed')} failed, ${count('not run')} not run** of ${s.checks.length} checks.`,
+  ].join('\n')
+}
+
+function duration(from: string, to: string): string {
+  const ms = Date.parse(to) - Date.parse(from)
+  if (!Number.isFinite(ms) || ms < 0) return ''
+  const total = Math.round(ms / 1000)
+  const m = Math.floor(total / 60)
+  return m ? `${m} min ${total % 60} s` : `${total} s`
+}
+
+function notesSection(notes: string[]): string {
+  if (notes.length === 0) return ''
+  return ['## ⚠️ Notes', '', ...notes.map((n) => `> **${n.replace(/\s+/g, ' ').trim()}**\n>`)]
+    .join('\n')
+    .replace(/\n>$/, '')
+}
+
+function checksSection(s: Summary): string {
+  const rows = s.checks.map((c) => [STATUS_MARK[c.status], `${c.title} (\`${c.id}\`)`, c.diagnosis])
+  return ['## Checks', '', table(['Result', 'Check', 'Diagnosis'], rows)].join('\n')
+}
+
+function versionsSection(s: Summary): string {
+  const sources = new Map(s.toolSources.map((t) => [t.name, t.source]))
+  const rows: string[][] = [
+    ...Object.entries(s.versions.tools).map(([name, v]) => [name, v, sources.get(name) ?? '']),
+    ['dragonfly chart', s.versions.chart, ''],
+    ...Object.entries(s.versions.images).map(([name, ref]) => [`image ${name}`, ref, '']),
+  ]
+  return ['## Versions under test', '', table(['Component', 'Version', 'Obtained from'], rows)].join('\n')
+}
+
+function originSection(origin: Summary['origin']): string {
+  const block = (title: string, explain: string, rows: OriginRow[] | undefined) => {
+    if (!rows?.length) return `### ${title}\n\n_Not measured: the run stopped before this pull._`
+    const body = rows.map((r) => [
+      `\`${shortDigest(r.digest)}\``,
+      /config/i.test(r.mediaType ?? '') ? 'config' : 'layer',
+      size(r.size),
+      r.nodes,
+      size(r.bytesServed),
+      `${r.amplification.toFixed(2)}×`,
+    ])
+    const header = ['Blob', 'Kind', 'Size', 'Nodes', 'Bytes served', 'Amplification']
+    return [
+      `### ${title}`,
+      '',
+      explain,
+      '',
+      table(header, body, ['left', 'left', 'right', 'right', 'right', 'right']),
+    ].join('\n')
+  }
+  return [
+    '## Origin amplification',
+    '',
+    'Bytes the origin registry served per blob divided by the blob size: with P2P a large layer',
+    'leaves the origin about once for the whole cluster; without it, once per node.',
+    '',
+    block('P2P pull (through Dragonfly)', 'Every worker pulled through its dfdaemon.', origin.p2p),
+    '',
+    block(
+      'Negative control (mirror bypassed)',
+      'The same pull with every worker pointed straight at the origin.',
+      origin.control,
+    ),
+  ].join('\n')
+}
+
+function benchmarkSection(b: BenchmarkReport, options: MarkdownOptions): string {
+  const withNotes = b.images.some((i) => i.results.some((r) => r.note))
+  const rows = b.images.flatMap((image) =>
+    BENCHMARK_MODES.flatMap((mode) => {
+      const r = image.results.find((x) => x.mode === mode)
+      if (!r) return []
+      const { minMs, maxMs, q1Ms, q3Ms } = r.spread
+      return [
+        [
+          image.name,
+          MODE_LABELS[mode],
+          seconds(r.medianMs),
+          `${seconds(minMs)} – ${seconds(maxMs)} (IQR ${seconds(q1Ms)} – ${seconds(q3Ms)})`,
+          size(r.originBytes),
+          r.ratioToOci === null ? '—' : `${r.ratioToOci.toFixed(2)}×`,
+          ...(withNotes ? [r.note ?? ''] : []),
+        ],
+      ]
+    }),
+  )
+  const where = [
+    `${b.samples} sample(s) per image and mode`,
+    b.node ? `on ${b.node}` : '',
+    b.measuredAt ? utc(b.measuredAt) : '',
+  ]
+  const images = b.images.map(
+    (i) =>
+      `- **${i.name}**: \`${i.versionCommand.join(' ')}\`, large layer ${size(i.largeLayerSize)}${i.ref ? `, \`${i.ref}\`` : ''}`,
+  )
+  const chart = options.chartImage
+    ? `![Cold start: pull + run time per image and mode](${options.chartImage})${options.chartSvg ? `\n\n[SVG](${options.chartSvg})` : ''}`
+    : options.chartNote
+      ? `_${options.chartNote}_`
+      : ''
+  return [
+    '## Cold start (pull + run)',
+    '',
+    `Wall time of pulling the image and running its version command; ${where.filter(Boolean).join(', ')}.`,
+    '',
+    ...images,
+    '',
+    chart,
+    '',
+    table(
+      [
+        'Image',
+        'Mode',
+        'Median',
+        'Spread (min – max)',
+        'Origin bytes',
+        'vs OCIv1',
+        ...(withNotes ? ['Note'] : []),
+      ],
+      rows,
+      ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+    ),
+  ]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+}
