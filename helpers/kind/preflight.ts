@@ -40,6 +40,15 @@ export interface KindPreflightInput {
 const LOCAL_PROFILE_HINT =
   'no internet for the node image? run the same chapters without Kubernetes: npm run conformance:local'
 
+/** An obtainTool error as one line, without its "<tool> <version> could not be obtained:" heading. */
+function reasons(err: Error): string {
+  return err.message
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/could not be obtained:$/.test(l))
+    .join('; ')
+}
+
 /** A probe that throws answers like one that found nothing: preflight reports, it never aborts. */
 async function safely<T>(probe: () => Promise<T>, onError: (err: Error) => T): Promise<T> {
   try {
@@ -77,7 +86,7 @@ export async function kindPreflight(
     tools.set(t, !(got instanceof Error))
     if (got instanceof Error)
       problems.push({
-        what: `${t} ${input.toolVersions[t]} is not installed and could not be obtained: ${got.message.split('\n').join('; ')}`,
+        what: `${t} ${input.toolVersions[t]} is not installed and could not be obtained: ${reasons(got)}`,
         fix: `install ${t} ${input.toolVersions[t]} on PATH, or allow its sha256-verified download (helpers/versions.ts)`,
       })
   }

@@ -165,3 +165,16 @@ describe('a probe that throws', () => {
     ])
   })
 })
+
+test("a tool's reasons are listed on one line, without the resolver's heading", async () => {
+  const problems = await kindPreflight(input, {
+    ...healthy(),
+    tool: async (t) =>
+      t === 'kubectl'
+        ? new Error('kubectl v1.33.1 could not be obtained:\n  path: not v1.33.1\n  download: fetch failed')
+        : { version: 'x' },
+  })
+  expect(problems.map((p) => p.what)).toEqual([
+    'kubectl v1.33.1 is not installed and could not be obtained: path: not v1.33.1; download: fetch failed',
+  ])
+})
