@@ -59,21 +59,25 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
   const layout = kindLayout(config)
   const stepMs = config.stepTimeoutMinutes * 60_000
   const values = helmValues(config)
-  const tools = new Map<ToolName, ObtainedTool>()
+  // One resolution per tool per run (concurrent callers share it); a failure is not remembered.
+  const tools = new Map<ToolName, Promise<ObtainedTool>>()
   let kubeClient: Kube | undefined
 
-  async function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
+  function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
     let t = tools.get(name)
     if (!t) {
-      t = await obtainTool(name, config, { log })
+      t = obtainTool(name, config, { log }).then((o) => (onTool(o), o))
+      t.catch(() => tools.delete(name))
       tools.set(name, t)
-      onTool(t)
     }
     return t
   }
 
   async function context(): Promise<KindContext> {
-    const [k, h, c] = await Promise.all([tool('kind'), tool('helm'), tool('kubectl')])
+    // one after another: a build (when no download is possible) must not compete with another
+    const k = await tool('kind')
+    const h = await tool('helm')
+    const c = await tool('kubectl')
     return { config, bin: { kind: k.binary, helm: h.binary, kubectl: c.binary }, layout }
   }
 
