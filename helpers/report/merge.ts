@@ -126,6 +126,8 @@ const MARK: Record<MergedStatus, string> = {
   'n/a': '–',
 }
 
+const passedRuns = (r: MergedRow) => r.runs.filter((x) => x.passed).length
+
 export function compatibilityMarkdown(t: CompatibilityTable): string {
   const header = ['Profile', 'Chart', 'Dragonfly (scheduler / client)', 'Snapshotter', 'Runs', 'Result']
   const rows = t.rows.map((r) => [
@@ -134,7 +136,9 @@ export function compatibilityMarkdown(t: CompatibilityTable): string {
     `${r.dragonfly.scheduler} / ${r.dragonfly.client}`,
     r.snapshotter,
     r.runs.length,
-    r.passed ? '✅ pass' : `❌ fail (${r.runs.filter((x) => x.passed).length}/${r.runs.length} runs passed)`,
+    r.passed
+      ? '✅ pass'
+      : `❌ fail${r.runs.length > 1 ? ` (${passedRuns(r)}/${r.runs.length} runs passed)` : ''}`,
     ...t.checks.map((c) => MARK[r.results[c.id] ?? 'n/a']),
   ])
   const failures = t.rows.flatMap((r) =>
