@@ -133,3 +133,30 @@ export function loudNote(message: string): void {
     if (!s.notes.includes(message)) s.notes.push(message)
   })
 }
+
+export type Prerequisite = 'nodes' | 'registry' | 'image' | 'stargz' | 'p2p-pull'
+
+function has(what: Prerequisite): boolean {
+  const s = runState()
+  switch (what) {
+    case 'nodes':
+      return s.nodes.length > 0
+    case 'registry':
+      return s.registry !== undefined
+    case 'image':
+      return s.image !== undefined
+    case 'stargz':
+      return s.checks.some((c) => c.id === 'stargz-plugin' && c.status === 'passed')
+    case 'p2p-pull':
+      return s.checks.some((c) => c.id === 'image-runs')
+  }
+}
+
+/**
+ * Skips the current test when an earlier chapter did not produce what it needs, saying which:
+ * later chapters then report "not run" instead of failing for a reason that is not theirs.
+ */
+export function requires(ctx: { skip: (note?: string) => void }, ...what: Prerequisite[]): void {
+  const missing = what.filter((w) => !has(w))
+  if (missing.length) ctx.skip(`needs ${missing.join(', ')} from an earlier chapter, which did not complete`)
+}

@@ -4,12 +4,15 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { startRegistry } from '../helpers/registry.ts'
-import { runConfig, runState, updateState } from '../helpers/run-context.ts'
+import { runConfig, runState, updateState, requires } from '../helpers/run-context.ts'
 import { setRegistry } from '../helpers/session.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('origin registry', () => {
-  beforeEach(() => labelChapter('image'))
+  beforeEach(async (ctx) => {
+    await labelChapter('image')
+    requires(ctx, 'nodes')
+  })
 
   test('the registry answers on the cluster network', async () => {
     const config = runConfig()

@@ -4,11 +4,14 @@ import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
-import { runConfig, runState, workers } from '../helpers/run-context.ts'
+import { runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('dragonfly', () => {
-  beforeEach(() => labelChapter('dragonfly'))
+  beforeEach(async (ctx) => {
+    await labelChapter('dragonfly')
+    requires(ctx, 'nodes', 'registry')
+  })
 
   test('scheduler, seed peer and clients are serving', async () => {
     const profile = await profileFor(runConfig())

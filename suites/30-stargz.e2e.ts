@@ -5,13 +5,16 @@ import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
-import { runConfig, workers } from '../helpers/run-context.ts'
+import { runConfig, workers, requires } from '../helpers/run-context.ts'
 import { p2pStargzConfig, stargzInstall } from '../helpers/stargz/configs.ts'
 import { installStargz, stargzPlugin } from '../helpers/stargz/install.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('stargz snapshotter on every worker', () => {
-  beforeEach(() => labelChapter('stargz'))
+  beforeEach(async (ctx) => {
+    await labelChapter('stargz')
+    requires(ctx, 'nodes')
+  })
 
   test('installed and serving', async () => {
     const config = runConfig()

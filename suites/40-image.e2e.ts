@@ -10,7 +10,7 @@ import { ensureTestImage } from '../helpers/image/test-image.ts'
 import { publishTestImage, registryRefs } from '../helpers/image/publish.ts'
 import { downloadBlob, fetchManifest, parseRef } from '../helpers/image/registry-client.ts'
 import { timed } from '../helpers/progress.ts'
-import { controlPlane, runConfig, runState, updateState } from '../helpers/run-context.ts'
+import { controlPlane, runConfig, runState, updateState, requires } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 function tocOffsetOf(v: EstargzVerdict | undefined): number | undefined {
@@ -18,7 +18,10 @@ function tocOffsetOf(v: EstargzVerdict | undefined): number | undefined {
 }
 
 describe('test image', () => {
-  beforeEach(() => labelChapter('image'))
+  beforeEach(async (ctx) => {
+    await labelChapter('image')
+    requires(ctx, 'nodes', 'registry')
+  })
 
   test('built, converted to eStargz, pushed, and every layer valid', async () => {
     const config = runConfig()

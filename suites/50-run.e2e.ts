@@ -6,11 +6,14 @@ import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { dragonflyTraffic, markPhase, runOnWorkers } from '../helpers/pull-phase.ts'
 import { setPhase } from '../helpers/phases.ts'
-import { runConfig, runState, workers } from '../helpers/run-context.ts'
+import { runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('run the eStargz image on every worker', () => {
-  beforeEach(() => labelChapter('image'))
+  beforeEach(async (ctx) => {
+    await labelChapter('image')
+    requires(ctx, 'image', 'stargz')
+  })
 
   test('it runs and prints the expected output', async () => {
     const config = runConfig()

@@ -9,9 +9,15 @@ import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { awaitDfdaemonTasks, collectPhase, imageLayers } from '../helpers/pull-phase.ts'
 import { helmValues } from '../helpers/render/index.ts'
-import { loudNote, runConfig, runState, workers } from '../helpers/run-context.ts'
+import { loudNote, runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
+
+function p2pEvidence() {
+  const ev = phase('p2p').evidence
+  if (!ev) throw new Error("the P2P pull's evidence was not collected: see the first test of this chapter")
+  return ev
+}
 
 function layers() {
   const config = runConfig()
@@ -22,7 +28,10 @@ function layers() {
 }
 
 describe('evidence of the P2P lazy pull', () => {
-  beforeEach(() => labelChapter('evidence'))
+  beforeEach(async (ctx) => {
+    await labelChapter('evidence')
+    requires(ctx, 'p2p-pull')
+  })
 
   test('evidence collected after background fetching finished', async () => {
     const config = runConfig()
@@ -58,15 +67,15 @@ describe('evidence of the P2P lazy pull', () => {
   })
 
   test('every layer was prepared as a remote snapshot on every worker', async () => {
-    await judge('remote-snapshots', remoteSnapshots(phase('p2p').evidence!.workers, layers()))
+    await judge('remote-snapshots', remoteSnapshots(p2pEvidence().workers, layers()))
   })
 
   test("every layer's blob requests reached the worker's dfdaemon", async () => {
-    const ev = phase('p2p').evidence!
+    const ev = p2pEvidence()
     await judge('via-dfdaemon', viaDfdaemon(ev.workers, layers(), ev.origin))
   })
 
   test('dfdaemon reports the download task succeeded for every large layer', async () => {
-    await judge('task-succeeded', taskSucceeded(phase('p2p').evidence!.workers, layers()))
+    await judge('task-succeeded', taskSucceeded(p2pEvidence().workers, layers()))
   })
 })

@@ -21,7 +21,7 @@ import {
   type PhaseEvidence,
 } from '../helpers/pull-phase.ts'
 import { helmValues } from '../helpers/render/index.ts'
-import { loudNote, runConfig, runState, updateState, workers } from '../helpers/run-context.ts'
+import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { directStargzConfig } from '../helpers/stargz/configs.ts'
 import { switchStargzConfig } from '../helpers/stargz/install.ts'
@@ -48,10 +48,14 @@ function facts(ev: PhaseEvidence): BackToSourceFacts {
 }
 
 describe('back-to-source', () => {
-  beforeEach(() => labelChapter('back-to-source'))
+  beforeEach(async (ctx) => {
+    await labelChapter('back-to-source')
+    requires(ctx, 'p2p-pull')
+  })
 
   test('the origin served each large layer once across the cluster (P2P)', async () => {
-    const ev = phase('p2p').evidence!
+    const ev = phase('p2p').evidence
+    if (!ev) throw new Error('no evidence of the P2P pull: the evidence chapter did not collect it')
     updateState((s) => (s.origin.p2p = originTable(ev.origin)))
     await judge('single-back-to-source', singleBackToSource(facts(ev)))
   })

@@ -11,11 +11,14 @@ import { ensureTestImage } from '../helpers/image/test-image.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import type { BenchmarkReport } from '../helpers/report/benchmark-types.ts'
-import { controlPlane, runConfig, runState, updateState, workers } from '../helpers/run-context.ts'
+import { controlPlane, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 
 describe('cold-start benchmark', () => {
-  beforeEach(() => labelChapter('performance'))
+  beforeEach(async (ctx) => {
+    await labelChapter('performance')
+    requires(ctx, 'image', 'stargz')
+  })
 
   test('pull + run time per mode for every benchmark image', async (ctx) => {
     const config = runConfig()

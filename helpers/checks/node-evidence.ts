@@ -22,6 +22,8 @@ export interface WorkerEvidence {
 }
 
 const short = (d: string) => d.slice(0, 19)
+/** The snapshotter's errors nest every cause; the end names the root one. */
+const brief = (e: string | undefined) => (e && e.length > 240 ? `…${e.slice(-240)}` : (e ?? ''))
 
 export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Verdict {
   const problems: string[] = []
@@ -33,7 +35,7 @@ export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Ver
     const missing = named.size ? layers.filter((l) => !named.has(l.digest)) : []
     if (failed.length)
       problems.push(
-        `${w.node}: ${failed.length} layer(s) fell back to a full pull (${failed.map((f) => `${f.layerDigest ? short(f.layerDigest) : f.key}: ${f.error}`).join('; ')})`,
+        `${w.node}: ${failed.length} layer(s) fell back to a full pull (${failed.map((f) => `${f.layerDigest ? short(f.layerDigest) : f.key}: ${brief(f.error)}`).join('; ')})`,
       )
     if (prepared.length < layers.length || missing.length)
       problems.push(

@@ -29,7 +29,9 @@ export async function convertToEstargz(node: Node, source: string, target: strin
 
 export interface RunOutcome {
   exitCode: number
+  /** the container's output (nerdctl's own progress and log lines go to stderr) */
   output: string
+  stderr: string
   durationMs: number
 }
 
@@ -56,7 +58,7 @@ export async function runImage(
     ],
     { timeoutMs: 15 * 60_000, allowFailure: true },
   )
-  return { exitCode: r.exitCode, output: `${r.stdout}${r.stderr}`.trim(), durationMs: r.durationMs }
+  return { exitCode: r.exitCode, output: r.stdout.trim(), stderr: r.stderr.trim(), durationMs: r.durationMs }
 }
 
 export async function removeImages(node: Node, refs: string[]): Promise<void> {

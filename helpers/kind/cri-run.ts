@@ -142,6 +142,7 @@ export async function runImagePod(
       pod: name,
       exitCode: end.exitCode,
       output: `${logs}${end.exitCode === -1 ? end.reason : ''}`.trim(),
+      stderr: '',
       durationMs: end.durationMs ?? Date.now() - started,
     }
   } finally {

@@ -28,7 +28,12 @@ export function buildSummary(config: Config, state: RunState | undefined, finish
     const c = recorded.get(id)
     return c
       ? { id, title, status: c.status, diagnosis: c.diagnosis }
-      : { id, title, status: 'not run' as const, diagnosis: 'the run stopped before this check' }
+      : {
+          id,
+          title,
+          status: 'not run' as const,
+          diagnosis: 'not run: an earlier chapter did not complete, or the run was interrupted',
+        }
   })
   const notes = [...(state?.notes ?? [])]
   const benchmark = readBenchmark(state?.benchmark, notes)
