@@ -1,6 +1,7 @@
 // What differs between profiles, and only that. Chapters ask the profile; assertions never branch
 // on its name.
 import type { Config } from './config.ts'
+import type { RunOutcome } from './image/nerdctl.ts'
 import type { Node } from './node.ts'
 
 export interface PreflightProblem {
@@ -53,6 +54,10 @@ export interface Profile {
   resetDragonfly(nodes: Node[], opts?: { includeSeed?: boolean }): Promise<void>
   /** local path of containerd-stargz-grpc for the nodes */
   stargzBinary(): Promise<string>
+  /** writes the bundle a person needs after a failed run into `dir` (uses only the run state) */
+  collectDiagnostics(dir: string, state: { nodes: Node[]; registry?: { container: string } }): Promise<void>
+  /** runs the image as a Pod pinned to each worker (the CRI path; kind only) */
+  runAsPods?(workers: Node[], ref: string, args: string[], log: (l: string) => void): Promise<(RunOutcome & { node: string })[]>
   /** removes what the run created */
   teardown(runId: string): Promise<string[]>
 }

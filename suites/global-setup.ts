@@ -3,9 +3,12 @@
 // everything the run created unless D7Y_KEEP is set.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
+import path from 'node:path'
 import { RUN_LABEL } from '../helpers/docker.ts'
 import { loadConfig, type Config } from '../helpers/config.ts'
-import { buildSummary, writeSummary } from '../helpers/report/summary.ts'
+import { buildSummary } from '../helpers/report/summary.ts'
+import { writeReports } from '../helpers/report/write-reports.ts'
+import { profileFor } from '../helpers/profiles.ts'
 import { statePath, type RunState } from '../helpers/run-context.ts'
 
 function readState(config: Config): RunState | undefined {
@@ -16,7 +19,7 @@ function readState(config: Config): RunState | undefined {
   }
 }
 
-/** Synchronous so it also works from a signal handler. */
+/** The fallback when the profile's own teardown fails: everything labelled with this run. */
 function removeRunResources(runId: string): void {
   const docker = (...args: string[]) => {
     try {
@@ -37,7 +40,7 @@ function removeRunResources(runId: string): void {
   )
 }
 
-export default function setup(): () => void {
+export default function setup(): () => Promise<void> {
   const config = loadConfig() // throws a one-line ConfigError before anything is created
   // Teardown removes what the run created by its label, also after Ctrl-C, so testcontainers'
   // reaper (an image that can't be pulled on machines without a registry) isn't needed.
@@ -47,20 +50,32 @@ export default function setup(): () => void {
   rmSync(statePath(config), { force: true })
 
   let finished = false
-  const finish = (interrupted: boolean) => {
+  const finish = async (interrupted: boolean) => {
     if (finished) return
     finished = true
-    const summary = buildSummary(config, readState(config), new Date())
+    const state = readState(config)
+    const summary = buildSummary(config, state, new Date())
     if (interrupted) summary.notes.push('interrupted (signal): the remaining checks did not run')
-    console.log(`summary: ${writeSummary(config, summary)} (${summary.passed ? 'PASSED' : 'FAILED'})`)
-    if (config.keep)
-      console.log(`keep: left the run's containers in place (docker ps --filter label=${RUN_LABEL}=${runId})`)
+    const profile = await profileFor(config)
+    if (!summary.passed && !interrupted && state?.nodes.length) {
+      const dir = path.join(config.reportsDir, 'diagnostics')
+      await profile
+        .collectDiagnostics(dir, state)
+        .then(() => console.log(`diagnostics: ${dir}`))
+        .catch((err: Error) => summary.notes.push(`diagnostics could not be collected: ${err.message}`))
+    }
+    console.log(`summary: ${writeReports(config, summary)} (${summary.passed ? 'PASSED' : 'FAILED'})`)
+    if (config.keep) {
+      console.log(`keep: left the run's resources in place (docker ps --filter label=${RUN_LABEL}=${runId})`)
+      return
+    }
+    const removed = await profile.teardown(runId).catch(() => undefined)
+    if (removed) console.log(`teardown: removed ${removed.length ? removed.join(', ') : 'nothing'}`)
     else removeRunResources(runId)
   }
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: writing the summary and cleaning up before exiting`)
-    finish(true)
-    process.exit(130)
+    void finish(true).finally(() => process.exit(130))
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)

@@ -38,6 +38,8 @@ import { kindConfigFile, peerServiceFile, valuesFile } from './files.ts'
 import { dragonflyImages, kindNodeImage, localImageRef, registryImagePin } from './images.ts'
 import { kubeFrom, listPods, waitForNodesReady, waitForReplacedPods, waitForWorkloads, type Kube } from './k8s.ts'
 import { kindLayout } from './layout.ts'
+import { collectKindDiagnostics } from './diagnostics.ts'
+import { runImageAsPods } from './cri-run.ts'
 import { FILE_LOG_SCRIPT, clientLogSource, linesSince, toSinceTime } from './logs.ts'
 import { parseKindNodes, parseNodeInfo, sortNodes } from './nodes.ts'
 import { bindable, fuseOnDockerHost, kindPreflight, type KindTool } from './preflight.ts'
@@ -310,6 +312,12 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     },
 
     stargzBinary: async () => (await tool('stargz')).binary,
+
+    async collectDiagnostics(dir) {
+      await collectKindDiagnostics(dir, config)
+    },
+
+    runAsPods: (workers, ref, args, log) => runImageAsPods(config, workers, ref, args, log),
 
     async teardown(runId) {
       const removed: string[] = []

@@ -26,6 +26,7 @@ import {
 import { obtainTool } from '../tools/obtain.ts'
 import type { ObtainedTool } from '../tools/types.ts'
 import type { ToolName } from '../versions.ts'
+import { collectLocalDiagnostics } from './diagnostics.ts'
 import { createLocalNodes, ensureNodeImage } from './nodes.ts'
 import {
   UNITS,
@@ -234,6 +235,10 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
     },
 
     stargzBinary: async () => (await tool('stargz')).binary,
+
+    collectDiagnostics: async (dir, state) => {
+      await collectLocalDiagnostics(dir, state.nodes, state.registry?.container)
+    },
 
     teardown: (id) => removeLabelled(id),
   }
