@@ -42,4 +42,25 @@ describe('run the eStargz image on every worker', () => {
       evidence: { ref: image.esgzRef, command: config.image.command, outcomes },
     })
   })
+
+  test('it runs as a Pod pinned to every worker (the CRI path)', async (ctx) => {
+    const config = runConfig()
+    const profile = await profileFor(config)
+    if (!profile.runAsPods) return ctx.skip('this profile has no kubelet: the CRI path is checked on kind')
+    const image = runState().image!
+    const outcomes = await timed('run pods', (log) =>
+      profile.runAsPods!(workers(), image.esgzRef, config.image.command, log),
+    )
+    const expected = new RegExp(config.image.expectOutput, 'm')
+    const bad = outcomes.filter((o) => o.exitCode !== 0 || !expected.test(o.output))
+    await judge('cri-pod-runs', {
+      passed: bad.length === 0 && outcomes.length === workers().length,
+      diagnosis: bad.length
+        ? bad
+            .map((b) => `${b.node}: exit ${b.exitCode}, output ${JSON.stringify(b.output.slice(-300))}`)
+            .join('; ')
+        : outcomes.map((o) => `${o.node}: "${o.output.split('\n').pop()}"`).join('; '),
+      evidence: outcomes,
+    })
+  })
 })
