@@ -12,6 +12,12 @@ export const CHECKS = [
   { id: 'stargz-plugin', title: 'The stargz snapshotter plugin is "ok" in containerd on every worker' },
   { id: 'estargz-valid', title: 'Every pushed layer is valid eStargz matching its manifest annotations' },
   { id: 'image-runs', title: 'The eStargz image runs on every worker with the expected output' },
+  // Kubernetes only: the kubelet's CRI path (the local profile has no kubelet).
+  {
+    id: 'cri-pod-runs',
+    title: 'The eStargz image runs as a Pod pinned to every worker (CRI path)',
+    profiles: ['kind'],
+  },
   {
     id: 'remote-snapshots',
     title: 'Every layer was prepared as a remote snapshot on every worker (no fallback)',
