@@ -22,6 +22,8 @@ const DIAGNOSES: Record<string, string> = {
   'stargz-plugin': 'ctr plugin ls: d7y-stargz-worker: io.containerd.snapshotter.v1  stargz  linux/amd64  ok',
   'estargz-valid': '1 eStargz layer(s) valid: sha256:191cf48bb5cb (66.5 MiB, 8230 TOC entries)',
   'image-runs': 'Python 3.11.2 on d7y-stargz-worker and d7y-stargz-worker2',
+  'cri-pod-runs':
+    'pods conformance-python-worker and conformance-python-worker2 succeeded with Python 3.11.2',
   'remote-snapshots': '2 workers × 1 layer prepared remotely, no fallback',
   'via-dfdaemon': 'dfdaemon proxied 14 blob requests on d7y-stargz-worker, 12 on d7y-stargz-worker2',
   'task-succeeded': 'download task succeeded for sha256:191cf48bb5cb on both workers',

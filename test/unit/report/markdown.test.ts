@@ -69,7 +69,10 @@ describe('summary.md', () => {
     const md = summaryMarkdown(summary)
     const total = checksFor('local').length
     expect(md).toContain(`**3 passed, 0 failed, ${total - 3} not run**`)
-    expect(lines(md, /^\| ⏸️ not run \| .* \| the run stopped before this check \|$/)).toHaveLength(total - 3)
+    const notRun = lines(md, /^\| ⏸️ not run \| /)
+    expect(notRun).toHaveLength(total - 3)
+    for (const c of summary.checks.filter((x) => x.status === 'not run'))
+      expect(notRun.find((l) => l.includes(`(\`${c.id}\`)`))?.endsWith(`| ${c.diagnosis} |`)).toBe(true)
     expect(md.indexOf('## ⚠️ Notes')).toBeGreaterThan(0)
     expect(md.indexOf('## ⚠️ Notes')).toBeLessThan(md.indexOf('## Checks'))
     for (const n of notes) expect(md).toContain(`> **${n}**`)
