@@ -1,6 +1,16 @@
 // The cold-start benchmark's data, as the benchmark chapter records it (RunState.benchmark) and the
 // report reads it (summary.json, summary.md, the chart). Times are wall-clock milliseconds of
 // "pull + run the version command" on a node whose image state was cleared before each sample.
+//
+// Filling it from the benchmark chapter (helpers/report/benchmark-stats.ts does the arithmetic):
+//   updateState((s) => {
+//     s.benchmark = {
+//       samples, node: worker.name, measuredAt: new Date().toISOString(),
+//       images: [{ name: 'python3', versionCommand: ['python3', '-V'], largeLayerSize,
+//         results: withOciRatios([benchmarkResult('oci', ociMs, ociOriginBytes), ...]) }],
+//     } satisfies BenchmarkReport
+//   })
+// buildSummary validates it (benchmarkReportSchema); malformed data becomes a loud note instead.
 import { z } from 'zod'
 
 /** The four ways an image reaches a node, in the order the chart and tables show them. */
