@@ -16,17 +16,37 @@ export interface LayerGeometry {
   tocOffset?: number
 }
 
+/** dfdaemon's smallest piece, and the range size at or below which it skips the scheduler. */
+export const DFDAEMON_MIN_PIECE = 4 * 1024 * 1024
+const DFDAEMON_MAX_PIECE = 64 * 1024 * 1024
+
 /**
- * What each node may legitimately take from the origin itself, beside the one P2P transfer:
- * - HEADs (no body) and tiny probes such as `bytes=0-1` (at most PROBE_MAX_BYTES each; we allow 4);
- * - the layer's tail (TOC + footer), which every node's snapshotter reads before mounting, as a
- *   small range request that dfdaemon may serve straight from the source (NOTES: "recent clients
- *   fetch ... small ranges straight from the source on every node").
- * Everything else must be the single back-to-source transfer.
+ * dfdaemon's piece length for a blob (dragonfly-client 1.5.0 resource/piece.rs: the blob length /
+ * 500, rounded up to a power of two, clamped to 4..64 MiB).
+ */
+export function dfdaemonPieceLength(size: number): number {
+  const perPiece = Math.floor(size / 500)
+  const pow2 = perPiece <= 1 ? 1 : 2 ** Math.ceil(Math.log2(perPiece))
+  return Math.min(Math.max(pow2, DFDAEMON_MIN_PIECE), DFDAEMON_MAX_PIECE)
+}
+
+/**
+ * What each node may legitimately take from the origin itself, beside the one shared transfer.
+ * dfdaemon serves a range request of at most 4 MiB whose pieces it doesn't have yet straight from
+ * the source, skipping the scheduler, and it fetches whole pieces (dragonfly-client 1.5.0
+ * resource/task.rs, MIN_PIECE_LENGTH). Before a node's background prefetch has pieces, its
+ * snapshotter makes exactly such reads: the `bytes=0-1` probe (piece 0) and the footer + TOC (the
+ * pieces covering [tocOffset, size)). Those pieces, plus a few HEAD/probe responses, are allowed
+ * per node; everything else must be the single back-to-source transfer.
  */
 export function perNodeAllowance(layer: LayerGeometry): number {
-  const tail = layer.tocOffset !== undefined ? layer.size - layer.tocOffset : 0
-  return tail + 4 * PROBE_MAX_BYTES
+  const piece = dfdaemonPieceLength(layer.size)
+  const pieces = new Set<number>([0])
+  const tailStart = layer.tocOffset ?? Math.max(0, layer.size - 1)
+  for (let p = Math.floor(tailStart / piece); p * piece < layer.size; p++) pieces.add(p)
+  let bytes = 0
+  for (const p of pieces) bytes += Math.min(piece, layer.size - p * piece)
+  return bytes + 4 * PROBE_MAX_BYTES
 }
 
 export interface BackToSourceFacts {

@@ -75,7 +75,8 @@ export async function resetImageState(node: Node, timeoutMs: number): Promise<vo
   await systemctl(node, 'stop', STARGZ_UNIT)
   await sh(
     node,
-    `grep -E ' (/var/lib/containerd|${STARGZ_PATHS.root})' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l
+    // Only mounts below the two state directories: they are themselves volume mounts, which must stay.
+    `grep -E ' (/var/lib/containerd|${STARGZ_PATHS.root})/' /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l
      rm -rf /var/lib/containerd/* ${STARGZ_PATHS.root}/*`,
   )
   await systemctl(node, 'start', STARGZ_UNIT)
