@@ -6,6 +6,7 @@ import {
   negativeControl,
   singleBackToSource,
   type BackToSourceFacts,
+  type NodeSourceReads,
 } from '../helpers/checks/back-to-source.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { phase, setPhase } from '../helpers/phases.ts'
@@ -34,6 +35,22 @@ function layers() {
   )
 }
 
+/** What each worker's dfdaemon logged fetching from the source itself, per layer. */
+function smallRangeReads(ev: PhaseEvidence): Record<string, NodeSourceReads[]> {
+  const out: Record<string, NodeSourceReads[]> = {}
+  for (const layer of layers())
+    out[layer.digest] = ev.workers.map((w) => {
+      const task = w.dfdaemon.tasks[layer.taskId]
+      return {
+        node: w.node,
+        ip: w.ip,
+        sourcePieces: task?.backToSource.piecesFinished ?? 0,
+        schedulerBackToSource: (task?.backToSource.needBackToSource ?? 0) > 0,
+      }
+    })
+  return out
+}
+
 function facts(ev: PhaseEvidence): BackToSourceFacts {
   return {
     rows: ev.origin.rows,
@@ -44,6 +61,7 @@ function facts(ev: PhaseEvidence): BackToSourceFacts {
     })),
     nodes: workers().length,
     dfdaemonBackToSourceBytes: ev.backToSourceBytes,
+    smallRangeReads: smallRangeReads(ev),
   }
 }
 

@@ -31,23 +31,29 @@ export function dfdaemonPieceLength(size: number): number {
 }
 
 /**
- * What each node may legitimately take from the origin itself, beside the one shared transfer.
- * dfdaemon serves a range request of at most 4 MiB whose pieces it doesn't have yet straight from
- * the source, skipping the scheduler, and it fetches whole pieces (dragonfly-client 1.5.0
- * resource/task.rs, MIN_PIECE_LENGTH). Before a node's background prefetch has pieces, its
- * snapshotter makes exactly such reads: the `bytes=0-1` probe (piece 0) and the footer + TOC (the
- * pieces covering [tocOffset, size)). Those pieces, plus a few HEAD/probe responses, are allowed
- * per node; everything else must be the single back-to-source transfer.
+ * Responses every node may get from the origin itself beside the shared transfer: its HEADs and tiny
+ * probes (at most PROBE_MAX_BYTES each; a handful per layer).
  */
-export function perNodeAllowance(layer: LayerGeometry): number {
-  const piece = dfdaemonPieceLength(layer.size)
-  const pieces = new Set<number>([0])
-  const tailStart = layer.tocOffset ?? Math.max(0, layer.size - 1)
-  for (let p = Math.floor(tailStart / piece); p * piece < layer.size; p++) pieces.add(p)
-  let bytes = 0
-  for (const p of pieces) bytes += Math.min(piece, layer.size - p * piece)
-  return bytes + 4 * PROBE_MAX_BYTES
+export const PROBES_PER_NODE = 4
+
+/**
+ * What one node's dfdaemon fetched from the source itself for one layer, from its log. dfdaemon
+ * serves a range request of at most 4 MiB whose pieces it does not have yet straight from the
+ * source, skipping the scheduler, in whole pieces (dragonfly-client 1.5.0 resource/task.rs,
+ * MIN_PIECE_LENGTH; not configurable). A lazily pulling snapshotter makes such reads before the
+ * background prefetch has the pieces: its probe, its footer + TOC reads, and early chunk reads.
+ */
+export interface NodeSourceReads {
+  node: string
+  ip: string
+  /** pieces this node's dfdaemon finished from the source */
+  sourcePieces: number
+  /** the scheduler told this node to go back to source (then its pieces are the shared transfer) */
+  schedulerBackToSource: boolean
 }
+
+/** A node that takes more than this share of a layer through small ranges did not lazily pull it. */
+export const MAX_SMALL_RANGE_SHARE = 0.5
 
 export interface BackToSourceFacts {
   /** origin rows for the image's blobs, in the window of one pull */
@@ -59,16 +65,24 @@ export interface BackToSourceFacts {
   dfdaemonBackToSourceBytes?: number
   /** size from which a layer is judged (default LARGE_LAYER_BYTES) */
   largeLayerBytes?: number
+  /** per layer digest: what each node's dfdaemon logged fetching from the source itself */
+  smallRangeReads?: Record<string, NodeSourceReads[]>
 }
 
 export interface LayerJudgement {
   digest: string
   size: number
   bytesServed: number
+  /** bytes attributed to nodes' own small-range reads (dfdaemon's log and the origin log agree) */
+  smallRangeBytes: Record<string, number>
+  /** bytesServed minus the small-range reads: what must have left the origin once */
+  sharedBytes: number
   limit: number
   amplification: number
   clients: number
   ok: boolean
+  /** nodes whose small-range reads exceed MAX_SMALL_RANGE_SHARE of the layer */
+  heavyNodes: string[]
 }
 
 export function judgeLayers(facts: BackToSourceFacts): LayerJudgement[] {
@@ -77,20 +91,42 @@ export function judgeLayers(facts: BackToSourceFacts): LayerJudgement[] {
     .map((layer) => {
       const row = facts.rows.find((r) => r.digest === layer.digest)
       const bytesServed = row?.bytesServed ?? 0
-      const limit = layer.size + facts.nodes * perNodeAllowance(layer)
+      const piece = dfdaemonPieceLength(layer.size)
+      const smallRangeBytes: Record<string, number> = {}
+      for (const n of facts.smallRangeReads?.[layer.digest] ?? []) {
+        if (n.schedulerBackToSource || n.sourcePieces === 0) continue
+        // Only what the origin really sent that node, and at most the pieces its dfdaemon logged.
+        const sent = row?.byClient[n.ip]?.bytesServed ?? 0
+        smallRangeBytes[n.node] = Math.min(sent, n.sourcePieces * piece)
+      }
+      const excused = Object.values(smallRangeBytes).reduce((a, b) => a + b, 0)
+      const sharedBytes = bytesServed - excused
+      const limit = layer.size + facts.nodes * PROBES_PER_NODE * PROBE_MAX_BYTES
+      const heavyNodes = Object.entries(smallRangeBytes)
+        .filter(([, b]) => b > MAX_SMALL_RANGE_SHARE * layer.size)
+        .map(([n]) => n)
       return {
         digest: layer.digest,
         size: layer.size,
         bytesServed,
+        smallRangeBytes,
+        sharedBytes,
         limit,
         amplification: row?.amplification ?? 0,
         clients: row?.clients ?? 0,
-        ok: bytesServed <= limit,
+        ok: sharedBytes <= limit && heavyNodes.length === 0,
+        heavyNodes,
       }
     })
 }
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
+const smallRanges = (j: LayerJudgement) =>
+  Object.keys(j.smallRangeBytes).length
+    ? Object.entries(j.smallRangeBytes)
+        .map(([n, b]) => `${n} ${mib(b)}`)
+        .join(', ')
+    : 'none'
 const short = (d: string) => d.slice(0, 19)
 
 export function singleBackToSource(facts: BackToSourceFacts): Verdict {
@@ -106,16 +142,18 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
   // dfdaemon's own count of bytes it fetched from the source, over all daemons: a second witness.
   const b2s = facts.dfdaemonBackToSourceBytes
   const largeTotal = judged.reduce((a, j) => a + j.size, 0)
-  const limitTotal = judged.reduce((a, j) => a + j.limit, 0)
+  // dfdaemon's metric counts its small-range source reads too.
+  const limitTotal = judged.reduce((a, j) => a + j.limit + (j.bytesServed - j.sharedBytes), 0)
   const metricOk = b2s === undefined || b2s <= limitTotal
   const evidence = { layers: judged, nodes: facts.nodes, dfdaemonBackToSourceBytes: b2s }
   if (over.length)
     return {
       passed: false,
       diagnosis: over
-        .map(
-          (j) =>
-            `origin served ${short(j.digest)} ${j.amplification.toFixed(2)}x its size (${mib(j.bytesServed)} for ${mib(j.size)}, to ${j.clients} clients; limit ${mib(j.limit)}): each node fetched it from the origin, so P2P did not share it`,
+        .map((j) =>
+          j.heavyNodes.length
+            ? `${j.heavyNodes.join(', ')} took more than ${MAX_SMALL_RANGE_SHARE * 100}% of ${short(j.digest)} from the origin through dfdaemon's small-range path (${smallRanges(j)}): those nodes did not get the layer from peers`
+            : `origin served ${short(j.digest)} ${j.amplification.toFixed(2)}x its size (${mib(j.bytesServed)} for ${mib(j.size)}, to ${j.clients} clients; ${mib(j.sharedBytes)} beyond the nodes' own small-range reads, limit ${mib(j.limit)}): the layer left the origin more than once, so P2P did not share it`,
         )
         .join('; '),
       evidence,
@@ -138,7 +176,7 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
       judged
         .map(
           (j) =>
-            `${short(j.digest)}: ${j.amplification.toFixed(2)}x (${mib(j.bytesServed)} of ${mib(j.size)}, ${j.clients} clients)`,
+            `${short(j.digest)}: ${j.amplification.toFixed(2)}x (${mib(j.bytesServed)} of ${mib(j.size)} to ${j.clients} clients = ${mib(j.sharedBytes)} shared transfer + small-range reads ${smallRanges(j)})`,
         )
         .join('; ') + (b2s !== undefined ? `; dfdaemon back-to-source ${mib(b2s)}` : ''),
     evidence,
