@@ -29,7 +29,7 @@ describe('test image', () => {
     const refs = registryRefs(registry.host, config.image)
     await timed('image', async (log) => {
       const local = await ensureTestImage(config.image, path.join(config.cacheDir, 'rootfs'), log)
-      await publishTestImage(controlPlane(), local, refs, path.join(config.cacheDir, 'tmp'), log)
+      await publishTestImage(controlPlane(), local, config.image, refs, registry.localUrl, log)
     })
     const { name, tag } = parseRef(refs.esgzRef)
     const manifest = await fetchManifest(registry.localUrl, name, tag)

@@ -38,7 +38,7 @@ describe('cold-start benchmark', () => {
       const result = await timed(`benchmark ${image.name}`, async (log) => {
         if (refs.esgzRef !== runState().image?.esgzRef) {
           const local = await ensureTestImage(image, path.join(config.cacheDir, 'rootfs'), log)
-          await publishTestImage(controlPlane(), local, refs, path.join(config.cacheDir, 'tmp'), log)
+          await publishTestImage(controlPlane(), local, image, refs, registry.localUrl, log)
         }
         const target: BenchTarget = {
           image,

@@ -9,17 +9,8 @@ export function nerdctl(node: Node, args: string[], timeoutMs = 15 * 60_000): Pr
   return exec(node, [NERDCTL, '--insecure-registry', ...args], { timeoutMs })
 }
 
-export async function loadImage(node: Node, archivePathInNode: string): Promise<void> {
-  await nerdctl(node, ['load', '-i', archivePathInNode])
-}
-
 export async function push(node: Node, ref: string): Promise<void> {
   await nerdctl(node, ['push', ref])
-}
-
-export async function tagAndPush(node: Node, source: string, target: string): Promise<void> {
-  await nerdctl(node, ['tag', source, target])
-  await push(node, target)
 }
 
 /** `nerdctl image convert --estargz --oci`: without --oci the TOC annotations are lost (NOTES). */

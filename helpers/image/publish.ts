@@ -1,14 +1,10 @@
-// The guide's image steps, done in the builder node (the control-plane) with nerdctl: load the
-// locally built image, push it as-is (OCIv1, for the benchmark), convert it to eStargz and push.
-import { mkdir, rm } from 'node:fs/promises'
-import path from 'node:path'
+// The guide's image steps. The locally built image is pushed by the Docker engine (which gzips
+// its layers, as any OCIv1 image in a registry is), then the builder node (the control-plane)
+// converts it with nerdctl to eStargz and pushes that beside it.
 import type { TestImage } from '../config.ts'
 import { run } from '../exec.ts'
-import { copyTo, exec, type Node } from '../node.ts'
-import { convertToEstargz, loadImage, push, tagAndPush } from './nerdctl.ts'
-
-// Not /tmp: node containers mount a tmpfs there, which `docker cp` cannot write into.
-const IMAGE_ARCHIVE = '/var/tmp/image.tar'
+import type { Node } from '../node.ts'
+import { convertToEstargz, nerdctl, push } from './nerdctl.ts'
 
 export interface PublishedImage {
   plainRef: string
@@ -20,32 +16,30 @@ export function registryRefs(registryHost: string, image: TestImage): PublishedI
   return { plainRef: `${base}:${image.tag}`, esgzRef: `${base}:${image.tag}-esgz` }
 }
 
+/** The same repository as seen from this machine through the registry's published loopback port. */
+export function hostRef(localUrl: string, image: TestImage): string {
+  return `${new URL(localUrl).host}/${image.name}:${image.tag}`
+}
+
 export async function publishTestImage(
   builder: Node,
   localImage: string,
+  image: TestImage,
   refs: PublishedImage,
-  workDir: string,
+  registryLocalUrl: string,
   log: (l: string) => void,
 ): Promise<void> {
-  await mkdir(workDir, { recursive: true })
-  const archive = path.join(workDir, `${localImage.replace(/[/:]/g, '_')}.tar`)
+  // Docker treats registries on 127.0.0.0/8 as insecure by default: plain HTTP is fine here.
+  const viaLoopback = hostRef(registryLocalUrl, image)
+  log(`docker push ${viaLoopback} (= ${refs.plainRef})`)
+  await run('docker', ['tag', localImage, viaLoopback])
   try {
-    log(`docker save ${localImage}`)
-    await run('docker', ['save', '-o', archive, localImage], { timeoutMs: 10 * 60_000 })
-    await copyTo(builder, archive, IMAGE_ARCHIVE)
-    await loadImage(builder, IMAGE_ARCHIVE)
-    await exec(builder, ['rm', '-f', IMAGE_ARCHIVE])
-    // nerdctl names loaded Docker Hub-style references with the docker.io/ prefix.
-    const loaded =
-      localImage.includes('/') && !localImage.split('/')[0]!.includes('.')
-        ? `docker.io/${localImage}`
-        : localImage
-    log(`push ${refs.plainRef}`)
-    await tagAndPush(builder, loaded, refs.plainRef)
-    log(`convert to eStargz and push ${refs.esgzRef}`)
-    await convertToEstargz(builder, refs.plainRef, refs.esgzRef)
-    await push(builder, refs.esgzRef)
+    await run('docker', ['push', viaLoopback], { timeoutMs: 15 * 60_000 })
   } finally {
-    await rm(archive, { force: true })
+    await run('docker', ['rmi', viaLoopback], { allowFailure: true })
   }
+  log(`convert to eStargz and push ${refs.esgzRef}`)
+  await nerdctl(builder, ['pull', '--quiet', refs.plainRef])
+  await convertToEstargz(builder, refs.plainRef, refs.esgzRef)
+  await push(builder, refs.esgzRef)
 }

@@ -229,15 +229,14 @@ export function kindPlan(config: Config): PlanStep[] {
     ]),
   )
 
-  const archive = path.join(config.cacheDir, 'tmp', `${localTestImage.replace(/[/:]/g, '_')}.tar`)
+  // Mirrors helpers/image/publish.ts: the Docker engine pushes (gzip layers) through the registry's
+  // loopback port, the builder node pulls, converts and pushes the eStargz form.
+  const viaLoopback = `127.0.0.1:<registry port>/${config.image.name}:${config.image.tag}`
   add('image', `Build the test image, push it, convert it to eStargz and push that (on ${controlPlane})`, [
     note(`build ${localTestImage} from Debian packages (${config.image.packages.join(', ')}) with debootstrap, once`),
-    commandLine({ file: 'docker', args: ['save', '-o', archive, localTestImage] }),
-    ...lines(copyIntoNode(controlPlane, archive, '/tmp/image.tar')).filter((l) => !l.includes('chmod')),
-    nerdctl(controlPlane, ['load', '-i', '/tmp/image.tar']),
-    commandLine(docker.exec(controlPlane, ['rm', '-f', '/tmp/image.tar'])),
-    nerdctl(controlPlane, ['tag', `docker.io/${localTestImage}`, refs.plainRef]),
-    nerdctl(controlPlane, ['push', refs.plainRef]),
+    commandLine({ file: 'docker', args: ['tag', localTestImage, viaLoopback] }),
+    commandLine({ file: 'docker', args: ['push', viaLoopback] }),
+    nerdctl(controlPlane, ['pull', '--quiet', refs.plainRef]),
     nerdctl(controlPlane, ['image', 'convert', '--estargz', '--oci', refs.plainRef, refs.esgzRef]),
     nerdctl(controlPlane, ['push', refs.esgzRef]),
     note('every pushed layer is downloaded and validated as eStargz (footer, TOC, chunk digests)'),
