@@ -85,7 +85,11 @@ export async function awaitDfdaemonTasks(
           large.map((l) => l.taskId),
           mark.nodeSince[w.name],
         )
-        if (!large.every((l) => (s.tasks[l.taskId]?.succeeded ?? 0) + (s.tasks[l.taskId]?.failed ?? 0) > 0))
+        // The whole task, not just the ranges the snapshotter asked for: a background prefetch ends
+        // with dfdaemon telling the scheduler the peer finished.
+        if (
+          !large.every((l) => (s.tasks[l.taskId]?.peerFinished ?? 0) + (s.tasks[l.taskId]?.failed ?? 0) > 0)
+        )
           return false
       }
       return true

@@ -97,19 +97,24 @@ export function taskSucceeded(
   const evidence = workers.flatMap((w) =>
     large.map((l) => {
       const t = w.dfdaemon.tasks[l.taskId]
-      if (!t?.succeeded)
+      // "download task succeeded" is logged per proxied request (ranges too); the whole blob is done
+      // when dfdaemon reports the peer finished to the scheduler.
+      if (!t?.succeeded || !t.peerFinished)
         problems.push(
           `${w.node}: task ${l.taskId.slice(0, 12)} (layer ${short(l.digest)}) ` +
             (!t
               ? 'never started'
               : t.failed
                 ? `failed: ${t.errors.slice(0, 2).join('; ')}`
-                : 'did not report success (is the client log level debug?)'),
+                : !t.succeeded
+                  ? 'did not report success (is the client log level debug?)'
+                  : `served ${t.succeeded} range request(s) but the whole blob never completed (no DownloadPeerFinished: is proxy.prefetch on?)`),
         )
       return {
         node: w.node,
         layer: l.digest,
         succeeded: t?.succeeded ?? 0,
+        wholeTaskFinished: (t?.peerFinished ?? 0) > 0,
         failed: t?.failed ?? 0,
         backToSourcePieces: t?.backToSource.piecesFinished ?? 0,
         remotePeerPieces: t?.remotePeer.piecesFinished ?? 0,

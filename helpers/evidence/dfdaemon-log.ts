@@ -51,6 +51,7 @@ export type DfdaemonEventKind =
   | 'pieceFromLocal'
   | 'allPiecesFromLocal'
   | 'allPiecesWithScheduler'
+  | 'peerFinished'
   | 'hitLocalCache'
   | 'prefetchStarted'
   | 'prefetchFinished'
@@ -123,6 +124,10 @@ const EVENTS: readonly { kind: DfdaemonEventKind; re: RegExp }[] = [
   { kind: 'allPiecesFromLocal', re: /^all pieces are downloaded from local$/ },
   // info!("all pieces are downloaded with scheduler"): resource/task.rs:602
   { kind: 'allPiecesWithScheduler', re: /^all pieces are downloaded with scheduler$/ },
+  // debug!("sent DownloadPeerFinishedRequest") / ("sent DownloadPeerBackToSourceFinishedRequest"):
+  // resource/task.rs:805,907,1044,1213: the whole task (not a range of it) is complete on this peer
+  // and the scheduler was told so; the end of a background prefetch.
+  { kind: 'peerFinished', re: /^sent DownloadPeer(?:BackToSource)?FinishedRequest$/ },
   // info!("hit local cache response"): resource/task.rs:1175
   { kind: 'hitLocalCache', re: /^hit local cache response$/ },
   // info!("prefetch task started" / "prefetch task finished"), error!("prefetch task failed: {}"):
@@ -230,6 +235,8 @@ export interface DfdaemonTaskFacts {
   remotePeer: { piecesStarted: number; piecesFinished: number; piecesFailed: number; parents: string[] }
   local: { piecesFinished: number; allPiecesFromLocal: number; hitLocalCache: number }
   allPiecesWithScheduler: number
+  /** the whole task completed on this peer and the scheduler was told (DownloadPeer…FinishedRequest) */
+  peerFinished: number
   firstSeen: string
   lastSeen: string
 }
@@ -305,6 +312,9 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
     case 'succeeded':
       t.succeeded++
       break
+    case 'peerFinished':
+      t.peerFinished++
+      break
     case 'failed':
       t.failed++
       break
@@ -370,6 +380,7 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
     remotePeer: { piecesStarted: 0, piecesFinished: 0, piecesFailed: 0, parents: [] },
     local: { piecesFinished: 0, allPiecesFromLocal: 0, hitLocalCache: 0 },
     allPiecesWithScheduler: 0,
+    peerFinished: 0,
     firstSeen: time,
     lastSeen: time,
   }

@@ -72,3 +72,39 @@ describe('dfdaemon verdicts', () => {
     expect(v.diagnosis).toMatch(/never started/)
   })
 })
+
+describe('dfdaemon verdicts on the real P2P capture', () => {
+  const p2p = path.join(dir, 'p2p-local')
+  const digest = 'sha256:191cf48bb5cba0efad4b48d34986ffa20254dab31b749f05d43b8c7559310320'
+  const layer = { digest, size: 69_688_919, taskId: digest.slice(7) }
+
+  async function fromCapture(log: string): Promise<WorkerEvidence> {
+    const { summarizeDfdaemonLog } = await import('../../../helpers/evidence/dfdaemon-log.ts')
+    return {
+      node: log,
+      ip: '172.24.0.3',
+      stargz: await parseStargzJournal(readFileSync(path.join(p2p, 'stargz-journal-worker.txt'), 'utf8')),
+      dfdaemon: await summarizeDfdaemonLog(readFileSync(path.join(p2p, log), 'utf8'), {
+        taskIds: [layer.taskId],
+      }),
+    }
+  }
+
+  test('both workers: the layer task was seen, served its ranges and finished as a whole', async () => {
+    const ws = [await fromCapture('dfdaemon-worker.log'), await fromCapture('dfdaemon-worker2.log')]
+    expect(viaDfdaemon(ws, [layer]).passed).toBe(true)
+    const v = taskSucceeded(ws, [layer])
+    expect(v.passed, v.diagnosis).toBe(true)
+    expect(v.diagnosis).toMatch(/17 pieces from peers, 3 from source/)
+  })
+
+  test('a log cut before the prefetch finished fails: ranges served, whole blob not complete', async () => {
+    const text = readFileSync(path.join(p2p, 'dfdaemon-worker.log'), 'utf8')
+    const cut = text.slice(0, text.indexOf('sent DownloadPeerFinishedRequest'))
+    const { summarizeDfdaemonLog } = await import('../../../helpers/evidence/dfdaemon-log.ts')
+    const w = { ...(await fromCapture('dfdaemon-worker.log')), dfdaemon: await summarizeDfdaemonLog(cut) }
+    const v = taskSucceeded([w], [layer])
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/whole blob never completed/)
+  })
+})
