@@ -2,13 +2,14 @@
 // work starts, and afterwards (passed, failed, or interrupted) writes summary.json and removes
 // everything the run created unless D7Y_KEEP is set.
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { RUN_LABEL } from '../helpers/docker.ts'
 import { loadConfig, type Config } from '../helpers/config.ts'
 import { buildSummary } from '../helpers/report/summary.ts'
 import { writeReports } from '../helpers/report/write-reports.ts'
 import { profileFor } from '../helpers/profiles.ts'
+import { binaryPath } from '../helpers/tools/layout.ts'
 import { statePath, type RunState } from '../helpers/run-context.ts'
 
 function readState(config: Config): RunState | undefined {
@@ -16,6 +17,19 @@ function readState(config: Config): RunState | undefined {
     return JSON.parse(readFileSync(statePath(config), 'utf8')) as RunState
   } catch {
     return undefined
+  }
+}
+
+/** `kind delete cluster` without waiting on anything asynchronous (the signal path). */
+function deleteKindClusterSync(config: Config): void {
+  const cached = binaryPath(config.cacheDir, 'kind', config.toolVersions.kind, 'kind')
+  try {
+    execFileSync(existsSync(cached) ? cached : 'kind', ['delete', 'cluster', '--name', config.clusterName], {
+      stdio: 'inherit',
+      timeout: 120_000,
+    })
+  } catch (err) {
+    console.error(`could not delete kind cluster ${config.clusterName}: ${(err as Error).message}`)
   }
 }
 
@@ -50,14 +64,21 @@ export default function setup(): () => Promise<void> {
   rmSync(statePath(config), { force: true })
 
   let finished = false
-  const finish = async (interrupted: boolean) => {
-    if (finished) return
-    finished = true
+  const summarize = (interrupted: boolean) => {
     const state = readState(config)
     const summary = buildSummary(config, state, new Date())
-    if (interrupted) summary.notes.push('interrupted (signal): the remaining checks did not run')
+    if (interrupted) {
+      summary.passed = false
+      summary.notes.push('interrupted (signal): the remaining checks did not run')
+    }
+    return { state, summary }
+  }
+  const finish = async () => {
+    if (finished) return
+    finished = true
+    const { state, summary } = summarize(false)
     const profile = await profileFor(config)
-    if (!summary.passed && !interrupted && state?.nodes.length) {
+    if (!summary.passed && state?.nodes.length) {
       const dir = path.join(config.reportsDir, 'diagnostics')
       await profile
         .collectDiagnostics(dir, state)
@@ -73,11 +94,18 @@ export default function setup(): () => Promise<void> {
     if (removed) console.log(`teardown: removed ${removed.length ? removed.join(', ') : 'nothing'}`)
     else removeRunResources(runId)
   }
+  // vitest exits on its own soon after a signal, so this path is synchronous from start to end.
   const onSignal = (signal: NodeJS.Signals) => {
+    if (finished) return
+    finished = true
     console.error(`\n${signal}: writing the summary and cleaning up before exiting`)
-    void finish(true).finally(() => process.exit(130))
+    const { summary } = summarize(true)
+    console.log(`summary: ${writeReports(config, summary)} (FAILED: interrupted)`)
+    if (config.keep) return
+    if (config.profile === 'kind' && !config.reuseCluster) deleteKindClusterSync(config)
+    removeRunResources(runId)
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
-  return () => finish(false)
+  return () => finish()
 }
