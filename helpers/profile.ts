@@ -57,7 +57,12 @@ export interface Profile {
   /** writes the bundle a person needs after a failed run into `dir` (uses only the run state) */
   collectDiagnostics(dir: string, state: { nodes: Node[]; registry?: { container: string } }): Promise<void>
   /** runs the image as a Pod pinned to each worker (the CRI path; kind only) */
-  runAsPods?(workers: Node[], ref: string, args: string[], log: (l: string) => void): Promise<(RunOutcome & { node: string })[]>
+  runAsPods?(
+    workers: Node[],
+    ref: string,
+    args: string[],
+    log: (l: string) => void,
+  ): Promise<(RunOutcome & { node: string })[]>
   /** removes what the run created */
   teardown(runId: string): Promise<string[]>
 }
