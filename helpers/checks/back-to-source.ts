@@ -207,7 +207,7 @@ export function negativeControl(facts: BackToSourceFacts): Verdict {
     }
   return {
     passed: true,
-    diagnosis: `bypassed pull: ${judged.map((j) => `${short(j.digest)} ${j.amplification.toFixed(2)}x over ${j.clients} clients`).join('; ')}; single back-to-source judged it failing (${verdict.diagnosis.split(':')[0]})`,
+    diagnosis: `bypassed pull: ${judged.map((j) => `${short(j.digest)} ${j.amplification.toFixed(2)}x over ${j.clients} clients`).join('; ')}; single back-to-source judged it failing`,
     evidence,
   }
 }
