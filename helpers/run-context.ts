@@ -134,11 +134,13 @@ export function loudNote(message: string): void {
   })
 }
 
-export type Prerequisite = 'nodes' | 'registry' | 'image' | 'stargz' | 'p2p-pull'
+export type Prerequisite = 'preflight' | 'nodes' | 'registry' | 'image' | 'stargz' | 'p2p-pull'
 
 function has(what: Prerequisite): boolean {
   const s = runState()
   switch (what) {
+    case 'preflight':
+      return s.marks.preflight === 'ok'
     case 'nodes':
       return s.nodes.length > 0
     case 'registry':

@@ -1,7 +1,7 @@
 // Chapter 0: nothing is created until everything the run needs is known to be there.
 import { beforeEach, describe, expect, test } from 'vitest'
 import { profileFor } from '../helpers/profiles.ts'
-import { runConfig } from '../helpers/run-context.ts'
+import { runConfig, updateState } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('preflight', () => {
@@ -13,5 +13,7 @@ describe('preflight', () => {
     const problems = await profile.preflight()
     const message = problems.map((p) => `  - ${p.what}: ${p.fix}`).join('\n')
     expect(problems, `missing prerequisites for the ${config.profile} profile:\n${message}`).toEqual([])
+    // Later chapters create things only after this point (run-context `requires('preflight')`).
+    updateState((s) => (s.marks.preflight = 'ok'))
   })
 })

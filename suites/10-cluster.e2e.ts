@@ -4,11 +4,14 @@ import { judge } from '../helpers/checks/verdict.ts'
 import { exec } from '../helpers/node.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
-import { runConfig, updateState } from '../helpers/run-context.ts'
+import { requires, runConfig, updateState } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('cluster', () => {
-  beforeEach(() => labelChapter('cluster'))
+  beforeEach(async (ctx) => {
+    await labelChapter('cluster')
+    requires(ctx, 'preflight')
+  })
 
   test('nodes are created and running containerd', async () => {
     const profile = await profileFor(runConfig())
