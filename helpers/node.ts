@@ -1,7 +1,5 @@
 // Operations inside one node. Kind workers and local-profile nodes are both Docker containers
 // running systemd + containerd, so `docker exec` / `docker cp` serve both profiles.
-import { mkdtemp, rm, writeFile as writeLocal } from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import { dockerCp, dockerExec } from './docker.ts'
 import { output, run, type RunOptions, type RunResult } from './exec.ts'
@@ -48,26 +46,8 @@ export async function fileExists(node: Node, remotePath: string): Promise<boolea
   return (await exec(node, ['test', '-e', remotePath], { allowFailure: true })).exitCode === 0
 }
 
-/** Copies a local file into the node through a temp file (for content produced in memory). */
-export async function copyContent(node: Node, remotePath: string, content: Buffer): Promise<void> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'd7y-copy-'))
-  try {
-    const tmp = path.join(dir, path.basename(remotePath))
-    await writeLocal(tmp, content)
-    await copyTo(node, tmp, remotePath)
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
-}
-
 export async function systemctl(node: Node, ...args: string[]): Promise<RunResult> {
   return exec(node, ['systemctl', ...args], { timeoutMs: 3 * 60_000 })
-}
-
-export async function unitActive(node: Node, unit: string): Promise<boolean> {
-  return (
-    (await exec(node, ['systemctl', 'is-active', '--quiet', unit], { allowFailure: true })).exitCode === 0
-  )
 }
 
 /** Waits until systemd inside the node has finished booting (running or degraded). */

@@ -2,6 +2,7 @@
 // assertion whose message is the diagnosis.
 import * as allure from 'allure-js-commons'
 import { expect } from 'vitest'
+import { commandTranscript } from '../exec.ts'
 import { recordCheck } from '../run-context.ts'
 import { checkTitle, type CheckId } from './catalog.ts'
 
@@ -12,8 +13,22 @@ export interface Verdict {
   evidence: unknown
 }
 
+let transcriptShown = 0
+
+/** The commands run since the previous verdict (secrets already redacted by exec). */
+async function attachTranscript(id: CheckId): Promise<void> {
+  const entries = commandTranscript().slice(transcriptShown)
+  transcriptShown += entries.length
+  if (entries.length === 0) return
+  const text = entries
+    .map((e) => `$ ${e.command}\n# exit ${e.exitCode} in ${e.durationMs} ms\n${e.tail}`)
+    .join('\n\n')
+  await allure.attachment(`${id}: command transcript`, text, 'text/plain')
+}
+
 export async function judge(id: CheckId, verdict: Verdict): Promise<void> {
   const title = checkTitle(id)
+  await attachTranscript(id)
   recordCheck({
     id,
     title,

@@ -3,7 +3,6 @@
 import type { Profile } from '../profile.ts'
 import { journal, type Node } from '../node.ts'
 import type { OriginRegistry } from '../registry.ts'
-import type { LayerInfo } from '../run-context.ts'
 import { STARGZ_UNIT } from '../stargz/install.ts'
 import { summarizeDfdaemonLog, type DfdaemonLogSummary } from './dfdaemon-log.ts'
 import { accountOrigin, parseManifest, type OriginReport } from './origin-accounting.ts'
@@ -48,8 +47,4 @@ export async function originEvidence(
   since: string,
 ): Promise<OriginReport> {
   return accountOrigin(registryRequests(await registry.logs(since)), parseManifest(manifest))
-}
-
-export function layersOf(image: { layers: LayerInfo[] }): LayerInfo[] {
-  return image.layers
 }
