@@ -1,5 +1,6 @@
 // Thin wrappers over the docker CLI for what both profiles do to node containers.
 // Everything the run creates carries the run label so teardown (also after Ctrl-C) can find it.
+import { execFileSync } from 'node:child_process'
 import { output, run, type RunOptions } from './exec.ts'
 
 export const RUN_LABEL = 'd7y-conformance.run'
@@ -40,30 +41,36 @@ export async function ensureNetwork(name: string, runId: string): Promise<void> 
     await run('docker', ['network', 'create', '--label', `${RUN_LABEL}=${runId}`, name])
 }
 
-/** Removes every container, network and volume labelled with this run (or with any run when runId is '*'). */
+/**
+ * Removes every container, volume and network labelled with this run (any run when runId is '*').
+ * Synchronous, so the Ctrl-C path can use it as well as the normal teardown.
+ */
+export function removeLabelledSync(runId: string): string[] {
+  const docker = (...args: string[]) => {
+    try {
+      return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
+    } catch {
+      return ''
+    }
+  }
+  const filter = `label=${runId === '*' ? RUN_LABEL : `${RUN_LABEL}=${runId}`}`
+  const list = (...args: string[]) =>
+    docker(...args)
+      .split('\n')
+      .filter(Boolean)
+  const containers = list('ps', '-aq', '--filter', filter)
+  if (containers.length) docker('rm', '-f', '-v', ...containers)
+  const volumes = list('volume', 'ls', '-q', '--filter', filter)
+  if (volumes.length) docker('volume', 'rm', '-f', ...volumes)
+  const networks = list('network', 'ls', '-q', '--filter', filter)
+  if (networks.length) docker('network', 'rm', ...networks)
+  return [
+    ...containers.map((c) => `container ${c}`),
+    ...volumes.map((v) => `volume ${v}`),
+    ...networks.map((n) => `network ${n}`),
+  ]
+}
+
 export async function removeLabelled(runId: string): Promise<string[]> {
-  const filter = runId === '*' ? RUN_LABEL : `${RUN_LABEL}=${runId}`
-  const removed: string[] = []
-  const ids = (await output('docker', ['ps', '-aq', '--filter', `label=${filter}`]))
-    .split('\n')
-    .filter(Boolean)
-  if (ids.length) {
-    await run('docker', ['rm', '-f', '-v', ...ids], { allowFailure: true })
-    removed.push(...ids.map((id) => `container ${id}`))
-  }
-  const vols = (await output('docker', ['volume', 'ls', '-q', '--filter', `label=${filter}`]))
-    .split('\n')
-    .filter(Boolean)
-  if (vols.length) {
-    await run('docker', ['volume', 'rm', '-f', ...vols], { allowFailure: true })
-    removed.push(...vols.map((v) => `volume ${v}`))
-  }
-  const nets = (await output('docker', ['network', 'ls', '-q', '--filter', `label=${filter}`]))
-    .split('\n')
-    .filter(Boolean)
-  if (nets.length) {
-    await run('docker', ['network', 'rm', ...nets], { allowFailure: true })
-    removed.push(...nets.map((n) => `network ${n}`))
-  }
-  return removed
+  return removeLabelledSync(runId)
 }

@@ -12,7 +12,9 @@ import type { OriginReport } from './evidence/origin-accounting.ts'
 import { runImage, type RunOutcome } from './image/nerdctl.ts'
 import { parseRef } from './image/registry-client.ts'
 import { nodeTime, type Node } from './node.ts'
+import type { Config } from './config.ts'
 import type { Profile } from './profile.ts'
+import { helmValues } from './render/index.ts'
 import type { OriginRegistry } from './registry.ts'
 import type { LayerInfo, OriginRow } from './run-context.ts'
 import type { Layer, WorkerEvidence } from './checks/node-evidence.ts'
@@ -49,7 +51,9 @@ export async function runOnWorkers(
   return outcomes
 }
 
-export function imageLayers(image: { esgzRef: string; layers: LayerInfo[] }, digestMode: boolean): Layer[] {
+/** The image's layers with the task id dfdaemon gives each (digest or URL mode, as the values say). */
+export function imageLayers(image: { esgzRef: string; layers: LayerInfo[] }, config: Config): Layer[] {
+  const digestMode = helmValues(config).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest
   const { host, name } = parseRef(image.esgzRef)
   return image.layers.map((l) => ({
     digest: l.digest,

@@ -1,6 +1,7 @@
 // Chapter 5 (guide: "run the image with the stargz snapshotter"): the eStargz image runs on every
 // worker with `nerdctl --snapshotter stargz run`, lazily pulled through the node-local dfdaemon.
 import { beforeEach, describe, test } from 'vitest'
+import { imageRuns } from '../helpers/checks/image-runs.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
@@ -8,6 +9,11 @@ import { dragonflyTraffic, markPhase, runOnWorkers } from '../helpers/pull-phase
 import { setPhase } from '../helpers/phases.ts'
 import { runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
+
+function runSpec(ref: string) {
+  const { image } = runConfig()
+  return { ref, command: image.command, expectOutput: image.expectOutput, workers: workers().length }
+}
 
 describe('run the eStargz image on every worker', () => {
   beforeEach(async (ctx) => {
@@ -25,22 +31,7 @@ describe('run the eStargz image on every worker', () => {
     const outcomes = await timed('run', (log) =>
       runOnWorkers(workers(), image.esgzRef, config.image.command, log),
     )
-    const expected = new RegExp(config.image.expectOutput, 'm')
-    const bad = outcomes.filter((o) => o.exitCode !== 0 || !expected.test(o.output))
-    await judge('image-runs', {
-      passed: bad.length === 0 && outcomes.length === workers().length,
-      diagnosis: bad.length
-        ? bad
-            .map(
-              (b) =>
-                `${b.node}: exit ${b.exitCode}, output ${JSON.stringify(b.output.slice(-300))} (expected /${config.image.expectOutput}/)`,
-            )
-            .join('; ')
-        : outcomes
-            .map((o) => `${o.node}: "${o.output.split('\n').pop()}" in ${(o.durationMs / 1000).toFixed(1)}s`)
-            .join('; '),
-      evidence: { ref: image.esgzRef, command: config.image.command, outcomes },
-    })
+    await judge('image-runs', imageRuns(outcomes, runSpec(image.esgzRef)))
   })
 
   test('it runs as a Pod pinned to every worker (the CRI path)', async (ctx) => {
@@ -51,16 +42,6 @@ describe('run the eStargz image on every worker', () => {
     const outcomes = await timed('run pods', (log) =>
       profile.runAsPods!(workers(), image.esgzRef, config.image.command, log),
     )
-    const expected = new RegExp(config.image.expectOutput, 'm')
-    const bad = outcomes.filter((o) => o.exitCode !== 0 || !expected.test(o.output))
-    await judge('cri-pod-runs', {
-      passed: bad.length === 0 && outcomes.length === workers().length,
-      diagnosis: bad.length
-        ? bad
-            .map((b) => `${b.node}: exit ${b.exitCode}, output ${JSON.stringify(b.output.slice(-300))}`)
-            .join('; ')
-        : outcomes.map((o) => `${o.node}: "${o.output.split('\n').pop()}"`).join('; '),
-      evidence: outcomes,
-    })
+    await judge('cri-pod-runs', imageRuns(outcomes, runSpec(image.esgzRef)))
   })
 })

@@ -8,7 +8,6 @@ import { phase } from '../helpers/phases.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { awaitDfdaemonTasks, collectPhase, imageLayers } from '../helpers/pull-phase.ts'
-import { helmValues } from '../helpers/render/index.ts'
 import { loudNote, runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
@@ -20,11 +19,7 @@ function p2pEvidence() {
 }
 
 function layers() {
-  const config = runConfig()
-  return imageLayers(
-    runState().image!,
-    helmValues(config).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest,
-  )
+  return imageLayers(runState().image!, runConfig())
 }
 
 describe('evidence of the P2P lazy pull', () => {

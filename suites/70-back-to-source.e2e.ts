@@ -21,7 +21,6 @@ import {
   runOnWorkers,
   type PhaseEvidence,
 } from '../helpers/pull-phase.ts'
-import { helmValues } from '../helpers/render/index.ts'
 import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { directStargzConfig } from '../helpers/stargz/configs.ts'
@@ -29,10 +28,7 @@ import { switchStargzConfig } from '../helpers/stargz/install.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 function layers() {
-  return imageLayers(
-    runState().image!,
-    helmValues(runConfig()).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest,
-  )
+  return imageLayers(runState().image!, runConfig())
 }
 
 /** What each worker's dfdaemon logged fetching from the source itself, per layer. */

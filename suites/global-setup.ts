@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
-import { RUN_LABEL } from '../helpers/docker.ts'
+import { RUN_LABEL, removeLabelledSync } from '../helpers/docker.ts'
 import { loadConfig, type Config } from '../helpers/config.ts'
 import { buildSummary } from '../helpers/report/summary.ts'
 import { writeReports } from '../helpers/report/write-reports.ts'
@@ -31,27 +31,6 @@ function deleteKindClusterSync(config: Config): void {
   } catch (err) {
     console.error(`could not delete kind cluster ${config.clusterName}: ${(err as Error).message}`)
   }
-}
-
-/** The fallback when the profile's own teardown fails: everything labelled with this run. */
-function removeRunResources(runId: string): void {
-  const docker = (...args: string[]) => {
-    try {
-      return execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    } catch {
-      return ''
-    }
-  }
-  const filter = `label=${RUN_LABEL}=${runId}`
-  const containers = docker('ps', '-aq', '--filter', filter).split('\n').filter(Boolean)
-  if (containers.length) docker('rm', '-f', '-v', ...containers)
-  const volumes = docker('volume', 'ls', '-q', '--filter', filter).split('\n').filter(Boolean)
-  if (volumes.length) docker('volume', 'rm', '-f', ...volumes)
-  const networks = docker('network', 'ls', '-q', '--filter', filter).split('\n').filter(Boolean)
-  if (networks.length) docker('network', 'rm', ...networks)
-  console.log(
-    `teardown: removed ${containers.length} containers, ${volumes.length} volumes, ${networks.length} networks`,
-  )
 }
 
 export default function setup(): () => Promise<void> {
@@ -92,7 +71,7 @@ export default function setup(): () => Promise<void> {
     }
     const removed = await profile.teardown(runId).catch(() => undefined)
     if (removed) console.log(`teardown: removed ${removed.length ? removed.join(', ') : 'nothing'}`)
-    else removeRunResources(runId)
+    else console.log(`teardown: removed ${removeLabelledSync(runId).join(', ') || 'nothing'}`)
   }
   // vitest exits on its own soon after a signal, so this path is synchronous from start to end.
   const onSignal = (signal: NodeJS.Signals) => {
@@ -103,7 +82,7 @@ export default function setup(): () => Promise<void> {
     console.log(`summary: ${writeReports(config, summary)} (FAILED: interrupted)`)
     if (config.keep) return
     if (config.profile === 'kind' && !config.reuseCluster) deleteKindClusterSync(config)
-    removeRunResources(runId)
+    console.log(`teardown: removed ${removeLabelledSync(runId).length} labelled resources`)
   }
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)

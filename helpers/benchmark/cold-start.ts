@@ -10,7 +10,6 @@ import type { Node } from '../node.ts'
 import type { Profile } from '../profile.ts'
 import { awaitDfdaemonTasks, awaitOriginTransfers, imageLayers, markPhase } from '../pull-phase.ts'
 import type { OriginRegistry } from '../registry.ts'
-import { helmValues } from '../render/index.ts'
 import { BENCHMARK_MODES, type BenchmarkImage, type BenchmarkMode } from '../report/benchmark-types.ts'
 import { benchmarkResult, withOciRatios } from '../report/benchmark-stats.ts'
 import { directStargzConfig, p2pStargzConfig } from '../stargz/configs.ts'
@@ -46,13 +45,12 @@ function bytesOf(report: Awaited<ReturnType<typeof originEvidence>>): number {
 async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): Promise<Sample> {
   const stepMs = ctx.config.stepTimeoutMinutes * 60_000
   const [first, second] = ctx.workers
-  const digestMode = helmValues(ctx.config).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest
   const esgzLayers = imageLayers(
     {
       esgzRef: t.esgzRef,
       layers: t.esgzManifest.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} })),
     },
-    digestMode,
+    ctx.config,
   )
   let node = first!
   switch (mode) {

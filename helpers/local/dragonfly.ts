@@ -1,6 +1,7 @@
 // Dragonfly laid out as the chart lays it out, without Kubernetes: the scheduler and the seed peer
 // on the control-plane node, a dfdaemon on every worker (host network, so its proxy is the node's
 // 127.0.0.1:4001). Each runs as a systemd unit; its console log goes to the node's journal.
+import { connect } from 'node:net'
 import { copyTo, exec, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { unitText } from '../render/format.ts'
 import { waitFor } from '../wait.ts'
@@ -85,7 +86,6 @@ export async function waitForPort(
   what: string,
   timeoutMs: number,
 ): Promise<void> {
-  const { connect } = await import('node:net')
   await waitFor(
     `${what} (${host}:${port}) to accept connections`,
     () =>

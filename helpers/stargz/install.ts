@@ -2,11 +2,13 @@
 // config.toml, systemd unit, containerd proxy plugin + CRI snapshotter, restart, verify the plugin.
 // The same code serves kind workers and local-profile nodes (both are systemd containers).
 import { copyTo, exec, fileExists, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
+import { STARGZ_PATHS as RENDERED_PATHS } from '../render/ports.ts'
 import { waitFor } from '../wait.ts'
 
+// Binary and config paths are the renderers' (the unit file and the containerd patch name them too).
 export const STARGZ_PATHS = {
-  binary: '/usr/local/bin/containerd-stargz-grpc',
-  config: '/etc/containerd-stargz-grpc/config.toml',
+  binary: RENDERED_PATHS.binary,
+  config: RENDERED_PATHS.config,
   unit: '/etc/systemd/system/stargz-snapshotter.service',
   root: '/var/lib/containerd-stargz-grpc',
   containerdConfig: '/etc/containerd/config.toml',
