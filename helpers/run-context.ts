@@ -33,6 +33,8 @@ export interface LayerInfo {
   annotations: Record<string, string>
   /** where the eStargz TOC starts, as the validator found it */
   tocOffset?: number
+  /** where the layer's prefetch landmark member starts (the prefetched files lie before it) */
+  landmarkOffset?: number
 }
 
 export interface ToolInfo {

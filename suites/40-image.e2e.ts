@@ -13,8 +13,13 @@ import { timed } from '../helpers/progress.ts'
 import { controlPlane, runConfig, runState, updateState, requires } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
-function tocOffsetOf(v: EstargzVerdict | undefined): number | undefined {
-  return v?.valid ? v.tocOffset : undefined
+/** Where the lazy pull's own reads fall in a layer (TOC and landmark), for the back-to-source check. */
+function geometryOf(v: EstargzVerdict | undefined): { tocOffset?: number; landmarkOffset?: number } {
+  if (!v?.valid) return {}
+  return {
+    tocOffset: v.tocOffset,
+    ...(v.landmarkOffset !== undefined ? { landmarkOffset: v.landmarkOffset } : {}),
+  }
 }
 
 describe('test image', () => {
@@ -61,7 +66,7 @@ describe('test image', () => {
           size: l.size,
           mediaType: l.mediaType,
           annotations: l.annotations ?? {},
-          tocOffset: tocOffsetOf(layers.find((x) => x.digest === l.digest)?.verdict),
+          ...geometryOf(layers.find((x) => x.digest === l.digest)?.verdict),
         })),
       }
     })

@@ -44,6 +44,11 @@ export interface EstargzValid {
   uncompressedSize: number
   prefetchLandmark: boolean
   noPrefetchLandmark: boolean
+  /**
+   * where the landmark's gzip member starts: the files a lazy pull prefetches lie before it (with
+   * `.no.prefetch.landmark` it is the first member and nothing is prefetched); undefined without one
+   */
+  landmarkOffset?: number
 }
 
 export interface EstargzRejected {
@@ -118,8 +123,10 @@ async function verifyOpenBlob(fh: FileHandle, expect: EstargzExpectations): Prom
     }
   }
 
-  const landmark = (name: string): boolean =>
-    toc.entries.some((e) => e.type === 'reg' && normalizeName(e.name) === name)
+  const landmarkEntry = (name: string) =>
+    toc.entries.find((e) => e.type === 'reg' && normalizeName(e.name) === name)
+  const landmark = (name: string): boolean => landmarkEntry(name) !== undefined
+  const landmarkOffset = (landmarkEntry(PREFETCH_LANDMARK) ?? landmarkEntry(NO_PREFETCH_LANDMARK))?.offset
   return {
     valid: true,
     format: 'estargz',
@@ -131,5 +138,6 @@ async function verifyOpenBlob(fh: FileHandle, expect: EstargzExpectations): Prom
     uncompressedSize: scan.uncompressedSize,
     prefetchLandmark: landmark(PREFETCH_LANDMARK),
     noPrefetchLandmark: landmark(NO_PREFETCH_LANDMARK),
+    ...(landmarkOffset !== undefined ? { landmarkOffset } : {}),
   }
 }

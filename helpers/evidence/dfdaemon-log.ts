@@ -231,6 +231,14 @@ export interface DfdaemonTaskFacts {
     rangeFromSourceDirectly: number
     piecesStarted: number
     piecesFinished: number
+    /** distinct piece numbers finished from the source, on any path */
+    pieceNumbers: number[]
+    /**
+     * distinct piece numbers finished from the source for a small range request, without the
+     * scheduler (the `download_partial_from_source` span): this node's own lazy reads, not the
+     * cluster's shared back-to-source transfer
+     */
+    smallRangePieceNumbers: number[]
   }
   remotePeer: { piecesStarted: number; piecesFinished: number; piecesFailed: number; parents: string[] }
   local: { piecesFinished: number; allPiecesFromLocal: number; hitLocalCache: number }
@@ -251,6 +259,12 @@ export interface DfdaemonLogSummary {
 }
 
 const MAX_TASK_ERRORS = 20
+/**
+ * The span dfdaemon 1.5.0 opens for a range request of at most 4 MiB whose pieces it lacks, fetched
+ * from the source without asking the scheduler (resource/task.rs, download_partial_from_source).
+ * The scheduler-directed back-to-source path is `download_partial_with_scheduler_from_source`.
+ */
+export const SMALL_RANGE_SPAN = 'download_partial_from_source'
 const MAX_LIST = 32
 
 /**
@@ -328,6 +342,9 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
       break
     case 'pieceFromSourceFinished':
       t.backToSource.piecesFinished++
+      addPiece(t.backToSource.pieceNumbers, e.pieceNumber)
+      if (e.record.spans.includes(SMALL_RANGE_SPAN))
+        addPiece(t.backToSource.smallRangePieceNumbers, e.pieceNumber)
       break
     case 'pieceFromParentStarted':
       t.remotePeer.piecesStarted++
@@ -376,6 +393,8 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
       rangeFromSourceDirectly: 0,
       piecesStarted: 0,
       piecesFinished: 0,
+      pieceNumbers: [],
+      smallRangePieceNumbers: [],
     },
     remotePeer: { piecesStarted: 0, piecesFinished: 0, piecesFailed: 0, parents: [] },
     local: { piecesFinished: 0, allPiecesFromLocal: 0, hitLocalCache: 0 },
@@ -384,6 +403,11 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
     firstSeen: time,
     lastSeen: time,
   }
+}
+
+// A piece list is bounded by the blob's piece count (≤ 500 pieces by dfdaemon's piece length rule).
+function addPiece(list: number[], n: number | undefined): void {
+  if (n !== undefined && !list.includes(n)) list.push(n)
 }
 
 function addUnique(list: string[], v: string | undefined): void {
