@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Lints .github/workflows with a pinned actionlint, installed once from the Go module proxy into the
-# suite's tool cache (<cache>/tools/actionlint/<version>/bin, like every other tool the suite obtains).
+# Lints .github/workflows with a pinned actionlint, installed once with `go install` (GOPROXY as
+# the environment sets it) into the suite's tool cache (<cache>/tools/actionlint/<version>/bin,
+# like every other tool the suite obtains).
 # Usage: bash .ci/actionlint.sh [extra actionlint flags]
 set -euo pipefail
 
@@ -40,7 +41,7 @@ if ! installed; then
     echo "actionlint.sh: Go is needed to install actionlint $VERSION (Debian: apt-get install -y golang-go)" >&2
     exit 1
   fi
-  export GOPROXY="${GOPROXY:-https://proxy.golang.org}"
+  # GOPROXY is left to the environment: unset, go uses its own default.
   mkdir -p "$BIN_DIR"
   echo "installing actionlint $VERSION into $BIN_DIR" >&2
   install_with_go_install || install_with_throwaway_module

@@ -2,12 +2,12 @@
 // that give the image its version command. The whole rootfs is one layer well above 16 MiB, the
 // size below which recent Dragonfly clients fetch blobs straight from the source on every node.
 import type { TestImage } from '../config.ts'
-import { DEBIAN, ensureRootfsImage, type RootfsRecipe } from '../local/rootfs-image.ts'
+import { debian, ensureRootfsImage, type RootfsRecipe } from '../local/rootfs-image.ts'
 
 export function testImageRecipe(image: TestImage): RootfsRecipe {
   return {
     repository: `d7y-conformance/${image.name.replace(/[^a-z0-9]+/g, '-')}`,
-    ...DEBIAN,
+    ...debian(),
     packages: image.packages,
     changes: [`CMD ${JSON.stringify(image.command)}`],
   }

@@ -4,11 +4,11 @@
 import { RUN_LABEL, containerIp, ensureNetwork } from '../docker.ts'
 import { run } from '../exec.ts'
 import { waitForSystemd, type Node } from '../node.ts'
-import { DEBIAN, ensureRootfsImage, type RootfsRecipe } from './rootfs-image.ts'
+import { debian, ensureRootfsImage, type RootfsRecipe } from './rootfs-image.ts'
 
-export const NODE_RECIPE: RootfsRecipe = {
+export const nodeRecipe = (): RootfsRecipe => ({
   repository: 'd7y-conformance/node',
-  ...DEBIAN,
+  ...debian(),
   packages: [
     'systemd',
     'systemd-sysv',
@@ -23,7 +23,7 @@ export const NODE_RECIPE: RootfsRecipe = {
   // Units that have nothing to do in a container and only slow booting down.
   customize: 'systemctl mask getty.target console-getty.service systemd-udevd.service systemd-logind.service',
   changes: ['ENV container=docker', 'CMD ["/sbin/init"]'],
-}
+})
 
 /** Every capability Docker 20.10 knows except SYS_RESOURCE, which this machine's bounding set lacks. */
 export const NODE_CAPABILITIES = [
@@ -74,7 +74,7 @@ export function nodeRunArgs(spec: LocalClusterSpec, name: string): string[] {
 }
 
 export async function ensureNodeImage(workDir: string, log: (line: string) => void): Promise<string> {
-  const { ref, built } = await ensureRootfsImage(NODE_RECIPE, workDir, log)
+  const { ref, built } = await ensureRootfsImage(nodeRecipe(), workDir, log)
   log(built ? `built node image ${ref}` : `reusing cached node image ${ref}`)
   return ref
 }

@@ -5,12 +5,14 @@ import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { imageExists } from '../docker.ts'
 import { run } from '../exec.ts'
+import { debianMirror } from './apt-sources.ts'
 
 export interface RootfsRecipe {
   /** image repository, e.g. d7y-conformance/node */
   repository: string
   suite: string
-  mirror: string
+  /** debootstrap's mirror; absent: debootstrap's own default */
+  mirror?: string
   packages: string[]
   /** shell run in the rootfs after debootstrap (chroot), e.g. to enable units */
   customize?: string
@@ -20,7 +22,19 @@ export interface RootfsRecipe {
   files?: Record<string, string>
 }
 
-export const DEBIAN = { suite: 'bookworm', mirror: 'http://deb.debian.org/debian' } as const
+export const DEBIAN_SUITE = 'bookworm'
+
+let mirror: { value: string | undefined } | undefined
+
+/**
+ * Suite and mirror of every rootfs recipe. The mirror is the machine's (apt sources, or
+ * D7Y_DEBIAN_MIRROR), read once; it stays in the recipe and so in the image tag, in the same key
+ * order as before, so images built from the same mirror keep their tags.
+ */
+export function debian(): { suite: string; mirror?: string } {
+  mirror ??= { value: debianMirror(DEBIAN_SUITE) }
+  return mirror.value ? { suite: DEBIAN_SUITE, mirror: mirror.value } : { suite: DEBIAN_SUITE }
+}
 
 export function recipeTag(recipe: RootfsRecipe): string {
   const hash = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12)
@@ -42,7 +56,13 @@ export async function ensureRootfsImage(
     log(`debootstrap ${recipe.suite} with ${recipe.packages.join(',')} (about a minute)`)
     await run(
       'debootstrap',
-      ['--variant=minbase', `--include=${recipe.packages.join(',')}`, recipe.suite, root, recipe.mirror],
+      [
+        '--variant=minbase',
+        `--include=${recipe.packages.join(',')}`,
+        recipe.suite,
+        root,
+        ...(recipe.mirror ? [recipe.mirror] : []),
+      ],
       // Only debootstrap's milestones: its per-package lines would drown the progress output.
       {
         timeoutMs: 20 * 60_000,

@@ -13,16 +13,15 @@ import { parseGoMod, renderGoMod, renderStubGoMod } from './go-mod.ts'
 import { runStep, type CommandStep } from './steps.ts'
 import type { Log } from './types.ts'
 
-export const DEFAULT_GOPROXY = 'https://proxy.golang.org'
-
 /**
- * Environment of every Go step: the module proxy (an explicit GOPROXY of the user's wins), static
- * binaries (CGO_ENABLED=0: they run in any node image and need no C headers), and no toolchain switch
- * surprises from GOFLAGS set elsewhere.
+ * Environment of every Go step: static binaries (CGO_ENABLED=0: they run in any node image and need
+ * no C headers) and no toolchain switch surprises from GOFLAGS set elsewhere. The module proxy is the
+ * environment's business: a GOPROXY in `processEnv` is passed on, otherwise none is set and go uses
+ * its own default (this code names no registry host).
  */
 export function goEnv(processEnv: NodeJS.ProcessEnv, goflags = '-mod=mod'): Record<string, string> {
   return {
-    GOPROXY: processEnv.GOPROXY || DEFAULT_GOPROXY,
+    ...(processEnv.GOPROXY ? { GOPROXY: processEnv.GOPROXY } : {}),
     GOFLAGS: goflags,
     CGO_ENABLED: '0',
   }
