@@ -119,6 +119,9 @@ export function controlPlane(): Node {
   return node
 }
 
+/** Diagnosis prefix of a check whose own step threw before it was judged (checks/step.ts). */
+export const STEP_THREW = 'step threw: '
+
 /** Records a check's verdict (replacing an earlier one with the same id). */
 export function recordCheck(result: CheckResult): CheckResult {
   updateState((s) => {
@@ -152,7 +155,8 @@ function has(what: Prerequisite): boolean {
     case 'stargz':
       return s.checks.some((c) => c.id === 'stargz-plugin' && c.status === 'passed')
     case 'p2p-pull':
-      return s.checks.some((c) => c.id === 'image-runs')
+      // a run that threw part-way leaves no pull whose evidence could be judged
+      return s.checks.some((c) => c.id === 'image-runs' && !c.diagnosis.startsWith(STEP_THREW))
   }
 }
 

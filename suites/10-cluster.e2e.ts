@@ -1,5 +1,6 @@
 // Chapter 1 (guide: "create a kind cluster"): the nodes, each with systemd and containerd running.
 import { beforeEach, describe, test } from 'vitest'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { exec } from '../helpers/node.ts'
 import { profileFor } from '../helpers/profiles.ts'
@@ -13,7 +14,8 @@ describe('cluster', () => {
     requires(ctx, 'preflight')
   })
 
-  test('nodes are created and running containerd', async () => {
+  test('nodes are created and running containerd', async (ctx) => {
+    stepOf(ctx, 'nodes-ready')
     const profile = await profileFor(runConfig())
     const cluster = await timed('cluster', (log) => profile.createCluster(log))
     updateState((s) => {

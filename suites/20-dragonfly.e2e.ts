@@ -1,6 +1,7 @@
 // Chapter 2 (guide: "install Dragonfly with Helm"): scheduler, seed peer, and a dfdaemon on every
 // worker whose proxy is the node's 127.0.0.1:4001, all from the one Helm values file.
 import { beforeEach, describe, test } from 'vitest'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
@@ -13,7 +14,8 @@ describe('dragonfly', () => {
     requires(ctx, 'nodes', 'registry')
   })
 
-  test('scheduler, seed peer and clients are serving', async () => {
+  test('scheduler, seed peer and clients are serving', async (ctx) => {
+    stepOf(ctx, 'dragonfly-ready')
     const profile = await profileFor(runConfig())
     await timed('dragonfly', (log) =>
       profile.deployDragonfly(runState().nodes, runState().registry!.host, log),

@@ -2,6 +2,7 @@
 // containerd proxy plugin on every worker, then `ctr plugin ls` must show stargz "ok".
 import * as allure from 'allure-js-commons'
 import { beforeEach, describe, test } from 'vitest'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
@@ -16,7 +17,8 @@ describe('stargz snapshotter on every worker', () => {
     requires(ctx, 'nodes')
   })
 
-  test('installed and serving', async () => {
+  test('installed and serving', async (ctx) => {
+    stepOf(ctx, 'stargz-plugin')
     const config = runConfig()
     const profile = await profileFor(config)
     const install = stargzInstall(config, await profile.stargzBinary())

@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeEach, describe, test } from 'vitest'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { expectationsFromManifest, verifyEstargz, type EstargzVerdict } from '../helpers/estargz/index.ts'
 import { ensureTestImage } from '../helpers/image/test-image.ts'
@@ -28,7 +29,8 @@ describe('test image', () => {
     requires(ctx, 'nodes', 'registry')
   })
 
-  test('built, converted to eStargz, pushed, and every layer valid', async () => {
+  test('built, converted to eStargz, pushed, and every layer valid', async (ctx) => {
+    stepOf(ctx, 'estargz-valid')
     const config = runConfig()
     const registry = runState().registry!
     const refs = registryRefs(registry.host, config.image)

@@ -2,6 +2,7 @@
 // worker with `nerdctl --snapshotter stargz run`, lazily pulled through the node-local dfdaemon.
 import { beforeEach, describe, test } from 'vitest'
 import { imageRuns } from '../helpers/checks/image-runs.ts'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
@@ -21,7 +22,8 @@ describe('run the eStargz image on every worker', () => {
     requires(ctx, 'image', 'stargz')
   })
 
-  test('it runs and prints the expected output', async () => {
+  test('it runs and prints the expected output', async (ctx) => {
+    stepOf(ctx, 'image-runs')
     const config = runConfig()
     const profile = await profileFor(config)
     const image = runState().image!
@@ -38,6 +40,7 @@ describe('run the eStargz image on every worker', () => {
     const config = runConfig()
     const profile = await profileFor(config)
     if (!profile.runAsPods) return ctx.skip('this profile has no kubelet: the CRI path is checked on kind')
+    stepOf(ctx, 'cri-pod-runs')
     const image = runState().image!
     const outcomes = await timed('run pods', (log) =>
       profile.runAsPods!(workers(), image.esgzRef, config.image.command, log),
