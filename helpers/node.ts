@@ -70,9 +70,12 @@ export async function journal(node: Node, unit: string, since?: string): Promise
   return (await exec(node, args, { timeoutMs: 2 * 60_000 })).stdout
 }
 
-/** The node's clock, to mark where a phase's evidence starts in its journal. */
+/**
+ * The node's clock to the microsecond (journalctl --since takes fractions), to mark where a phase's
+ * evidence starts in its journal: a mark in whole seconds would let the previous pull's last lines in.
+ */
 export async function nodeTime(node: Node): Promise<string> {
-  return output('docker', ['exec', node.container, 'date', '+%Y-%m-%d %H:%M:%S'])
+  return output('docker', ['exec', node.container, 'date', '+%Y-%m-%d %H:%M:%S.%6N'])
 }
 
 export { run }

@@ -4,7 +4,8 @@ import type { PhaseEvidence, PhaseMark } from './pull-phase.ts'
 
 export interface PhaseRecord {
   mark: PhaseMark
-  trafficBefore?: Record<string, DfdaemonTraffic>
+  /** counters before the pull; a string says why they could not be read */
+  trafficBefore: Record<string, DfdaemonTraffic> | string
   evidence?: PhaseEvidence
 }
 

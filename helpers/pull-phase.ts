@@ -8,6 +8,7 @@ import {
   stargzEvidence,
   trafficOf,
 } from './evidence/collect.ts'
+import { summarizeDfdaemonLog, type DfdaemonLogSummary } from './evidence/dfdaemon-log.ts'
 import type { OriginReport } from './evidence/origin-accounting.ts'
 import { runImage, type RunOutcome } from './image/nerdctl.ts'
 import { parseRef } from './image/registry-client.ts'
@@ -17,37 +18,69 @@ import type { Profile } from './profile.ts'
 import { helmValues } from './render/index.ts'
 import type { OriginRegistry } from './registry.ts'
 import type { LayerInfo, OriginRow } from './run-context.ts'
-import type { Layer, WorkerEvidence } from './checks/node-evidence.ts'
-import { LARGE_LAYER_BYTES } from './checks/back-to-source.ts'
+import { viaDfdaemon, type Layer, type WorkerEvidence } from './checks/node-evidence.ts'
+import {
+  LARGE_LAYER_BYTES,
+  type BackToSourceFacts,
+  type LayerGeometry,
+  type NodeSourceReads,
+} from './checks/back-to-source.ts'
+import type { Verdict } from './checks/verdict.ts'
+import { resetImageState } from './stargz/install.ts'
 import { waitFor } from './wait.ts'
 
 export interface PhaseMark {
-  /** this machine's clock (the registry container's log timestamps) */
+  /** the run this pull belongs to (evidence carries it, so a report cannot mix runs) */
+  runId: string
+  /** this machine's clock (the registry container's log timestamps), to the millisecond */
   hostSince: string
-  /** each worker's clock (its journal) */
+  /** each worker's clock (its journal), to the microsecond */
   nodeSince: Record<string, string>
 }
 
-export async function markPhase(workers: Node[]): Promise<PhaseMark> {
+/** Marks where a pull's evidence starts: taken right before the pull, no earlier. */
+export async function markPhase(workers: Node[], runId: string): Promise<PhaseMark> {
+  const hostSince = new Date().toISOString()
   const nodeSince: Record<string, string> = {}
   for (const w of workers) nodeSince[w.name] = await nodeTime(w)
-  return { hostSince: new Date(Date.now() - 1000).toISOString(), nodeSince }
+  return { runId, hostSince, nodeSince }
 }
+
+/** Clean state for a cold pull on these workers: no image state, empty dfdaemon and seed caches. */
+export async function resetForPull(
+  profile: Profile,
+  workers: Node[],
+  timeoutMs: number,
+  log: (l: string) => void,
+): Promise<void> {
+  for (const w of workers) {
+    log(`${w.name}: clearing images, snapshots and snapshotter caches`)
+    await resetImageState(w, timeoutMs)
+  }
+  log('clearing the dfdaemon and seed peer caches')
+  await profile.resetDragonfly(workers, { includeSeed: true })
+}
+
+/** How the workers start the pull: all at the same moment (a rollout), or one after the other. */
+export type PullPattern = 'concurrent' | 'sequential'
 
 export async function runOnWorkers(
   workers: Node[],
   ref: string,
   command: string[],
   log: (l: string) => void,
+  pattern: PullPattern = 'sequential',
 ): Promise<(RunOutcome & { node: string })[]> {
-  const outcomes = []
-  for (const w of workers) {
+  const one = async (w: Node) => {
     const o = await runImage(w, ref, 'stargz', command)
     log(
       `${w.name}: exit ${o.exitCode} in ${(o.durationMs / 1000).toFixed(1)}s: ${o.output.split('\n').pop()}`,
     )
-    outcomes.push({ node: w.name, ...o })
+    return { node: w.name, ...o }
   }
+  if (pattern === 'concurrent') return Promise.all(workers.map(one))
+  const outcomes = []
+  for (const w of workers) outcomes.push(await one(w))
   return outcomes
 }
 
@@ -63,25 +96,37 @@ export function imageLayers(image: { esgzRef: string; layers: LayerInfo[] }, con
 }
 
 export interface PhaseEvidence {
+  /** the run and the window this evidence was collected for */
+  mark: PhaseMark
   workers: WorkerEvidence[]
   origin: OriginReport
-  /** BACK_TO_SOURCE bytes over every dfdaemon (clients and seed peer) during the phase */
-  backToSourceBytes?: number
-  traffic: Record<string, DfdaemonTraffic>
+  /** the seed peer's address (from its own log's host id) and what its log says of the layers */
+  seed: { ip?: string; dfdaemon: DfdaemonLogSummary }
+  /** BACK_TO_SOURCE bytes over every dfdaemon (clients and seed peer) during the phase; a string says why unknown */
+  backToSourceBytes: number | string
 }
 
-/** Waits until every worker's dfdaemon reports the end (success or failure) of every large layer's task. */
+/**
+ * Waits until every worker's dfdaemon reports the end (success or failure) of every large layer's
+ * task. Stops early, returning why, once the origin's log shows a node got a layer's bytes directly
+ * while its dfdaemon has seen no request for it: those tasks can never come (the mirror is bypassed).
+ */
 export async function awaitDfdaemonTasks(
   profile: Profile,
   workers: Node[],
   layers: Layer[],
   mark: PhaseMark,
   timeoutMs: number,
-) {
+  origin?: { registry: OriginRegistry; manifest: unknown },
+): Promise<true | string> {
   const large = layers.filter((l) => l.size >= LARGE_LAYER_BYTES)
   return waitFor(
     `dfdaemon on ${workers.map((w) => w.name).join(', ')} to finish the tasks of ${large.length} large layer(s)`,
     async () => {
+      const report = origin
+        ? await originEvidence(origin.registry, origin.manifest, mark.hostSince)
+        : undefined
+      let done = true
       for (const w of workers) {
         const s = await dfdaemonEvidence(
           profile,
@@ -89,14 +134,17 @@ export async function awaitDfdaemonTasks(
           large.map((l) => l.taskId),
           mark.nodeSince[w.name],
         )
-        // The whole task, not just the ranges the snapshotter asked for: a background prefetch ends
-        // with dfdaemon telling the scheduler the peer finished.
-        if (
-          !large.every((l) => (s.tasks[l.taskId]?.peerFinished ?? 0) + (s.tasks[l.taskId]?.failed ?? 0) > 0)
-        )
-          return false
+        for (const l of large) {
+          const task = s.tasks[l.taskId]
+          const direct = report?.rows.find((r) => r.digest === l.digest)?.byClient[w.ip]?.contentBytes ?? 0
+          if (!task && direct > 0)
+            return `the origin sent ${w.name} ${direct} bytes of ${l.digest.slice(0, 19)} directly and its dfdaemon has seen no request for it`
+          // The whole task, not just the ranges the snapshotter asked for: a background prefetch
+          // ends with dfdaemon telling the scheduler the peer finished.
+          if ((task?.peerFinished ?? 0) + (task?.failed ?? 0) === 0) done = false
+        }
       }
-      return true
+      return done
     },
     { timeoutMs, intervalMs: 2000 },
   )
@@ -132,34 +180,58 @@ export async function collectPhase(
   workers: Node[],
   layers: Layer[],
   mark: PhaseMark,
-  before?: Record<string, DfdaemonTraffic>,
+  before: Record<string, DfdaemonTraffic> | string,
 ): Promise<PhaseEvidence> {
+  // Metrics that cannot be read are a reason the checks that need them cannot judge, never skipped.
+  const after = await dragonflyTraffic(profile, workers).catch(
+    (err: Error) => `scrape failed: ${err.message}`,
+  )
+  const delta = (key: string): DfdaemonTraffic | string => {
+    if (typeof before === 'string') return before
+    if (typeof after === 'string') return after
+    const b = before[key]
+    const a = after[key]
+    if (!a || !b) return `no ${key} metrics`
+    return {
+      backToSource: a.backToSource - b.backToSource,
+      remotePeer: a.remotePeer - b.remotePeer,
+      localPeer: a.localPeer - b.localPeer,
+      total: a.total - b.total,
+    }
+  }
+  const taskIds = layers.map((l) => l.taskId)
   const evidence: WorkerEvidence[] = []
   for (const w of workers)
     evidence.push({
       node: w.name,
       ip: w.ip,
       stargz: await stargzEvidence(w, mark.nodeSince[w.name]!),
-      dfdaemon: await dfdaemonEvidence(
-        profile,
-        w,
-        layers.map((l) => l.taskId),
-        mark.nodeSince[w.name],
-      ),
+      dfdaemon: await dfdaemonEvidence(profile, w, taskIds, mark.nodeSince[w.name]),
+      traffic: delta(w.name),
     })
-  const traffic = await dragonflyTraffic(profile, workers).catch(() => undefined)
-  let backToSourceBytes: number | undefined
-  if (traffic && before)
-    backToSourceBytes = Object.keys(traffic).reduce(
-      (sum, k) => sum + traffic[k]!.backToSource - (before[k]?.backToSource ?? 0),
-      0,
-    )
+  const seedLog = await summarizeDfdaemonLog(await profile.seedLogs(firstMark(mark)), { taskIds })
+  const seedHost = Object.values(seedLog.tasks).flatMap((t) => t.hostIds)[0]
+  const keys = typeof after === 'string' ? [] : Object.keys(after)
+  const deltas = keys.map(delta)
+  const unknown =
+    deltas.find((d): d is string => typeof d === 'string') ?? (typeof after === 'string' ? after : undefined)
   return {
+    mark,
     workers: evidence,
     origin: await originEvidence(registry, manifest, mark.hostSince),
-    backToSourceBytes,
-    traffic: traffic ?? {},
+    seed: { ...(seedHost ? { ip: hostIp(seedHost) } : {}), dfdaemon: seedLog },
+    backToSourceBytes: unknown ?? deltas.reduce((sum, d) => sum + (d as DfdaemonTraffic).backToSource, 0),
   }
+}
+
+/** The earliest node mark: the seed peer runs on no worker, and its log is read from then on. */
+function firstMark(mark: PhaseMark): string | undefined {
+  return Object.values(mark.nodeSince).sort()[0]
+}
+
+/** dfdaemon's host id is `{ip}-{hostname}`. */
+export function hostIp(hostId: string): string {
+  return hostId.slice(0, hostId.indexOf('-') < 0 ? undefined : hostId.indexOf('-'))
 }
 
 /** dfdaemon traffic counters of every worker and the seed peer. */
@@ -181,4 +253,33 @@ export function originTable(report: OriginReport): OriginRow[] {
     bytesServed: r.bytesServed,
     amplification: Number(r.amplification.toFixed(3)),
   }))
+}
+
+/** via-dfdaemon on one pull's evidence, with the seed peer's log where it shares a worker's address. */
+export function viaDfdaemonOf(ev: PhaseEvidence, layers: Layer[]): Verdict {
+  const seed = ev.seed.ip ? { ip: ev.seed.ip, dfdaemon: ev.seed.dfdaemon } : undefined
+  return viaDfdaemon(ev.workers, layers, ev.origin, seed)
+}
+
+/** The facts single back-to-source judges, from one pull's evidence. */
+export function backToSourceFacts(
+  ev: PhaseEvidence,
+  layers: Layer[],
+  geometry: LayerGeometry[],
+): BackToSourceFacts {
+  const smallRangeReads: Record<string, NodeSourceReads[]> = {}
+  for (const layer of layers)
+    smallRangeReads[layer.digest] = ev.workers.map((w) => ({
+      node: w.node,
+      ip: w.ip,
+      smallRangePieces: w.dfdaemon.tasks[layer.taskId]?.backToSource.smallRangePieceNumbers ?? [],
+    }))
+  return {
+    rows: ev.origin.rows,
+    layers: geometry,
+    nodes: ev.workers.length,
+    dfdaemonBackToSourceBytes: ev.backToSourceBytes,
+    smallRangeReads,
+    seedIps: ev.seed.ip ? [ev.seed.ip] : [],
+  }
 }

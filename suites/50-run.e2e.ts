@@ -6,7 +6,7 @@ import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
-import { dragonflyTraffic, markPhase, runOnWorkers } from '../helpers/pull-phase.ts'
+import { dragonflyTraffic, markPhase, resetForPull, runOnWorkers } from '../helpers/pull-phase.ts'
 import { setPhase } from '../helpers/phases.ts'
 import { runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
@@ -27,11 +27,16 @@ describe('run the eStargz image on every worker', () => {
     const config = runConfig()
     const profile = await profileFor(config)
     const image = runState().image!
-    const mark = await markPhase(workers())
-    const trafficBefore = await dragonflyTraffic(profile, workers()).catch(() => undefined)
+    // A reused cluster holds an earlier run's images and dfdaemon caches: start this pull cold.
+    if (config.reuseCluster)
+      await timed('reset', (log) => resetForPull(profile, workers(), config.stepTimeoutMinutes * 60_000, log))
+    const mark = await markPhase(workers(), runState().runId)
+    const trafficBefore = await dragonflyTraffic(profile, workers()).catch(
+      (err: Error) => `scrape before the pull failed: ${err.message}`,
+    )
     setPhase('p2p', { mark, trafficBefore })
     const outcomes = await timed('run', (log) =>
-      runOnWorkers(workers(), image.esgzRef, config.image.command, log),
+      runOnWorkers(workers(), image.esgzRef, config.image.command, log, config.pullPattern),
     )
     await judge('image-runs', imageRuns(outcomes, runSpec(image.esgzRef)))
   })

@@ -3,11 +3,11 @@
 import * as allure from 'allure-js-commons'
 import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'
-import { remoteSnapshots, taskSucceeded, viaDfdaemon } from '../helpers/checks/node-evidence.ts'
+import { remoteSnapshots, taskSucceeded } from '../helpers/checks/node-evidence.ts'
 import { phase } from '../helpers/phases.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
-import { awaitDfdaemonTasks, collectPhase, imageLayers } from '../helpers/pull-phase.ts'
+import { awaitDfdaemonTasks, collectPhase, imageLayers, viaDfdaemonOf } from '../helpers/pull-phase.ts'
 import { loudNote, runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
@@ -33,13 +33,15 @@ describe('evidence of the P2P lazy pull', () => {
     const profile = await profileFor(config)
     const p2p = phase('p2p')
     await timed('evidence', async (log) => {
-      await awaitDfdaemonTasks(
+      const waited = await awaitDfdaemonTasks(
         profile,
         workers(),
         layers(),
         p2p.mark,
         config.stepTimeoutMinutes * 60_000,
-      ).catch((err: Error) => loudNote(`collecting evidence without waiting further: ${err.message}`))
+        { registry: originRegistry(), manifest: runState().image!.manifest },
+      ).catch((err: Error) => err.message)
+      if (waited !== true) loudNote(`collecting evidence without waiting further: ${waited}`)
       p2p.evidence = await collectPhase(
         profile,
         originRegistry(),
@@ -67,7 +69,7 @@ describe('evidence of the P2P lazy pull', () => {
 
   test("every layer's blob requests reached the worker's dfdaemon", async () => {
     const ev = p2pEvidence()
-    await judge('via-dfdaemon', viaDfdaemon(ev.workers, layers(), ev.origin))
+    await judge('via-dfdaemon', viaDfdaemonOf(ev, layers()))
   })
 
   test('dfdaemon reports the download task succeeded for every large layer', async () => {

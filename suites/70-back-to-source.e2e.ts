@@ -1,24 +1,24 @@
 // Chapter 7 (what the guide never proves): the origin registry served each large layer once for
 // the whole cluster. Then the negative control: the same nodes pull the same image with the mirror
-// pointed straight at the origin, and the same check must call that a failure.
+// pointed straight at the origin, and every routing check must call that a failure.
 import { beforeEach, describe, test } from 'vitest'
-import {
-  negativeControl,
-  singleBackToSource,
-  type BackToSourceFacts,
-  type NodeSourceReads,
-} from '../helpers/checks/back-to-source.ts'
+import { singleBackToSource } from '../helpers/checks/back-to-source.ts'
+import { negativeControl } from '../helpers/checks/negative-control.ts'
+import { taskSucceeded } from '../helpers/checks/node-evidence.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { phase, setPhase } from '../helpers/phases.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import {
   awaitOriginTransfers,
+  backToSourceFacts,
   collectPhase,
+  dragonflyTraffic,
   imageLayers,
   markPhase,
   originTable,
   runOnWorkers,
+  viaDfdaemonOf,
   type PhaseEvidence,
 } from '../helpers/pull-phase.ts'
 import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
@@ -31,34 +31,8 @@ function layers() {
   return imageLayers(runState().image!, runConfig())
 }
 
-/** What each worker's dfdaemon logged fetching from the source itself, per layer. */
-function smallRangeReads(ev: PhaseEvidence): Record<string, NodeSourceReads[]> {
-  const out: Record<string, NodeSourceReads[]> = {}
-  for (const layer of layers())
-    out[layer.digest] = ev.workers.map((w) => {
-      const task = w.dfdaemon.tasks[layer.taskId]
-      return {
-        node: w.node,
-        ip: w.ip,
-        sourcePieces: task?.backToSource.piecesFinished ?? 0,
-        schedulerBackToSource: (task?.backToSource.needBackToSource ?? 0) > 0,
-      }
-    })
-  return out
-}
-
-function facts(ev: PhaseEvidence): BackToSourceFacts {
-  return {
-    rows: ev.origin.rows,
-    layers: runState().image!.layers.map((l) => ({
-      digest: l.digest,
-      size: l.size,
-      tocOffset: l.tocOffset,
-    })),
-    nodes: workers().length,
-    dfdaemonBackToSourceBytes: ev.backToSourceBytes,
-    smallRangeReads: smallRangeReads(ev),
-  }
+function facts(ev: PhaseEvidence) {
+  return backToSourceFacts(ev, layers(), runState().image!.layers)
 }
 
 describe('back-to-source', () => {
@@ -74,7 +48,7 @@ describe('back-to-source', () => {
     await judge('single-back-to-source', singleBackToSource(facts(ev)))
   })
 
-  test('negative control: with the mirror bypassed the same check fails', async () => {
+  test('negative control: with the mirror bypassed every routing check fails', async () => {
     const config = runConfig()
     const profile = await profileFor(config)
     const image = runState().image!
@@ -82,15 +56,25 @@ describe('back-to-source', () => {
     const ev = await timed('negative control', async (log) => {
       log('switching every worker to the direct (origin) mirror and clearing image state')
       for (const w of workers()) await switchStargzConfig(w, directStargzConfig(config), stepMs)
-      const mark = await markPhase(workers())
-      setPhase('control', { mark })
-      await runOnWorkers(workers(), image.esgzRef, config.image.command, log)
+      const mark = await markPhase(workers(), runState().runId)
+      const before = await dragonflyTraffic(profile, workers()).catch(
+        (err: Error) => `scrape before the pull failed: ${err.message}`,
+      )
+      setPhase('control', { mark, trafficBefore: before })
+      await runOnWorkers(workers(), image.esgzRef, config.image.command, log, config.pullPattern)
       await awaitOriginTransfers(originRegistry(), image.manifest, workers(), layers(), mark, stepMs).catch(
         (err: Error) => loudNote(`control evidence collected without waiting further: ${err.message}`),
       )
-      return collectPhase(profile, originRegistry(), image.manifest, workers(), layers(), mark)
+      return collectPhase(profile, originRegistry(), image.manifest, workers(), layers(), mark, before)
     })
     updateState((s) => (s.origin.control = originTable(ev.origin)))
-    await judge('negative-control', negativeControl(facts(ev)))
+    await judge(
+      'negative-control',
+      negativeControl(facts(ev), {
+        'via-dfdaemon': viaDfdaemonOf(ev, layers()),
+        'task-succeeded': taskSucceeded(ev.workers, layers()),
+        'single-back-to-source': singleBackToSource(facts(ev)),
+      }),
+    )
   })
 })

@@ -72,7 +72,7 @@ async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): P
       await ctx.profile.resetDragonfly([node], { includeSeed: false })
       break
   }
-  const mark = await markPhase([node])
+  const mark = await markPhase([node], process.env.D7Y_RUN_ID ?? 'benchmark')
   const ref = mode === 'oci' ? t.plainRef : t.esgzRef
   const outcome = await runImage(node, ref, mode === 'oci' ? 'overlayfs' : 'stargz', t.image.command)
   if (outcome.exitCode !== 0 || !new RegExp(t.image.expectOutput, 'm').test(outcome.output))

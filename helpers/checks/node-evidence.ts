@@ -1,9 +1,12 @@
-// Checks on what each worker's own components recorded: the snapshotter's journal (remote snapshots)
-// and dfdaemon's log (the layer's task reached it and succeeded).
-import type { DfdaemonLogSummary } from '../evidence/dfdaemon-log.ts'
+// Checks on what each worker's own components recorded: the snapshotter's journal (remote snapshots
+// of this image's layers), dfdaemon's log and metrics (the layer's requests reached it, its task
+// finished, pieces came from peers), held against what the origin sent each node directly.
+import type { DfdaemonLogSummary, DfdaemonTaskFacts } from '../evidence/dfdaemon-log.ts'
 import type { OriginReport } from '../evidence/origin-accounting.ts'
+import { PROBE_MAX_BYTES } from '../evidence/origin-accounting.ts'
+import type { DfdaemonTraffic } from '../evidence/prom-metrics.ts'
 import type { StargzJournalSummary } from '../evidence/stargz-journal.ts'
-import { LARGE_LAYER_BYTES } from './back-to-source.ts'
+import { LARGE_LAYER_BYTES, pieceBytes } from './back-to-source.ts'
 import type { Verdict } from './verdict.ts'
 
 export interface Layer {
@@ -17,112 +20,50 @@ export interface WorkerEvidence {
   ip: string
   stargz: StargzJournalSummary
   dfdaemon: DfdaemonLogSummary
-  /** dfdaemon's proxy request counter delta over the pull (undefined: metrics not collected) */
-  proxyRequests?: number
+  /** dfdaemon's traffic counters over the pull (after − before); a string says why they are unknown */
+  traffic: DfdaemonTraffic | string
 }
 
 const short = (d: string) => d.slice(0, 19)
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
 /** The snapshotter's errors nest every cause; the end names the root one. */
 const brief = (e: string | undefined) => (e && e.length > 240 ? `…${e.slice(-240)}` : (e ?? ''))
 
 export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Verdict {
   const problems: string[] = []
+  const digests = new Set(layers.map((l) => l.digest))
   const evidence = workers.map((w) => {
-    const prepared = w.stargz.snapshots.filter((s) => s.outcome === 'prepared')
-    const failed = w.stargz.snapshots.filter((s) => s.outcome === 'failed')
-    // Journal lines name the layer when an earlier line with the same key did; otherwise count.
-    const named = new Set(prepared.map((s) => s.layerDigest).filter(Boolean))
-    const missing = named.size ? layers.filter((l) => !named.has(l.digest)) : []
+    // Only snapshots of this image's layers count, tied by digest; others in the window are not ours.
+    const ours = w.stargz.snapshots.filter((s) => s.layerDigest !== undefined && digests.has(s.layerDigest))
+    const unnamed = w.stargz.snapshots.filter((s) => s.layerDigest === undefined)
+    const prepared = new Set(ours.filter((s) => s.outcome === 'prepared').map((s) => s.layerDigest))
+    const failed = ours.filter((s) => s.outcome === 'failed')
+    const missing = layers.filter((l) => !prepared.has(l.digest))
+    const later = w.stargz.layerProblems.filter((p) => p.digests.some((d) => digests.has(d)))
     if (failed.length)
       problems.push(
-        `${w.node}: ${failed.length} layer(s) fell back to a full pull (${failed.map((f) => `${f.layerDigest ? short(f.layerDigest) : f.key}: ${brief(f.error)}`).join('; ')})`,
+        `${w.node}: ${failed.length} layer(s) fell back to a full pull (${failed.map((f) => `${short(f.layerDigest!)}: ${brief(f.error)}`).join('; ')})`,
       )
-    if (prepared.length < layers.length || missing.length)
+    if (missing.length)
       problems.push(
-        `${w.node}: ${prepared.length} remote snapshot(s) prepared for ${layers.length} layer(s)${missing.length ? `, none for ${missing.map((m) => short(m.digest)).join(', ')}` : ''} (the snapshotter logs 'prepared remote snapshot' only at --log-level=debug)`,
+        `${w.node}: no remote snapshot prepared for ${missing.map((m) => short(m.digest)).join(', ')}` +
+          (unnamed.length ? ` (${unnamed.length} snapshot line(s) name no layer digest)` : '') +
+          ` (the snapshotter logs 'prepared remote snapshot' only at --log-level=debug)`,
+      )
+    if (later.length)
+      problems.push(
+        `${w.node}: the snapshotter reported ${later.length} problem(s) reading the layer after preparing it (${later
+          .slice(0, 3)
+          .map((p) => `${p.msg}${p.error ? `: ${brief(p.error)}` : ''}`)
+          .join('; ')})`,
       )
     return {
       node: w.node,
-      prepared: prepared.length,
+      prepared: [...prepared],
       failed: failed.map((f) => ({ layer: f.layerDigest, error: f.error })),
+      laterProblems: later,
     }
   })
-  return {
-    passed: problems.length === 0,
-    diagnosis: problems.length
-      ? problems.join('; ')
-      : evidence.map((e) => `${e.node}: ${e.prepared} remote snapshot(s), 0 fallbacks`).join('; '),
-    evidence,
-  }
-}
-
-export function viaDfdaemon(workers: WorkerEvidence[], layers: Layer[], origin?: OriginReport): Verdict {
-  const problems: string[] = []
-  const evidence = workers.flatMap((w) =>
-    layers.map((l) => {
-      const task = w.dfdaemon.tasks[l.taskId]
-      const direct = origin?.rows.find((r) => r.digest === l.digest)?.byClient[w.ip]?.contentBytes ?? 0
-      if (!task)
-        problems.push(
-          `mirror bypassed on ${w.node}: dfdaemon saw no task ${l.taskId.slice(0, 12)} for layer ${short(l.digest)}` +
-            (direct ? ` while the origin served ${direct} bytes of it to ${w.ip} directly` : '') +
-            ` (check the snapshotter's mirror host/header in /etc/containerd-stargz-grpc/config.toml)`,
-        )
-      return {
-        node: w.node,
-        layer: l.digest,
-        taskId: l.taskId,
-        seen: !!task,
-        started: task?.started ?? 0,
-        proxyRequests: w.proxyRequests,
-      }
-    }),
-  )
-  return {
-    passed: problems.length === 0,
-    diagnosis: problems.length
-      ? problems.join('; ')
-      : `every layer's task seen in dfdaemon's log on ${workers.map((w) => w.node).join(', ')}`,
-    evidence,
-  }
-}
-
-export function taskSucceeded(
-  workers: WorkerEvidence[],
-  layers: Layer[],
-  largeLayerBytes = LARGE_LAYER_BYTES,
-): Verdict {
-  const large = layers.filter((l) => l.size >= largeLayerBytes)
-  const problems: string[] = []
-  const evidence = workers.flatMap((w) =>
-    large.map((l) => {
-      const t = w.dfdaemon.tasks[l.taskId]
-      // "download task succeeded" is logged per proxied request (ranges too); the whole blob is done
-      // when dfdaemon reports the peer finished to the scheduler.
-      if (!t?.succeeded || !t.peerFinished)
-        problems.push(
-          `${w.node}: task ${l.taskId.slice(0, 12)} (layer ${short(l.digest)}) ` +
-            (!t
-              ? 'never started'
-              : t.failed
-                ? `failed: ${t.errors.slice(0, 2).join('; ')}`
-                : !t.succeeded
-                  ? 'did not report success (is the client log level debug?)'
-                  : `served ${t.succeeded} range request(s) but the whole blob never completed (no DownloadPeerFinished: is proxy.prefetch on?)`),
-        )
-      return {
-        node: w.node,
-        layer: l.digest,
-        succeeded: t?.succeeded ?? 0,
-        wholeTaskFinished: (t?.peerFinished ?? 0) > 0,
-        failed: t?.failed ?? 0,
-        backToSourcePieces: t?.backToSource.piecesFinished ?? 0,
-        remotePeerPieces: t?.remotePeer.piecesFinished ?? 0,
-        parents: t?.remotePeer.parents ?? [],
-      }
-    }),
-  )
-  if (large.length === 0) problems.push(`no layer of at least ${largeLayerBytes} bytes in the image`)
   return {
     passed: problems.length === 0,
     diagnosis: problems.length
@@ -130,7 +71,151 @@ export function taskSucceeded(
       : evidence
           .map(
             (e) =>
-              `${e.node}: ${short(e.layer)} succeeded (${e.remotePeerPieces} pieces from peers, ${e.backToSourcePieces} from source)`,
+              `${e.node}: ${e.prepared.length} of ${layers.length} layer(s) prepared remotely, 0 fallbacks`,
+          )
+          .join('; '),
+    evidence,
+  }
+}
+
+/** Bytes a node's dfdaemon logged finishing from the source for a layer (every path). */
+function loggedSourceBytes(task: DfdaemonTaskFacts | undefined, layer: Layer): number {
+  return (task?.backToSource.pieceNumbers ?? []).reduce((a, p) => a + pieceBytes(layer.size, p), 0)
+}
+
+/**
+ * Every layer's blob requests reached each worker's dfdaemon, and the origin sent no node more of a
+ * layer directly than its dfdaemon logged fetching from the source. `shares` names the workers whose
+ * address a seed peer shares: there the seed's own source bytes are subtracted too.
+ */
+export function viaDfdaemon(
+  workers: WorkerEvidence[],
+  layers: Layer[],
+  origin: OriginReport,
+  seed?: { ip: string; dfdaemon: DfdaemonLogSummary },
+): Verdict {
+  const problems: string[] = []
+  const evidence = workers.flatMap((w) =>
+    layers.map((l) => {
+      const task = w.dfdaemon.tasks[l.taskId]
+      const fromOrigin = origin.rows.find((r) => r.digest === l.digest)?.byClient[w.ip]?.contentBytes ?? 0
+      const seedBytes = seed?.ip === w.ip ? loggedSourceBytes(seed.dfdaemon.tasks[l.taskId], l) : 0
+      const logged = loggedSourceBytes(task, l)
+      const direct = Math.max(0, fromOrigin - logged - seedBytes)
+      if (!task)
+        problems.push(
+          `mirror bypassed on ${w.node}: dfdaemon saw no task ${l.taskId.slice(0, 12)} for layer ${short(l.digest)}` +
+            (fromOrigin ? ` while the origin sent ${w.ip} ${mib(fromOrigin)} of it` : '') +
+            ` (check the snapshotter's mirror host/header in /etc/containerd-stargz-grpc/config.toml)`,
+        )
+      else if (task.succeeded === 0)
+        problems.push(
+          `${w.node}: dfdaemon started task ${l.taskId.slice(0, 12)} for ${short(l.digest)} but served none of its requests` +
+            (task.errors.length ? `: ${brief(task.errors[0])}` : ' (is the client log level debug?)'),
+        )
+      else if (direct > PROBE_MAX_BYTES)
+        problems.push(
+          `${w.node}: the origin sent ${w.ip} ${mib(fromOrigin)} of ${short(l.digest)} but its dfdaemon logged fetching only ${mib(logged)} from the source: ${mib(direct)} went around dfdaemon (a mirror that does not apply to every request?)`,
+        )
+      return {
+        node: w.node,
+        layer: l.digest,
+        taskId: l.taskId,
+        seen: !!task,
+        requestsServed: task?.succeeded ?? 0,
+        originToNodeBytes: fromOrigin,
+        dfdaemonSourceBytes: logged,
+        ...(seedBytes ? { seedSourceBytesOnSameAddress: seedBytes } : {}),
+        directBytes: direct,
+      }
+    }),
+  )
+  return {
+    passed: problems.length === 0,
+    diagnosis: problems.length
+      ? problems.join('; ')
+      : `every layer's requests served by dfdaemon on ${workers.map((w) => w.node).join(', ')}; the origin sent no node more than its dfdaemon fetched`,
+    evidence,
+  }
+}
+
+/**
+ * dfdaemon finished every large layer's whole blob on every worker with no failed request, and every
+ * worker but the first to fetch took pieces from remote peers (its log and its REMOTE_PEER traffic).
+ */
+export function taskSucceeded(
+  workers: WorkerEvidence[],
+  layers: Layer[],
+  largeLayerBytes = LARGE_LAYER_BYTES,
+): Verdict {
+  const large = layers.filter((l) => l.size >= largeLayerBytes)
+  if (large.length === 0)
+    return {
+      passed: false,
+      diagnosis: `cannot judge: no layer of at least ${mib(largeLayerBytes)} in the image`,
+      evidence: { layers },
+    }
+  if (workers.length < 2)
+    return {
+      passed: false,
+      diagnosis: `cannot judge: ${workers.length} worker pulled; pieces from peers need at least 2 workers (D7Y_WORKERS)`,
+      evidence: { workers: workers.map((w) => w.node) },
+    }
+  const unreadable = workers.filter((w) => typeof w.traffic === 'string')
+  if (unreadable.length)
+    return {
+      passed: false,
+      diagnosis: `cannot judge: dfdaemon's metrics could not be read on ${unreadable.map((w) => `${w.node} (${String(w.traffic)})`).join(', ')}`,
+      evidence: { workers: workers.map((w) => ({ node: w.node, traffic: w.traffic })) },
+    }
+  const problems: string[] = []
+  const evidence = large.flatMap((l) => {
+    // The first worker to see the task may have had no peer with pieces yet; every other one must.
+    const first = [...workers]
+      .filter((w) => w.dfdaemon.tasks[l.taskId])
+      .sort((a, b) =>
+        a.dfdaemon.tasks[l.taskId]!.firstSeen.localeCompare(b.dfdaemon.tasks[l.taskId]!.firstSeen),
+      )[0]
+    return workers.map((w) => {
+      const t = w.dfdaemon.tasks[l.taskId]
+      const traffic = w.traffic as DfdaemonTraffic
+      const peerPieces = t?.remotePeer.piecesFinished ?? 0
+      const what = `${w.node}: task ${l.taskId.slice(0, 12)} (layer ${short(l.digest)})`
+      if (!t) problems.push(`${what} never started`)
+      else if (t.failed)
+        problems.push(
+          `${what} had ${t.failed} failed request(s): ${t.errors.slice(0, 2).map(brief).join('; ')}`,
+        )
+      else if (!t.peerFinished)
+        problems.push(
+          `${what} served ${t.succeeded} request(s) but the whole blob never completed (no DownloadPeerFinished: is proxy.prefetch on, is the client log level debug?)`,
+        )
+      else if (w !== first && (peerPieces === 0 || traffic.remotePeer === 0))
+        problems.push(
+          `${what} took no pieces from peers (log: ${peerPieces} piece(s) from parents, metrics: ${mib(traffic.remotePeer)} REMOTE_PEER; ${t.backToSource.pieceNumbers.length} piece(s) from the source): P2P did not serve it`,
+        )
+      return {
+        node: w.node,
+        layer: l.digest,
+        firstToFetch: w === first,
+        requestsServed: t?.succeeded ?? 0,
+        wholeTaskFinished: (t?.peerFinished ?? 0) > 0,
+        failed: t?.failed ?? 0,
+        sourcePieces: t?.backToSource.pieceNumbers ?? [],
+        remotePeerPieces: peerPieces,
+        remotePeerBytes: traffic.remotePeer,
+        parents: t?.remotePeer.parents ?? [],
+      }
+    })
+  })
+  return {
+    passed: problems.length === 0,
+    diagnosis: problems.length
+      ? problems.join('; ')
+      : evidence
+          .map(
+            (e) =>
+              `${e.node}: ${short(e.layer)} finished (${e.remotePeerPieces} pieces / ${mib(e.remotePeerBytes)} from peers, ${e.sourcePieces.length} from source${e.firstToFetch ? ', first to fetch' : ''})`,
           )
           .join('; '),
     evidence,

@@ -32,9 +32,21 @@ export interface StargzSnapshotFact {
   host?: string
 }
 
+/** A warning or error after preparation that names a layer (a lazy read or background fetch failed). */
+export interface StargzLayerProblem {
+  level: string
+  msg: string
+  error?: string
+  /** layer digests the line names (in any field, or through its snapshot key) */
+  digests: string[]
+  time?: string
+}
+
 export interface StargzJournalSummary {
   prepared: number
   failed: number
+  /** warnings and errors naming a layer digest, other than the prepare outcome itself */
+  layerProblems: StargzLayerProblem[]
   /** one entry per prepared or failed snapshot, in log order */
   snapshots: StargzSnapshotFact[]
   /** lines that carried JSON we could not parse (truncated or corrupt lines are skipped) */
@@ -54,6 +66,9 @@ export interface StargzLogEntry {
 const SYSLOG_PREFIX = /^(?<time>.+?) (?<host>\S+) (?<ident>[^\s[\]]+)(?:\[\d+\])?: $/
 const CHAIN_ID = /\s(sha256:[0-9a-f]{64})$/
 const DIGEST = /^sha256:[0-9a-f]{64}$/
+const ANY_DIGEST = /sha256:[0-9a-f]{64}/g
+const PROBLEM_LEVELS = new Set(['warning', 'error', 'fatal', 'panic'])
+const MAX_PROBLEMS = 100
 
 /**
  * Splits a journal line into its prefix and JSON payload. Returns undefined for lines without JSON
@@ -89,7 +104,16 @@ export function parseStargzLine(line: string): StargzLogEntry | 'malformed' | un
 
 /** Reads a snapshotter journal and reports every layer prepared as a remote snapshot or failed. */
 export async function parseStargzJournal(input: LineInput | string): Promise<StargzJournalSummary> {
-  const summary: StargzJournalSummary = { prepared: 0, failed: 0, snapshots: [], malformed: 0, lines: 0 }
+  const summary: StargzJournalSummary = {
+    prepared: 0,
+    failed: 0,
+    layerProblems: [],
+    snapshots: [],
+    malformed: 0,
+    lines: 0,
+  }
+  // Digest of each key whose outcome is known: later lines with that key name the same layer.
+  const keyDigests = new Map<string, string>()
   // What earlier lines said about a key; dropped once the key's outcome is known (bounded memory).
   const pending = new Map<string, { layerDigest?: string; ref?: string }>()
 
@@ -103,9 +127,25 @@ export async function parseStargzJournal(input: LineInput | string): Promise<Sta
     }
     const f = entry.fields
     const key = str(f.key)
+    const outcome = outcomeOf(f)
+    if (outcome === undefined && PROBLEM_LEVELS.has(str(f.level) ?? '')) {
+      const digests = new Set(JSON.stringify(f).match(ANY_DIGEST) ?? [])
+      const viaKey = key === undefined ? undefined : keyDigests.get(key)
+      if (viaKey) digests.add(viaKey)
+      if (digests.size && summary.layerProblems.length < MAX_PROBLEMS) {
+        const problem: StargzLayerProblem = {
+          level: str(f.level) ?? '',
+          msg: str(f.msg) ?? '',
+          error: str(f.error),
+          digests: [...digests],
+          time: str(f.time) ?? entry.prefixTime,
+        }
+        dropUndefined(problem)
+        summary.layerProblems.push(problem)
+      }
+    }
     if (key === undefined) continue
 
-    const outcome = outcomeOf(f)
     if (outcome === undefined) {
       remember(pending, key, f)
       continue
@@ -124,6 +164,7 @@ export async function parseStargzJournal(input: LineInput | string): Promise<Sta
     }
     if (outcome === 'failed') fact.error = str(f.error) ?? 'no error field'
     dropUndefined(fact)
+    if (fact.layerDigest && keyDigests.size < MAX_PROBLEMS * 10) keyDigests.set(key, fact.layerDigest)
     summary.snapshots.push(fact)
     if (outcome === 'prepared') summary.prepared++
     else summary.failed++
