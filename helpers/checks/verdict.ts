@@ -39,9 +39,3 @@ export async function judge(id: CheckId, verdict: Verdict): Promise<void> {
   await allure.attachment(`${id}: evidence`, JSON.stringify(verdict.evidence, null, 2), 'application/json')
   expect(verdict.passed, `${title}: ${verdict.diagnosis}`).toBe(true)
 }
-
-/** Marks a check as not run (a component is missing), loudly, without failing the chapter. */
-export function notRun(id: CheckId, why: string): void {
-  console.warn(`\n!!! check ${id} NOT RUN: ${why}\n`)
-  recordCheck({ id, title: checkTitle(id), status: 'not run', diagnosis: why })
-}

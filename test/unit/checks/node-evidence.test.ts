@@ -17,6 +17,16 @@ import { parseStargzJournal } from '../../../helpers/evidence/stargz-journal.ts'
 
 const dir = path.join(import.meta.dirname, '../../../fixtures/logs')
 const journal = (f: string) => parseStargzJournal(readFileSync(path.join(dir, f), 'utf8'))
+// The layers of the two images the lazy-pull capture ran (fixture:1-esgz, fixture:1-esgz-chunk64k),
+// from their manifests: the expected layers are not taken from the journal being judged.
+const ESGZ_LAYER = 'sha256:68143b03360c3710756df33adb936863c21ea3dabbf85f987aea24357852d18e'
+// also the layer of fixtures/logs/registry-origin-2-nodes.manifest.json
+const CHUNK64K_LAYER = 'sha256:3e528d228dff0d487ffd114cef7ed4f4fad01129828456bb261582a33dcf0dcf'
+const LAZY_PULL_LAYERS = [ESGZ_LAYER, CHUNK64K_LAYER].map((digest) => ({
+  digest,
+  size: 7_901_572,
+  taskId: 'x',
+}))
 const noDfdaemon: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, strayLines: 0 }
 
 async function worker(file: string, dfdaemon = noDfdaemon): Promise<WorkerEvidence> {
@@ -34,8 +44,7 @@ async function worker(file: string, dfdaemon = noDfdaemon): Promise<WorkerEviden
 describe('remote snapshots', () => {
   test('the lazy-pull journal: both layers prepared, no fallback', async () => {
     const w = await worker('stargz-journal-lazy-pull.txt')
-    const layers = w.stargz.snapshots.map((s) => ({ digest: s.layerDigest!, size: 7_901_572, taskId: 'x' }))
-    const v = remoteSnapshots([w], layers)
+    const v = remoteSnapshots([w], LAZY_PULL_LAYERS)
     expect(v.passed, v.diagnosis).toBe(true)
     expect(v.diagnosis).toBe('node-a: 2 of 2 layer(s) prepared remotely, 0 fallbacks')
   })

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { Readable } from 'node:stream'
 import { lines } from '../../../helpers/evidence/lines.ts'
 import {
@@ -11,8 +13,9 @@ import {
   type DfdaemonRecord,
 } from '../../../helpers/evidence/dfdaemon-log.ts'
 
-// PLACEHOLDER INPUT: no real dfdaemon capture exists yet; a real one will replace these lines.
-// They follow, character for character, what dragonfly-client 1.5.0 prints: its fmt layer
+// The real captures (fixtures/logs/p2p-local, dragonfly-client 1.5.0 in the local profile, compact
+// format) are judged in the first describe block. The lines further down are NOT a capture: they
+// exercise what the captures do not hold (the pretty layout, a 404 failure, stray lines). They follow, character for character, what dragonfly-client 1.5.0 prints: its fmt layer
 // (src/tracing/mod.rs:58-85: compact, no ANSI, no target, file and line) as laid out by
 // tracing-subscriber 0.3.23 (src/fmt/format/mod.rs, Format<Compact>::format_event: "<time> <level
 // padded to 5> <span>:<span>: <file>:<line>: <message> <span fields>"). Span names and fields come
@@ -145,6 +148,41 @@ async function records(input: string[] | string): Promise<DfdaemonRecord[]> {
   for await (const r of dfdaemonRecords(input)) out.push(r)
   return out
 }
+
+describe('dfdaemon log: the real P2P capture (two workers and the seed peer)', () => {
+  const dir = path.join(import.meta.dirname, '../../../fixtures/logs/p2p-local')
+  const TASK = '191cf48bb5cba0efad4b48d34986ffa20254dab31b749f05d43b8c7559310320'
+  const summary = (f: string) => summarizeDfdaemonLog(readFileSync(path.join(dir, f), 'utf8'))
+
+  test('first worker: 3 small-range pieces from the source itself, all 17 pieces from the seed peer', async () => {
+    const s = await summary('dfdaemon-worker.log')
+    expect(Object.keys(s.tasks)).toEqual([TASK])
+    const t = s.tasks[TASK]!
+    expect(t).toMatchObject({ started: 15, succeeded: 15, failed: 0, peerFinished: 1 })
+    expect(t.hostIds).toEqual(['172.24.0.3-d7y-stargz-worker'])
+    expect([...t.backToSource.smallRangePieceNumbers].sort((a, b) => a - b)).toEqual([0, 15, 16])
+    expect(t.backToSource.needBackToSource).toBe(0)
+    expect(t.remotePeer.piecesFinished).toBe(17)
+    expect(t.remotePeer.parents).toEqual([
+      '172.24.0.2-d7y-stargz-control-plane-cf3ff668-8bfb-494a-9ebb-bd50464f18a6-seed',
+    ])
+  })
+
+  test('second worker: pieces 0 and 16 from the source, the rest from the seed and the first worker', async () => {
+    const t = (await summary('dfdaemon-worker2.log')).tasks[TASK]!
+    expect([...t.backToSource.smallRangePieceNumbers].sort((a, b) => a - b)).toEqual([0, 16])
+    expect(t.remotePeer.parents).toHaveLength(2)
+    expect(t).toMatchObject({ failed: 0, peerFinished: 1 })
+  })
+
+  test('seed peer: told to go back to source, all 17 pieces from it on the scheduler path, none as small ranges', async () => {
+    const t = (await summary('dfdaemon-seed.log')).tasks[TASK]!
+    expect(t.backToSource.needBackToSource).toBe(1)
+    expect(t.backToSource.pieceNumbers).toHaveLength(17)
+    expect(t.backToSource.smallRangePieceNumbers).toEqual([])
+    expect(t.hostIds).toEqual(['172.24.0.2-d7y-stargz-control-plane-seed'])
+  })
+})
 
 describe('dfdaemon log', () => {
   test('compact records: time, level, spans, location, message and decoded fields', async () => {

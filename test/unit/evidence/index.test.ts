@@ -3,22 +3,6 @@ import { readFileSync } from 'node:fs'
 import * as evidence from '../../../helpers/evidence/index.ts'
 
 describe('evidence public API', () => {
-  test('re-exports every parser and helper', () => {
-    for (const name of [
-      'lines',
-      'parseStargzJournal',
-      'summarizeDfdaemonLog',
-      'parsePromText',
-      'dfdaemonTraffic',
-      'aggregateRegistryLog',
-      'accountOrigin',
-      'taskIdOf',
-    ] as const) {
-      expect(typeof evidence[name]).toBe('function')
-    }
-    expect(evidence.PROBE_MAX_BYTES).toBe(4096)
-  })
-
   test('end to end on the 2-node capture: the layer task id is the digest the origin served', async () => {
     const manifest = evidence.parseManifest(
       readFileSync(
