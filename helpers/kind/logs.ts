@@ -2,24 +2,20 @@
 // chart's default `console: true`) log to stdout only, so `kubectl logs` has it; older clients write
 // /var/log/dragonfly/dfdaemon/*.log. Plus the time arithmetic both need: the chapters mark phases
 // with the node's clock ("YYYY-MM-DD HH:MM:SS", UTC in kind nodes), kubectl wants RFC 3339.
+import semver from 'semver'
 import { DRAGONFLY_PATHS } from '../render/index.ts'
+import { releaseOf } from '../version-parse.ts'
 
 export type LogSource = 'stdout' | 'file'
 
 export const CONSOLE_ONLY_SINCE = 'v1.4.1'
 
-function parseVersion(v: string): [number, number, number] | undefined {
-  const m = /^v?(\d+)\.(\d+)\.(\d+)/.exec(v.trim())
-  return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : undefined
-}
-
 /** a >= b for x.y.z versions (pre-release suffixes count as the release). */
 export function versionAtLeast(a: string, b: string): boolean {
-  const x = parseVersion(a)
-  const y = parseVersion(b)
+  const x = releaseOf(a)
+  const y = releaseOf(b)
   if (!x || !y) throw new Error(`not a version: ${x ? b : a}`)
-  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! > y[i]!
-  return true
+  return semver.gte(x, y)
 }
 
 export function clientLogSource(clientVersion: string, console: boolean): LogSource {

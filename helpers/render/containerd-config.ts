@@ -13,6 +13,7 @@
 import { parse, stringify, TomlDate, type TomlTable, type TomlValue } from 'smol-toml'
 import { GENERATED_NOTICE, tomlText } from './format.ts'
 import { STARGZ_PATHS } from './ports.ts'
+import { releaseOf } from '../version-parse.ts'
 
 export type ContainerdConfigVersion = 2 | 3
 
@@ -30,9 +31,9 @@ export interface ContainerdStargzOptions {
 
 /** The config version a containerd release reads natively: 2 for 1.x, 3 for 2.x and later. */
 export function configVersionForContainerd(containerdVersion: string): ContainerdConfigVersion {
-  const major = Number(/^v?(\d+)\./.exec(containerdVersion)?.[1])
-  if (!Number.isInteger(major)) throw new Error(`not a containerd version: ${containerdVersion}`)
-  return major >= 2 ? 3 : 2
+  const release = releaseOf(containerdVersion)
+  if (!release) throw new Error(`not a containerd version: ${containerdVersion}`)
+  return release.major >= 2 ? 3 : 2
 }
 
 function isTable(v: TomlValue | undefined): v is TomlTable {

@@ -1,18 +1,15 @@
 // Does a binary's version output name the version we pinned? Pure, so it is tested on real outputs.
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-}
+import semver from 'semver'
+import { reportedVersion, versionsIn } from '../version-parse.ts'
 
 /**
- * True when `output` names `version` as a whole version: with or without the leading "v", not as the
- * prefix of a longer one (2.2.1 does not match 2.2.10, 2.2.1.1 or 2.2.1-rc.1), and build metadata
- * after "+" is allowed ("v3.18.3+g6838ebc").
+ * True when `output` names `version` as a whole semantic version: with or without the leading "v",
+ * not as part of a longer one (2.2.1 does not match 2.2.10, 2.2.1.1 or 2.2.1-rc.1), and build
+ * metadata after "+" is allowed ("v3.18.3+g6838ebc"). A pin that is no semantic version never matches.
  */
 export function versionMatches(output: string, version: string): boolean {
-  const bare = version.replace(/^v/, '')
-  const re = new RegExp(`(?:^|[^\\w.-])v?${escape(bare)}(?=$|[\\s+,;:)"'\\]])`, 'm')
-  return re.test(output)
+  const want = semver.parse(version)
+  return want !== null && versionsIn(output).some((v) => semver.eq(v, want))
 }
 
 /** The first non-empty line of a version output, for reports. */
@@ -36,7 +33,7 @@ export function versionLine(output: string, version: string): string {
     .filter((l) => l !== '')
   return (
     lines.find((l) => versionMatches(l, version)) ??
-    lines.find((l) => /version/i.test(l) && /\d+\.\d+\.\d+/.test(l)) ??
+    lines.find((l) => /version/i.test(l) && reportedVersion(l) !== undefined) ??
     lines[0] ??
     ''
   )
