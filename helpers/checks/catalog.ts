@@ -9,7 +9,11 @@ export const CHECKS = [
     title: 'The peer NodePort Service has an endpoint on every worker',
     profiles: ['kind'],
   },
-  { id: 'stargz-plugin', title: 'The stargz snapshotter plugin is "ok" in containerd on every worker' },
+  {
+    id: 'stargz-plugin',
+    title:
+      'The stargz snapshotter is installed and answers containerd through its proxy plugin on every worker',
+  },
   { id: 'estargz-valid', title: 'Every pushed layer is valid eStargz matching its manifest annotations' },
   { id: 'image-runs', title: 'The eStargz image runs on every worker with the expected output' },
   // Kubernetes only: the kubelet's CRI path (the local profile has no kubelet).

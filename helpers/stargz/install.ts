@@ -1,8 +1,11 @@
 // Installs the stargz snapshotter into a node the way the integration guide does by hand: binary,
-// config.toml, systemd unit, containerd proxy plugin + CRI snapshotter, restart, verify the plugin.
+// config.toml, systemd unit, containerd proxy plugin + CRI snapshotter, restart, wait until the
+// snapshotter answers containerd through the plugin.
 // The same code serves kind workers and local-profile nodes (both are systemd containers).
 import { copyTo, exec, fileExists, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { STARGZ_PATHS as RENDERED_PATHS } from '../render/ports.ts'
+import { reportedVersion } from '../version-parse.ts'
+import { listStargzSnapshots, pluginRow, snapshotListArgv, type PluginRow } from './plugin-check.ts'
 import { waitFor } from '../wait.ts'
 
 // Binary and config paths are the renderers' (the unit file and the containerd patch name them too).
@@ -29,9 +32,9 @@ export interface StargzInstall {
 
 export async function containerdMajor(node: Node): Promise<number> {
   const r = await exec(node, ['containerd', '--version'])
-  const m = /\sv?(\d+)\.\d+\.\d+/.exec(r.stdout)
-  if (!m) throw new Error(`cannot read containerd's version in ${node.name}: ${r.stdout.trim()}`)
-  return Number(m[1])
+  const said = reportedVersion(r.stdout)
+  if (!said) throw new Error(`cannot read containerd's version in ${node.name}: ${r.stdout.trim()}`)
+  return said.version.major
 }
 
 export async function installStargz(node: Node, install: StargzInstall, timeoutMs: number): Promise<void> {
@@ -54,16 +57,16 @@ export async function installStargz(node: Node, install: StargzInstall, timeoutM
 }
 
 /** The stargz row of `ctr plugin ls`, e.g. "io.containerd.snapshotter.v1 stargz - ok". */
-export async function stargzPlugin(node: Node): Promise<{ status: string; row: string }> {
+export async function stargzPlugin(node: Node): Promise<PluginRow> {
   const r = await exec(node, ['ctr', 'plugin', 'ls'], { allowFailure: true })
-  const row = r.stdout.split('\n').find((l) => /\bsnapshotter\b.*\sstargz\s/.test(l)) ?? ''
-  return { status: row ? (row.trim().split(/\s+/).pop() ?? 'unknown') : 'absent', row: row.trim() }
+  return pluginRow(r.stdout)
 }
 
+/** Until the plugin is "ok" and a snapshot listing through it answers (see plugin-check.ts). */
 export async function waitForStargzPlugin(node: Node, timeoutMs: number): Promise<void> {
   await waitFor(
-    `the stargz snapshotter plugin to be "ok" in ${node.name} (ctr plugin ls)`,
-    async () => (await stargzPlugin(node)).status === 'ok',
+    `the stargz snapshotter to answer containerd in ${node.name} (ctr plugin ls; ${snapshotListArgv().join(' ')})`,
+    async () => (await stargzPlugin(node)).status === 'ok' && (await listStargzSnapshots(node)).ok,
     { timeoutMs },
   )
 }
