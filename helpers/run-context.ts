@@ -42,6 +42,8 @@ export interface ToolInfo {
   version: string
   source: string
   path: string
+  /** what the component itself said its version is, where it ran (not the pin) */
+  ran?: { where: string; command: string; version?: string; output: string }[]
 }
 
 export interface RunState {

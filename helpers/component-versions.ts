@@ -1,0 +1,112 @@
+// What ran, not what was pinned: each component's own version command, run where the component runs
+// (in the nodes, in the registry container), recorded in the run state's tool entries. A pin can be
+// wrong about what runs: Debian's docker-registry 2.8.2 stands in for the registry:2.8.3 image.
+import { dockerExec } from './docker.ts'
+import { exec, type Node } from './node.ts'
+import { STARGZ_PATHS } from './render/ports.ts'
+import type { ToolInfo } from './run-context.ts'
+import { catalog } from './tools/catalog.ts'
+import { releaseOf, reportedVersion } from './version-parse.ts'
+
+export type RanVersion = NonNullable<ToolInfo['ran']>[number]
+
+export interface VersionProbe {
+  component: string
+  /** the nodes it runs on */
+  on: 'all' | Node['role']
+  argv: string[]
+}
+
+/**
+ * In the nodes. Dragonfly's daemons are there only in the local profile (on kind they run in pods:
+ * the probe then records that the node has no such command).
+ */
+export const NODE_VERSION_PROBES: VersionProbe[] = [
+  { component: 'containerd', on: 'all', argv: ['containerd', ...catalog.containerd.versionArgs] },
+  { component: 'nerdctl', on: 'worker', argv: ['nerdctl', ...catalog.nerdctl.versionArgs] },
+  { component: 'stargz', on: 'worker', argv: [STARGZ_PATHS.binary, ...catalog.stargz.versionArgs] },
+  { component: 'scheduler', on: 'control-plane', argv: ['scheduler', ...catalog.scheduler.versionArgs] },
+  { component: 'dfdaemon', on: 'all', argv: ['dfdaemon', ...catalog.dfdaemon.versionArgs] },
+]
+
+/** The registry image's binary: `registry` in the official image, Debian's path in the local stand-in. */
+export const REGISTRY_VERSION_COMMANDS = [
+  ['registry', '--version'],
+  ['/usr/bin/docker-registry', '--version'],
+]
+
+/** One probe's record: the version the output names, and the output itself (trimmed) for the reader. */
+export function ranVersion(where: string, argv: readonly string[], ok: boolean, output: string): RanVersion {
+  const text = output
+    .trim()
+    .replace(/\s*\n\s*/g, '; ')
+    .slice(0, 300)
+  const said = ok ? reportedVersion(output) : undefined
+  return { where, command: argv.join(' '), ...(said ? { version: said.raw } : {}), output: text }
+}
+
+/**
+ * The tool entries with what ran attached. Components that were not obtained by the suite (the
+ * registry, kind's own containerd) get an entry of their own; `pinned` is what was asked for.
+ */
+export function withRanVersions(
+  tools: ToolInfo[],
+  ran: Map<string, RanVersion[]>,
+  pinned: Record<string, string>,
+): ToolInfo[] {
+  const out = tools.map((t) => (ran.has(t.name) ? { ...t, ran: ran.get(t.name) } : t))
+  for (const [name, records] of ran) {
+    if (out.some((t) => t.name === name)) continue
+    out.push({ name, version: pinned[name] ?? '', source: 'as found where it runs', path: '', ran: records })
+  }
+  return out
+}
+
+/** "registry: pinned 2.8.3, ran 2.8.2+ds1 in …" for every record whose release differs from the pin. */
+export function versionMismatches(tools: ToolInfo[]): string[] {
+  const out: string[] = []
+  for (const t of tools) {
+    const want = releaseOf(t.version)
+    for (const r of t.ran ?? []) {
+      const got = r.version ? releaseOf(r.version) : undefined
+      if (want && got && got.compare(want) !== 0)
+        out.push(`${t.name}: pinned ${t.version}, ran ${r.version} in ${r.where} (${r.command})`)
+    }
+  }
+  return out
+}
+
+async function probeNode(node: Node, argv: readonly string[]): Promise<RanVersion> {
+  try {
+    const r = await exec(node, argv, { allowFailure: true, timeoutMs: 30_000 })
+    return ranVersion(node.name, argv, r.exitCode === 0, `${r.stdout}\n${r.stderr}`)
+  } catch (err) {
+    return ranVersion(node.name, argv, false, (err as Error).message)
+  }
+}
+
+async function probeRegistry(container: string): Promise<RanVersion> {
+  let last: RanVersion | undefined
+  for (const argv of REGISTRY_VERSION_COMMANDS) {
+    const r = await dockerExec(container, argv, { allowFailure: true, timeoutMs: 30_000 }).catch(
+      (err: Error) => ({ exitCode: 1, stdout: '', stderr: err.message }),
+    )
+    last = ranVersion(container, argv, r.exitCode === 0, `${r.stdout}\n${r.stderr}`)
+    if (last.version) return last
+  }
+  return last!
+}
+
+/** Runs every probe where its component runs; components with no answer anywhere are still listed. */
+export async function collectRanVersions(
+  nodes: Node[],
+  registryContainer: string | undefined,
+): Promise<Map<string, RanVersion[]>> {
+  const ran = new Map<string, RanVersion[]>()
+  for (const p of NODE_VERSION_PROBES) {
+    const targets = nodes.filter((n) => p.on === 'all' || n.role === p.on)
+    ran.set(p.component, await Promise.all(targets.map((n) => probeNode(n, p.argv))))
+  }
+  if (registryContainer) ran.set('registry', [await probeRegistry(registryContainer)])
+  return ran
+}
