@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config'
 import { BaseSequencer, type TestSpecification } from 'vitest/node'
+import { reportersFor } from './helpers/run/reporters.ts'
 
 // The conformance chapters build on each other (cluster before Dragonfly before stargz ...),
 // and vitest's default sequencer reorders files by size and history. Sort them by name instead.
@@ -12,11 +13,8 @@ class ByFileName extends BaseSequencer {
 export default defineConfig({
   test: {
     sequence: { sequencer: ByFileName },
-    reporters: [
-      'default',
-      ['junit', { outputFile: 'reports/junit.xml' }],
-      ['allure-vitest/reporter', { resultsDir: 'reports/allure-results' }],
-    ],
+    // JUnit and Allure only for the conformance runner's run (helpers/run/reporters.ts says why).
+    reporters: reportersFor(process.env),
     projects: [
       {
         test: {

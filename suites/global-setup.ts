@@ -11,6 +11,7 @@ import { writeReports } from '../helpers/report/write-reports.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { binaryPath } from '../helpers/tools/layout.ts'
 import { statePath, type RunState } from '../helpers/run-context.ts'
+import { RUN_FILTER_ENV, RUN_ID_ENV } from '../helpers/run/run-env.ts'
 
 function readState(config: Config): RunState | undefined {
   try {
@@ -38,14 +39,18 @@ export default function setup(): () => Promise<void> {
   // Teardown removes what the run created by its label, also after Ctrl-C, so testcontainers'
   // reaper (an image that can't be pulled on machines without a registry) isn't needed.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true'
-  const runId = `r${Date.now().toString(36)}`
-  process.env.D7Y_RUN_ID = runId
+  // The runner (helpers/run/conformance-main.ts) chooses the id, to know the summary is this run's.
+  const runId = process.env[RUN_ID_ENV] || `r${Date.now().toString(36)}`
+  process.env[RUN_ID_ENV] = runId
   rmSync(statePath(config), { force: true })
 
   let finished = false
   const summarize = (interrupted: boolean) => {
     const state = readState(config)
-    const summary = buildSummary(config, state, new Date())
+    const summary = buildSummary(config, state, new Date(), {
+      runId,
+      filtered: process.env[RUN_FILTER_ENV] || undefined,
+    })
     if (interrupted) {
       summary.passed = false
       summary.notes.push('interrupted (signal): the remaining checks did not run')

@@ -2,16 +2,33 @@
 // the Allure report beside the results (Java properties format, which Allure's reader parses).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { componentsOf } from './profile-components.ts'
 import type { Summary } from './summary.ts'
 
-/** The environment entries in display order: profile first, then tools, chart, images. */
+/** A version nothing in the run reported: the one configured (pinned or overridden), said as such. */
+const pinned = (version: string) => `${version} (pinned)`
+
+/**
+ * The environment entries in display order: profile, run, then the profile's components only. A
+ * tool's version is the one the run recorded for it (state.tools); one it did not record is marked.
+ */
 export function allureEnvironment(summary: Summary): [string, string][] {
+  const components = componentsOf(summary.profile)
+  const ran = new Map(summary.toolSources.map((t) => [t.name, t.version]))
+  const tools = [...new Set([...components.tools, ...ran.keys()])].flatMap((name): [string, string][] => {
+    const version = ran.get(name) ?? summary.versions.tools[name]
+    if (version === undefined) return []
+    return [[`tool.${name}`, ran.has(name) ? version : pinned(version)]]
+  })
   return [
     ['profile', summary.profile],
     ['run', summary.runId],
-    ...Object.entries(summary.versions.tools).map(([k, v]): [string, string] => [`tool.${k}`, v]),
-    ['chart.dragonfly', summary.versions.chart],
-    ...Object.entries(summary.versions.images).map(([k, v]): [string, string] => [`image.${k}`, v]),
+    ...tools,
+    ...(components.chart ? [['chart.dragonfly', pinned(summary.versions.chart)] as [string, string]] : []),
+    ...components.images.flatMap((name): [string, string][] => {
+      const ref = summary.versions.images[name]
+      return ref === undefined ? [] : [[`image.${name}`, pinned(ref)]]
+    }),
   ]
 }
 

@@ -18,11 +18,25 @@ export interface Summary {
   checks: Omit<CheckResult, 'evidence'>[]
   origin: RunState['origin']
   notes: string[]
+  /** what a deliberately filtered run selected (vitest file filter, -t): its other checks did not run */
+  filtered?: string
   /** the cold-start benchmark, when it ran and recorded well-formed data */
   benchmark?: BenchmarkReport
 }
 
-export function buildSummary(config: Config, state: RunState | undefined, finishedAt: Date): Summary {
+export interface SummaryOptions {
+  /** the run's id, also when no chapter got as far as writing the run state */
+  runId?: string
+  /** the runner's description of a deliberate filter (helpers/run/filter.ts) */
+  filtered?: string
+}
+
+export function buildSummary(
+  config: Config,
+  state: RunState | undefined,
+  finishedAt: Date,
+  options: SummaryOptions = {},
+): Summary {
   const recorded = new Map((state?.checks ?? []).map((c) => [c.id, c]))
   const checks = checksFor(config.profile).map(({ id, title }) => {
     const c = recorded.get(id)
@@ -36,13 +50,17 @@ export function buildSummary(config: Config, state: RunState | undefined, finish
         }
   })
   const notes = [...(state?.notes ?? [])]
+  if (options.filtered)
+    notes.push(
+      `filtered run (${options.filtered}): only the selected chapters ran; every other check is "not run" and the run does not pass`,
+    )
   const benchmark = readBenchmark(state?.benchmark, notes)
   const images = Object.fromEntries(
     Object.entries(config.versions.images).map(([k, v]) => [k, `${v.repository}:${v.tag}`]),
   )
   return {
     profile: config.profile,
-    runId: state?.runId ?? 'none',
+    runId: options.runId ?? state?.runId ?? 'none',
     startedAt: state?.startedAt ?? finishedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     passed: checks.every((c) => c.status === 'passed'),
@@ -51,6 +69,7 @@ export function buildSummary(config: Config, state: RunState | undefined, finish
     checks,
     origin: state?.origin ?? {},
     notes,
+    ...(options.filtered ? { filtered: options.filtered } : {}),
     ...(benchmark ? { benchmark } : {}),
   }
 }

@@ -1,21 +1,42 @@
-// environment.properties: every version under test and the profile, in Java properties syntax.
+// environment.properties: the profile's components and the versions of what ran, in Java properties syntax.
 import { describe, expect, test } from 'vitest'
 import { allureEnvironment, propertiesText } from '../../../helpers/report/allure-environment.ts'
 import { buildSummary } from '../../../helpers/report/summary.ts'
 import { FINISHED, runState, testConfig } from './fixtures.ts'
 
 describe('Allure environment', () => {
-  test('lists the profile, every tool, the chart and every image', () => {
+  test('a local run lists its own components, with the versions the run recorded', () => {
+    const config = testConfig('local')
+    const entries = allureEnvironment(buildSummary(config, runState({ profile: 'local' }), FINISHED))
+    expect(entries).toEqual([
+      ['profile', 'local'],
+      ['run', 'rmwzijose'],
+      ['tool.containerd', `${config.toolVersions.containerd} (pinned)`],
+      ['tool.nerdctl', `${config.toolVersions.nerdctl} (pinned)`],
+      ['tool.stargz', 'v0.18.2'],
+      ['tool.scheduler', `${config.toolVersions.scheduler} (pinned)`],
+      ['tool.dfdaemon', 'v1.5.0'],
+      ['image.registry', 'registry:2.8.3 (pinned)'],
+    ])
+    const keys = entries.map(([k]) => k)
+    for (const absent of ['tool.kind', 'tool.kubectl', 'tool.helm', 'chart.dragonfly', 'image.kindNode'])
+      expect(keys).not.toContain(absent)
+  })
+
+  test('what a component reported wins over the pin; what it did not is marked pinned', () => {
     const config = testConfig('kind', { D7Y_STARGZ_VERSION: 'v0.17.0' })
-    const entries = new Map(allureEnvironment(buildSummary(config, runState({ profile: 'kind' }), FINISHED)))
+    const state = runState({
+      profile: 'kind',
+      tools: [{ name: 'kind', version: 'v0.29.1', source: 'PATH', path: '/usr/local/bin/kind' }],
+    })
+    const entries = new Map(allureEnvironment(buildSummary(config, state, FINISHED)))
     expect(entries.get('profile')).toBe('kind')
-    expect(entries.get('run')).toBe('rmwzijose')
-    for (const [tool, version] of Object.entries(config.toolVersions))
-      expect(entries.get(`tool.${tool}`)).toBe(version)
-    expect(entries.get('tool.stargz')).toBe('v0.17.0')
-    expect(entries.get('chart.dragonfly')).toBe(config.chartVersion)
-    for (const [name, pin] of Object.entries(config.versions.images))
-      expect(entries.get(`image.${name}`)).toBe(`${pin.repository}:${pin.tag}`)
+    expect(entries.get('tool.kind')).toBe('v0.29.1')
+    expect(entries.get('tool.stargz')).toBe('v0.17.0 (pinned)')
+    expect(entries.get('chart.dragonfly')).toBe(`${config.chartVersion} (pinned)`)
+    expect(entries.get('image.kindNode')).toMatch(/^kindest\/node:v\d.* \(pinned\)$/)
+    expect(entries.has('tool.containerd')).toBe(false)
+    expect(entries.has('tool.dfdaemon')).toBe(false)
   })
 
   test('escapes separators in keys, backslashes, line breaks and non-ASCII', () => {
