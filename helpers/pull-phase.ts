@@ -18,7 +18,7 @@ import type { Profile } from './profile.ts'
 import { helmValues } from './render/index.ts'
 import type { OriginRegistry } from './registry.ts'
 import type { LayerInfo, OriginRow } from './run-context.ts'
-import { viaDfdaemon, type Layer, type WorkerEvidence } from './checks/node-evidence.ts'
+import { silentAtDebug, viaDfdaemon, type Layer, type WorkerEvidence } from './checks/node-evidence.ts'
 import {
   LARGE_LAYER_BYTES,
   type BackToSourceFacts,
@@ -281,5 +281,6 @@ export function backToSourceFacts(
     dfdaemonBackToSourceBytes: ev.backToSourceBytes,
     smallRangeReads,
     seedIps: ev.seed.ip ? [ev.seed.ip] : [],
+    withoutDebugLog: ev.workers.filter(silentAtDebug).map((w) => w.node),
   }
 }

@@ -102,6 +102,8 @@ export interface BackToSourceFacts {
   smallRangeReads: Record<string, NodeSourceReads[]>
   /** the seed peers' addresses, from their own logs (host id `{ip}-{hostname}`) */
   seedIps: string[]
+  /** workers whose dfdaemon logged nothing at DEBUG: their small-range pieces are unknown */
+  withoutDebugLog?: string[]
 }
 
 /** How a node's own reads were told apart from the shared transfer in the origin's log. */
@@ -241,6 +243,10 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
       `no TOC offset for ${unbounded.map((j) => short(j.digest)).join(', ')} (the eStargz validation did not pass): the lazy-pull reads cannot be bounded`,
     )
   if (typeof b2s === 'string') return cannot(`dfdaemon's metrics could not be read: ${b2s}`)
+  if (facts.withoutDebugLog?.length)
+    return cannot(
+      `dfdaemon on ${facts.withoutDebugLog.join(', ')} logged no DEBUG record during the pull, so its own small-range source reads are unknown (set client.config.log.level to debug)`,
+    )
   const neverServed = judged.filter((j) => j.bytesServed === 0)
   if (neverServed.length)
     return {

@@ -78,6 +78,22 @@ export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Ver
   }
 }
 
+/**
+ * dfdaemon logs the lines these checks read (request served, pieces, whole task finished) at DEBUG,
+ * but a task's start at INFO: a worker whose dfdaemon started a task in the window and logged no
+ * DEBUG record runs above debug, and cannot be judged, whatever else it shows.
+ */
+export function silentAtDebug(w: Pick<WorkerEvidence, 'dfdaemon'>): boolean {
+  const started = Object.values(w.dfdaemon.tasks).some((t) => t.started > 0)
+  return started && !(w.dfdaemon.levels.DEBUG ?? 0)
+}
+
+export function withoutDebugLog(workers: WorkerEvidence[]): string | undefined {
+  const silent = workers.filter(silentAtDebug)
+  if (silent.length === 0) return undefined
+  return `cannot judge: dfdaemon on ${silent.map((w) => w.node).join(', ')} logged no DEBUG record during the pull (${silent.map((w) => `${w.dfdaemon.records} records`).join(', ')}): its log level is above debug, and the evidence of served requests and pieces is logged at debug (set client.config.log.level to debug)`
+}
+
 /** Bytes a node's dfdaemon logged finishing from the source for a layer (every path). */
 function loggedSourceBytes(task: DfdaemonTaskFacts | undefined, layer: Layer): number {
   return (task?.backToSource.pieceNumbers ?? []).reduce((a, p) => a + pieceBytes(layer.size, p), 0)
@@ -94,6 +110,8 @@ export function viaDfdaemon(
   origin: OriginReport,
   seed?: { ip: string; dfdaemon: DfdaemonLogSummary },
 ): Verdict {
+  const silent = withoutDebugLog(workers)
+  if (silent) return { passed: false, diagnosis: silent, evidence: { workers: workers.map((w) => w.node) } }
   const problems: string[] = []
   const evidence = workers.flatMap((w) =>
     layers.map((l) => {
@@ -161,6 +179,8 @@ export function taskSucceeded(
       diagnosis: `cannot judge: ${workers.length} worker pulled; pieces from peers need at least 2 workers (D7Y_WORKERS)`,
       evidence: { workers: workers.map((w) => w.node) },
     }
+  const silent = withoutDebugLog(workers)
+  if (silent) return { passed: false, diagnosis: silent, evidence: { workers: workers.map((w) => w.node) } }
   const unreadable = workers.filter((w) => typeof w.traffic === 'string')
   if (unreadable.length)
     return {

@@ -254,6 +254,8 @@ export interface DfdaemonLogSummary {
   /** events of interest that carried no task id, by kind */
   unattributed: Partial<Record<DfdaemonEventKind, number>>
   records: number
+  /** records by level: no DEBUG records means the evidence the checks need was never logged */
+  levels: Partial<Record<TracingLevel, number>>
   /** records followed by a line that could not belong to them */
   strayLines: number
 }
@@ -276,9 +278,10 @@ export async function summarizeDfdaemonLog(
   options: { taskIds?: Iterable<string> } = {},
 ): Promise<DfdaemonLogSummary> {
   const only = options.taskIds === undefined ? undefined : new Set(options.taskIds)
-  const summary: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, strayLines: 0 }
+  const summary: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, levels: {}, strayLines: 0 }
   for await (const record of dfdaemonRecords(input)) {
     summary.records++
+    summary.levels[record.level] = (summary.levels[record.level] ?? 0) + 1
     if (record.stray !== undefined) summary.strayLines++
     const event = classifyDfdaemonRecord(record)
     if (!event) continue

@@ -27,7 +27,7 @@ const LAZY_PULL_LAYERS = [ESGZ_LAYER, CHUNK64K_LAYER].map((digest) => ({
   size: 7_901_572,
   taskId: 'x',
 }))
-const noDfdaemon: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, strayLines: 0 }
+const noDfdaemon: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, levels: {}, strayLines: 0 }
 
 async function worker(file: string, dfdaemon = noDfdaemon): Promise<WorkerEvidence> {
   if (file === 'x')
@@ -213,6 +213,19 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
     const v = taskSucceeded(ws, [layer])
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(/whole blob never completed/)
+  })
+
+  test('a dfdaemon logging at info (tasks started, no DEBUG record) is cannot-judge for both checks', async () => {
+    const info = text('dfdaemon-worker.log')
+      .split('\n')
+      .filter((l) => !/^\S+Z DEBUG /.test(l))
+      .join('\n')
+    const ws = [await fromCapture('dfdaemon-worker.log', info), await fromCapture('dfdaemon-worker2.log')]
+    expect(ws[0]!.dfdaemon.tasks[layer.taskId]!.started).toBeGreaterThan(0)
+    for (const v of [viaDfdaemon(ws, [layer], await origin()), taskSucceeded(ws, [layer])]) {
+      expect(v.passed).toBe(false)
+      expect(v.diagnosis).toMatch(/^cannot judge: dfdaemon on worker logged no DEBUG record during the pull/)
+    }
   })
 
   test('task-succeeded: unreadable metrics and a single worker are cannot-judge (red)', async () => {
