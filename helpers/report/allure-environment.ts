@@ -8,17 +8,34 @@ import type { Summary } from './summary.ts'
 /** A version nothing in the run reported: the one configured (pinned or overridden), said as such. */
 const pinned = (version: string) => `${version} (pinned)`
 
+type ToolEntry = Summary['toolSources'][number]
+
+/** What the component said where it ran; one version, or each version with where it ran. */
+function ranVersion(t: ToolEntry): string | undefined {
+  const byVersion = new Map<string, string[]>()
+  for (const r of t.ran ?? [])
+    if (r.version) byVersion.set(r.version, [...(byVersion.get(r.version) ?? []), r.where])
+  if (byVersion.size <= 1) return [...byVersion.keys()][0]
+  return [...byVersion].map(([v, where]) => `${v} on ${where.join(', ')}`).join('; ')
+}
+
 /**
- * The environment entries in display order: profile, run, then the profile's components only. A
- * tool's version is the one the run recorded for it (state.tools); one it did not record is marked.
+ * The environment entries in display order: profile, run, then only what this run's profile runs.
+ * A version is what the component said where it ran, else what the suite obtained for it
+ * (state.tools); one nothing in the run confirmed is marked "(pinned)".
  */
 export function allureEnvironment(summary: Summary): [string, string][] {
   const components = componentsOf(summary.profile)
-  const ran = new Map(summary.toolSources.map((t) => [t.name, t.version]))
-  const tools = [...new Set([...components.tools, ...ran.keys()])].flatMap((name): [string, string][] => {
-    const version = ran.get(name) ?? summary.versions.tools[name]
-    if (version === undefined) return []
-    return [[`tool.${name}`, ran.has(name) ? version : pinned(version)]]
+  const entries = new Map(summary.toolSources.map((t) => [t.name, t]))
+  const said = new Map([...entries].map(([name, t]) => [name, ranVersion(t)]))
+  // the profile's tools, then anything else the run found running (the registry, kind's containerd)
+  const names = [...new Set([...components.tools, ...[...said].filter(([, v]) => v).map(([n]) => n)])]
+  const tools = names.flatMap((name): [string, string][] => {
+    const t = entries.get(name)
+    const version = said.get(name) ?? (t && !t.ran ? t.version : undefined)
+    if (version) return [[`tool.${name}`, version]]
+    const pin = t?.version || summary.versions.tools[name]
+    return pin ? [[`tool.${name}`, pinned(pin)]] : []
   })
   return [
     ['profile', summary.profile],
@@ -27,7 +44,8 @@ export function allureEnvironment(summary: Summary): [string, string][] {
     ...(components.chart ? [['chart.dragonfly', pinned(summary.versions.chart)] as [string, string]] : []),
     ...components.images.flatMap((name): [string, string][] => {
       const ref = summary.versions.images[name]
-      return ref === undefined ? [] : [[`image.${name}`, pinned(ref)]]
+      // an image whose component said what ran (the registry) is listed as a tool above
+      return ref === undefined || said.get(name) ? [] : [[`image.${name}`, pinned(ref)]]
     }),
   ]
 }

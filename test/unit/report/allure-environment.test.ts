@@ -39,6 +39,40 @@ describe('Allure environment', () => {
     expect(entries.has('tool.dfdaemon')).toBe(false)
   })
 
+  test('what ran, as each component said where it ran, replaces the pin and the pinned image', () => {
+    const ran = (where: string, version?: string) => ({
+      where,
+      command: 'x --version',
+      ...(version ? { version } : {}),
+      output: version ?? 'x: command not found',
+    })
+    const state = runState({
+      profile: 'local',
+      tools: [
+        {
+          name: 'containerd',
+          version: 'v2.2.1',
+          source: 'cache',
+          path: '/c',
+          ran: [ran('w1', 'v2.2.1'), ran('w2', 'v2.2.0')],
+        },
+        { name: 'scheduler', version: 'v2.5.1', source: 'cache', path: '/s', ran: [ran('cp')] },
+        {
+          name: 'registry',
+          version: '2.8.3',
+          source: 'as found where it runs',
+          path: '',
+          ran: [ran('reg', '2.8.2+ds1')],
+        },
+      ],
+    })
+    const entries = new Map(allureEnvironment(buildSummary(testConfig('local'), state, FINISHED)))
+    expect(entries.get('tool.containerd')).toBe('v2.2.1 on w1; v2.2.0 on w2')
+    expect(entries.get('tool.scheduler')).toBe('v2.5.1 (pinned)')
+    expect(entries.get('tool.registry')).toBe('2.8.2+ds1')
+    expect(entries.has('image.registry')).toBe(false)
+  })
+
   test('escapes separators in keys, backslashes, line breaks and non-ASCII', () => {
     expect(
       propertiesText([
