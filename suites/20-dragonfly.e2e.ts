@@ -1,5 +1,6 @@
 // Chapter 2 (guide: "install Dragonfly with Helm"): scheduler, seed peer, and a dfdaemon on every
-// worker whose proxy is the node's 127.0.0.1:4001, all from the one Helm values file.
+// worker whose proxy is the node's 127.0.0.1:4001, all from the one Helm values file. Ready means what
+// the profile can prove (local: health endpoints and the scheduler's log of each host's announcement).
 import { beforeEach, describe, test } from 'vitest'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
@@ -26,8 +27,8 @@ describe('dragonfly', () => {
     await judge('dragonfly-ready', {
       passed: down.length === 0 && clients === workers().length,
       diagnosis: down.length
-        ? `not serving: ${down.map((d) => `${d.component} on ${d.where} (${d.detail})`).join('; ')}`
-        : `scheduler, seed peer and ${clients} clients serving`,
+        ? `not ready: ${down.map((d) => `${d.component} on ${d.where} (${d.detail})`).join('; ')}`
+        : `scheduler, seed peer and ${clients} clients ready: ${status.map((s) => `${s.where}: ${s.detail}`).join('; ')}`,
       evidence: status,
     })
   })

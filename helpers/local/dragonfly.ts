@@ -2,6 +2,13 @@
 // on the control-plane node, a dfdaemon on every worker (host network, so its proxy is the node's
 // 127.0.0.1:4001). Each runs as a systemd unit; its console log goes to the node's journal.
 import { connect } from 'node:net'
+import {
+  dfdaemonHostId,
+  hostsUnknownToScheduler,
+  schedulerKnownHosts,
+  type KnownHost,
+} from '../evidence/scheduler-hosts.ts'
+import { textLines } from '../evidence/lines.ts'
 import { copyTo, exec, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { unitText } from '../render/format.ts'
 import { waitFor } from '../wait.ts'
@@ -122,4 +129,42 @@ export async function resetDfdaemon(node: Node, unitName: string, timeoutMs: num
   await sh(node, `rm -rf ${DRAGONFLY_DIRS.data}/* ${DRAGONFLY_DIRS.cache}/*`)
   await systemctl(node, 'start', unitName)
   await waitForHealthy(node, timeoutMs)
+}
+
+/** A dfdaemon the scheduler should know: the node it runs on and its host id. */
+export interface ExpectedHost {
+  name: string
+  hostId: string
+}
+
+/** Every worker's dfdaemon, and the seed peer's (its host id ends in -seed). */
+export function expectedHosts(nodes: Node[]): ExpectedHost[] {
+  return nodes.map((n) => ({
+    name: n.name,
+    hostId: dfdaemonHostId(n.ip, n.name, n.role === 'control-plane'),
+  }))
+}
+
+/**
+ * The hosts the scheduler holds, read from its own log (see evidence/scheduler-hosts.ts). dfdaemon
+ * announces itself when it starts, before its health endpoint answers, but the scheduler logs it a
+ * moment later: wait up to `timeoutMs` for every expected host, then say which are missing.
+ */
+export async function schedulerHosts(
+  schedulerNode: Node,
+  expected: ExpectedHost[],
+  timeoutMs: number,
+): Promise<{ known: Map<string, KnownHost>; unknown: ExpectedHost[] }> {
+  const read = async () => {
+    const known = await schedulerKnownHosts(textLines(await unitLog(schedulerNode, UNITS.scheduler)))
+    return { known, unknown: hostsUnknownToScheduler(known, expected) }
+  }
+  let last = await read()
+  if (last.unknown.length === 0) return last
+  await waitFor(
+    `the scheduler to log an announcement of every dfdaemon host`,
+    async () => (last = await read()).unknown.length === 0,
+    { timeoutMs },
+  ).catch(() => undefined)
+  return last
 }

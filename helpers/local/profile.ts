@@ -31,7 +31,9 @@ import { createLocalNodes, ensureNodeImage } from './nodes.ts'
 import {
   UNITS,
   deployDaemons,
+  expectedHosts,
   metricsText,
+  schedulerHosts,
   resetDfdaemon,
   unitLog,
   waitForHealthy,
@@ -200,6 +202,33 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
         () => true,
         () => false,
       )
+      // Serving is not enough: a dfdaemon the scheduler does not know never gets a parent or serves
+      // one. The scheduler's own log says which hosts announced themselves.
+      const peers = nodes.filter((n) => n.role === 'worker' || n === cp)
+      const hosts = schedulerUp
+        ? await schedulerHosts(cp, expectedHosts(peers), 60_000).catch((err: Error) => err)
+        : new Error('scheduler not reachable')
+      const announced = (n: Node) => {
+        if (hosts instanceof Error) return { ok: false, detail: `scheduler hosts unknown: ${hosts.message}` }
+        const id = expectedHosts([n])[0]!.hostId
+        const h = hosts.known.get(id)
+        return h
+          ? { ok: true, detail: `scheduler knows host ${id} (${h.announcements} announcements)` }
+          : {
+              ok: false,
+              detail: `the scheduler does not know host ${id}: no "announce host request" for it in its log`,
+            }
+      }
+      const row = async (component: 'seed-peer' | 'client', n: Node) => {
+        const health = await probe(`http://${n.ip}:${DFDAEMON_PORTS.health}/healthy`)
+        const known = announced(n)
+        return {
+          component,
+          where: n.name,
+          ok: health.ok && known.ok,
+          detail: `${health.detail}; ${known.detail}`,
+        }
+      }
       return [
         {
           component: 'scheduler' as const,
@@ -207,20 +236,8 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
           ok: schedulerUp,
           detail: `${cp.ip}:${SCHEDULER_PORTS.grpc} ${schedulerUp ? 'accepts' : 'refuses'} connections`,
         },
-        {
-          component: 'seed-peer' as const,
-          where: cp.name,
-          ...(await probe(`http://${cp.ip}:${DFDAEMON_PORTS.health}/healthy`)),
-        },
-        ...(await Promise.all(
-          nodes
-            .filter((n) => n.role === 'worker')
-            .map(async (w) => ({
-              component: 'client' as const,
-              where: w.name,
-              ...(await probe(`http://${w.ip}:${DFDAEMON_PORTS.health}/healthy`)),
-            })),
-        )),
+        await row('seed-peer', cp),
+        ...(await Promise.all(nodes.filter((n) => n.role === 'worker').map((w) => row('client', w)))),
       ]
     },
 
