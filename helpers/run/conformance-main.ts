@@ -45,6 +45,8 @@ async function main(): Promise<number> {
     stdio: 'inherit',
     reject: false,
     detached: true,
+    // the teardown after a signal may take minutes (kind delete cluster): never SIGKILL it
+    forceKillAfterDelay: false,
     env: {
       [RUN_ID_ENV]: runId,
       [RUN_REPORTS_ENV]: config.reportsDir,
