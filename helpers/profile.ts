@@ -3,6 +3,7 @@
 import type { Config } from './config.ts'
 import type { RunOutcome } from './image/nerdctl.ts'
 import type { Node } from './node.ts'
+import type { DragonflyValues } from './render/helm-values.ts'
 
 export interface PreflightProblem {
   what: string
@@ -42,6 +43,11 @@ export interface Profile {
   dragonflyStatus(nodes: Node[]): Promise<ComponentStatus[]>
   /** the peer NodePort Service's endpoints by node (kind only: the local profile has no Services) */
   peerServiceEndpoints?(): Promise<{ node: string; ip: string }[]>
+  /**
+   * re-renders the seed peer's and clients' configs from these values and restarts them (the fault
+   * catalog's config faults, D7Y_VALUES); undefined where the profile cannot yet
+   */
+  reconfigureDragonfly?(nodes: Node[], values: DragonflyValues, log: (line: string) => void): Promise<void>
   /** dfdaemon's log text on a worker (since an ISO time, when given) */
   clientLogs(node: Node, since?: string): Promise<string>
   /** the seed peer's log text */

@@ -61,10 +61,15 @@ function unit(description: string, execStart: string): string {
 }
 
 /** Installs and starts the daemons in order (scheduler, seed peer, clients), each awaited until ready. */
-export async function deployDaemons(daemons: DaemonSpec[], timeoutMs: number): Promise<void> {
+export async function deployDaemons(
+  daemons: DaemonSpec[],
+  timeoutMs: number,
+  opts: { keepBinaries?: boolean } = {},
+): Promise<void> {
   for (const d of daemons) {
     const target = `/usr/local/bin/${d.binary.name}`
-    await copyTo(d.node, d.binary.local, target)
+    // A reconfiguration keeps the installed binary (it is running: overwriting it fails).
+    if (!opts.keepBinaries) await copyTo(d.node, d.binary.local, target)
     for (const [file, content] of Object.entries(d.files)) await writeFile(d.node, file, content)
     await writeFile(
       d.node,

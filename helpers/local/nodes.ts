@@ -19,6 +19,8 @@ export const nodeRecipe = (): RootfsRecipe => ({
     'iproute2',
     'ca-certificates',
     'procps',
+    // the fault catalog's firewall rules between peers
+    'iptables',
   ],
   // Units that have nothing to do in a container and only slow booting down.
   customize: 'systemctl mask getty.target console-getty.service systemd-udevd.service systemd-logind.service',

@@ -8,6 +8,7 @@ import { dockerReachable, removeLabelled } from '../docker.ts'
 import { run } from '../exec.ts'
 import { copyTo, exec, systemctl, writeFile, type Node } from '../node.ts'
 import type { PreflightProblem, Profile } from '../profile.ts'
+import type { DragonflyValues } from '../render/helm-values.ts'
 import { ensureDebianRegistryImage } from './registry-image.ts'
 import { registryImage } from '../registry.ts'
 import {
@@ -29,6 +30,7 @@ import type { ToolName } from '../versions.ts'
 import { collectLocalDiagnostics } from './diagnostics.ts'
 import { createLocalNodes, ensureNodeImage } from './nodes.ts'
 import {
+  type DaemonSpec,
   UNITS,
   deployDaemons,
   expectedHosts,
@@ -61,6 +63,63 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       onTool(t)
     }
     return t
+  }
+
+  /** Dragonfly as the values lay it out: the scheduler and seed peer on the control plane, a client per worker. */
+  async function dragonflyDaemons(
+    nodes: Node[],
+    values: DragonflyValues,
+    log: (l: string) => void,
+  ): Promise<DaemonSpec[]> {
+    const cp = nodes.find((n) => n.role === 'control-plane')!
+    const scheduler = await tool('scheduler', log)
+    const dfdaemon = await tool('dfdaemon', log)
+    const schedulerAddr = `${cp.ip}:${SCHEDULER_PORTS.grpc}`
+    const dyn = renderDfdaemonDynconfig([schedulerAddr])
+    return [
+      {
+        node: cp,
+        unit: UNITS.scheduler,
+        description: 'Dragonfly scheduler',
+        binary: { local: scheduler.binary, name: 'scheduler' },
+        files: {
+          [DRAGONFLY_PATHS.schedulerConfig]: renderScheduler(values, { advertiseIP: cp.ip }),
+          [DRAGONFLY_PATHS.schedulerDynconfig]: renderSchedulerDynconfig(),
+        },
+        args: schedulerArgs(),
+        ready: (ms) => waitForPort(cp.ip, SCHEDULER_PORTS.grpc, 'the scheduler gRPC port', ms),
+      },
+      {
+        node: cp,
+        unit: UNITS.seed,
+        description: 'Dragonfly seed peer (dfdaemon)',
+        binary: { local: dfdaemon.binary, name: 'dfdaemon' },
+        files: {
+          [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonSeed(values, {
+            host: { ip: cp.ip, hostname: cp.name },
+          }),
+          [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
+        },
+        args: dfdaemonArgs(values.seedClient.config),
+        ready: (ms) => waitForHealthy(cp, ms),
+      },
+      ...nodes
+        .filter((n) => n.role === 'worker')
+        .map((w) => ({
+          node: w,
+          unit: UNITS.client,
+          description: 'Dragonfly client (dfdaemon)',
+          binary: { local: dfdaemon.binary, name: 'dfdaemon' },
+          files: {
+            [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonClient(values, {
+              host: { ip: w.ip, hostname: w.name },
+            }),
+            [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
+          },
+          args: dfdaemonArgs(values.client.config),
+          ready: (ms: number) => waitForHealthy(w, ms),
+        })),
+    ]
   }
 
   return {
@@ -132,60 +191,17 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
     async deployDragonfly(nodes, registryHost, log) {
       const cp = nodes.find((n) => n.role === 'control-plane')!
       controlPlane = cp
-      const scheduler = await tool('scheduler', log)
-      const dfdaemon = await tool('dfdaemon', log)
-      const values = helmValues(config)
-      const schedulerAddr = `${cp.ip}:${SCHEDULER_PORTS.grpc}`
-      const dyn = renderDfdaemonDynconfig([schedulerAddr])
       log(`scheduler and seed peer on ${cp.name} (${cp.ip}); origin ${registryHost}`)
-      await deployDaemons(
-        [
-          {
-            node: cp,
-            unit: UNITS.scheduler,
-            description: 'Dragonfly scheduler',
-            binary: { local: scheduler.binary, name: 'scheduler' },
-            files: {
-              [DRAGONFLY_PATHS.schedulerConfig]: renderScheduler(values, { advertiseIP: cp.ip }),
-              [DRAGONFLY_PATHS.schedulerDynconfig]: renderSchedulerDynconfig(),
-            },
-            args: schedulerArgs(),
-            ready: (ms) => waitForPort(cp.ip, SCHEDULER_PORTS.grpc, 'the scheduler gRPC port', ms),
-          },
-          {
-            node: cp,
-            unit: UNITS.seed,
-            description: 'Dragonfly seed peer (dfdaemon)',
-            binary: { local: dfdaemon.binary, name: 'dfdaemon' },
-            files: {
-              [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonSeed(values, {
-                host: { ip: cp.ip, hostname: cp.name },
-              }),
-              [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
-            },
-            args: dfdaemonArgs(values.seedClient.config),
-            ready: (ms) => waitForHealthy(cp, ms),
-          },
-          ...nodes
-            .filter((n) => n.role === 'worker')
-            .map((w) => ({
-              node: w,
-              unit: UNITS.client,
-              description: 'Dragonfly client (dfdaemon)',
-              binary: { local: dfdaemon.binary, name: 'dfdaemon' },
-              files: {
-                [DRAGONFLY_PATHS.dfdaemonConfig]: renderDfdaemonClient(values, {
-                  host: { ip: w.ip, hostname: w.name },
-                }),
-                [DRAGONFLY_PATHS.dfdaemonDynconfig]: dyn,
-              },
-              args: dfdaemonArgs(values.client.config),
-              ready: (ms: number) => waitForHealthy(w, ms),
-            })),
-        ],
-        stepMs,
-      )
+      await deployDaemons(await dragonflyDaemons(nodes, helmValues(config), log), stepMs)
       log(`dfdaemon proxy on every worker at 127.0.0.1:${DFDAEMON_PORTS.proxy}`)
+    },
+
+    async reconfigureDragonfly(nodes, values, log) {
+      // The seed peer and the clients get configs rendered from these values and restart; the
+      // scheduler keeps running. Every daemon must serve again before this returns.
+      log('re-rendering the seed peer and client configs and restarting them')
+      const daemons = (await dragonflyDaemons(nodes, values, log)).filter((d) => d.unit !== UNITS.scheduler)
+      await deployDaemons(daemons, stepMs, { keepBinaries: true })
     },
 
     async dragonflyStatus(nodes) {

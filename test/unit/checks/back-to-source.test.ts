@@ -143,7 +143,7 @@ function noSavingPull(share: number): BackToSourceFacts {
   const smallRangeReads = ['10.0.0.3', '10.0.0.4'].map((ip, i) => {
     // each worker's pieces: the lazy-pull ones (0 and the last) and then whatever else it took
     const mine = [0, pieces - 1, ...Array.from({ length: taken - 2 }, (_, k) => 1 + k + i * 4)]
-    for (const _ of mine) requests.push(req(ip, piece))
+    requests.push(...mine.map(() => req(ip, piece)))
     return { node: `worker${i + 1}`, ip, smallRangePieces: mine }
   })
   return {

@@ -48,6 +48,8 @@ describe('captured eStargz layers', () => {
       uncompressedSize: 2509824,
       prefetchLandmark: false,
       noPrefetchLandmark: true,
+      // the landmark is the second member, right after the root directory entry
+      landmarkOffset: 85,
     })
     expect(verdict.valid && verdict.tocDigest).toBe(
       'sha256:414de5e35c74843947cb1aa16b1d5a5298af8d107c1196739e76861eb0bc4fa9',
@@ -69,6 +71,7 @@ describe('captured eStargz layers', () => {
       uncompressedSize: 2516992,
       prefetchLandmark: false,
       noPrefetchLandmark: true,
+      landmarkOffset: 85,
     })
     expect(verdict.valid && verdict.tocDigest).toBe(
       'sha256:8fffd0c238e6e86c9df66b31522487a6916b821a18927d50d6d5943daf221aa0',
