@@ -12,8 +12,8 @@ import { registryHost } from '../helpers/render/stargz-config.ts'
 import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
 import { lintStargzConfig } from '../helpers/stargz/config-lint.ts'
 import { p2pStargzConfig, stargzInstall } from '../helpers/stargz/configs.ts'
-import { installStargz, stargzPlugin } from '../helpers/stargz/install.ts'
-import { listStargzSnapshots, stargzPluginVerdict } from '../helpers/stargz/plugin-check.ts'
+import { installStargz } from '../helpers/stargz/install.ts'
+import { stargzPluginVerdict, workerPluginStates } from '../helpers/stargz/plugin-check.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 import { versions } from '../helpers/versions.ts'
 
@@ -44,14 +44,7 @@ describe('stargz snapshotter on every worker', () => {
       for (const w of workers())
         await installStargz(w, install, stepMs).catch((err: Error) => errors.set(w.name, err.message))
     })
-    const states = await Promise.all(
-      workers().map(async (w) => ({
-        node: w.name,
-        plugin: await stargzPlugin(w),
-        listing: await listStargzSnapshots(w),
-        ...(errors.has(w.name) ? { installError: errors.get(w.name) } : {}),
-      })),
-    )
+    const states = await workerPluginStates(workers(), errors)
     await judge('stargz-plugin', { ...stargzPluginVerdict(states), evidence: states })
   })
 

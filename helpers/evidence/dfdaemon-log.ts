@@ -56,6 +56,7 @@ export type DfdaemonEventKind =
   | 'prefetchStarted'
   | 'prefetchFinished'
   | 'prefetchFailed'
+  | 'proxiedDirectly'
 
 export interface DfdaemonEvent {
   kind: DfdaemonEventKind
@@ -66,6 +67,12 @@ export interface DfdaemonEvent {
   error?: string
   /** the download URL, on 'started' */
   url?: string
+  /** on 'started': the request asked for a background prefetch of the whole blob */
+  prefetch?: boolean
+  /** on 'started': this download is itself a background prefetch */
+  isPrefetch?: boolean
+  /** on 'proxiedDirectly': the request dfdaemon sent straight to the upstream */
+  method?: string
   record: DfdaemonRecord
 }
 
@@ -136,6 +143,12 @@ const EVENTS: readonly { kind: DfdaemonEventKind; re: RegExp }[] = [
   { kind: 'prefetchStarted', re: /^prefetch task started$/ },
   { kind: 'prefetchFinished', re: /^prefetch task finished$/ },
   { kind: 'prefetchFailed', re: /^prefetch task failed: (?<error>.*)$/s },
+  // info!("proxy HTTP request directly to remote server: {:?}", request): proxy/mod.rs:517; a request
+  // no rule matched (or not a GET) goes to the upstream without a task
+  {
+    kind: 'proxiedDirectly',
+    re: /^proxy HTTP request directly to remote server: Request \{ method: (?<method>\w+), uri: (?<uri>[^,\s]+)/s,
+  },
 ]
 
 const HEADER =
@@ -206,6 +219,14 @@ export function classifyDfdaemonRecord(record: DfdaemonRecord): DfdaemonEvent | 
     if (kind === 'started' && g.rest !== undefined) {
       const url = /^Download \{ url: "(?<url>(?:[^"\\]|\\.)*)"/.exec(g.rest)?.groups?.url
       if (url !== undefined) event.url = unescapeRust(url)
+      const prefetch = /\bprefetch: (true|false)\b/.exec(g.rest)?.[1]
+      const isPrefetch = /\bis_prefetch: (true|false)\b/.exec(g.rest)?.[1]
+      if (prefetch !== undefined) event.prefetch = prefetch === 'true'
+      if (isPrefetch !== undefined) event.isPrefetch = isPrefetch === 'true'
+    }
+    if (kind === 'proxiedDirectly') {
+      event.method = g.method
+      event.url = g.uri
     }
     return event
   }
@@ -219,6 +240,8 @@ export interface DfdaemonTaskFacts {
   peerIds: string[]
   hostIds: string[]
   started: number
+  /** proxied requests that did not ask for a background prefetch (proxy.prefetch off) */
+  startedWithoutPrefetch: number
   succeeded: number
   failed: number
   /** failure and error messages, the first MAX_TASK_ERRORS */
@@ -254,6 +277,10 @@ export interface DfdaemonLogSummary {
   /** events of interest that carried no task id, by kind */
   unattributed: Partial<Record<DfdaemonEventKind, number>>
   records: number
+  /** requests dfdaemon proxied straight to the upstream, without a task (the first MAX_LIST) */
+  proxiedDirectly: { method: string; url: string }[]
+  /** how many there were in all */
+  proxiedDirectlyCount: number
   /** records by level: no DEBUG records means the evidence the checks need was never logged */
   levels: Partial<Record<TracingLevel, number>>
   /** records followed by a line that could not belong to them */
@@ -278,13 +305,27 @@ export async function summarizeDfdaemonLog(
   options: { taskIds?: Iterable<string> } = {},
 ): Promise<DfdaemonLogSummary> {
   const only = options.taskIds === undefined ? undefined : new Set(options.taskIds)
-  const summary: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, levels: {}, strayLines: 0 }
+  const summary: DfdaemonLogSummary = {
+    tasks: {},
+    unattributed: {},
+    records: 0,
+    proxiedDirectly: [],
+    proxiedDirectlyCount: 0,
+    levels: {},
+    strayLines: 0,
+  }
   for await (const record of dfdaemonRecords(input)) {
     summary.records++
     summary.levels[record.level] = (summary.levels[record.level] ?? 0) + 1
     if (record.stray !== undefined) summary.strayLines++
     const event = classifyDfdaemonRecord(record)
     if (!event) continue
+    if (event.kind === 'proxiedDirectly') {
+      summary.proxiedDirectlyCount++
+      if (summary.proxiedDirectly.length < MAX_LIST)
+        summary.proxiedDirectly.push({ method: event.method ?? '', url: event.url ?? '' })
+      continue
+    }
     if (event.taskId === undefined) {
       summary.unattributed[event.kind] = (summary.unattributed[event.kind] ?? 0) + 1
       continue
@@ -324,6 +365,7 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
   switch (e.kind) {
     case 'started':
       t.started++
+      if (e.prefetch === false && !e.isPrefetch) t.startedWithoutPrefetch++
       addUnique(t.urls, e.url)
       break
     case 'succeeded':
@@ -376,6 +418,7 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
     case 'prefetchStarted':
     case 'prefetchFinished':
     case 'prefetchFailed':
+    case 'proxiedDirectly':
       break
   }
 }
@@ -387,6 +430,7 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
     peerIds: [],
     hostIds: [],
     started: 0,
+    startedWithoutPrefetch: 0,
     succeeded: 0,
     failed: 0,
     errors: [],

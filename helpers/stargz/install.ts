@@ -5,7 +5,7 @@
 import { copyTo, exec, fileExists, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { STARGZ_PATHS as RENDERED_PATHS } from '../render/ports.ts'
 import { reportedVersion } from '../version-parse.ts'
-import { listStargzSnapshots, pluginRow, snapshotListArgv, type PluginRow } from './plugin-check.ts'
+import { listStargzSnapshots, snapshotListArgv, stargzPlugin } from './plugin-check.ts'
 import { waitFor } from '../wait.ts'
 
 // Binary and config paths are the renderers' (the unit file and the containerd patch name them too).
@@ -56,11 +56,7 @@ export async function installStargz(node: Node, install: StargzInstall, timeoutM
   await waitForStargzPlugin(node, timeoutMs)
 }
 
-/** The stargz row of `ctr plugin ls`, e.g. "io.containerd.snapshotter.v1 stargz - ok". */
-export async function stargzPlugin(node: Node): Promise<PluginRow> {
-  const r = await exec(node, ['ctr', 'plugin', 'ls'], { allowFailure: true })
-  return pluginRow(r.stdout)
-}
+export { stargzPlugin }
 
 /** Until the plugin is "ok" and a snapshot listing through it answers (see plugin-check.ts). */
 export async function waitForStargzPlugin(node: Node, timeoutMs: number): Promise<void> {

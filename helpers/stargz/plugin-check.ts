@@ -44,6 +44,12 @@ export function snapshotListing(exitCode: number, stdout: string, stderr: string
     : { ok: false, detail: first(stderr) || first(stdout) || `exit ${exitCode}` }
 }
 
+/** The stargz row of `ctr plugin ls`, e.g. "io.containerd.snapshotter.v1 stargz - ok". */
+export async function stargzPlugin(node: Node): Promise<PluginRow> {
+  const r = await exec(node, ['ctr', 'plugin', 'ls'], { allowFailure: true })
+  return pluginRow(r.stdout)
+}
+
 export async function listStargzSnapshots(node: Node): Promise<SnapshotListing> {
   try {
     const r = await exec(node, snapshotListArgv(), { allowFailure: true, timeoutMs: 60_000 })
@@ -59,6 +65,21 @@ export interface WorkerPluginState {
   listing: SnapshotListing
   /** the install step's error on this worker, when it threw */
   installError?: string
+}
+
+/** Each worker's plugin row and a snapshot listing through the plugin, with its install error if any. */
+export async function workerPluginStates(
+  workers: Node[],
+  installErrors: ReadonlyMap<string, string> = new Map(),
+): Promise<WorkerPluginState[]> {
+  return Promise.all(
+    workers.map(async (w) => ({
+      node: w.name,
+      plugin: await stargzPlugin(w),
+      listing: await listStargzSnapshots(w),
+      ...(installErrors.has(w.name) ? { installError: installErrors.get(w.name) } : {}),
+    })),
+  )
 }
 
 /**

@@ -27,7 +27,15 @@ const LAZY_PULL_LAYERS = [ESGZ_LAYER, CHUNK64K_LAYER].map((digest) => ({
   size: 7_901_572,
   taskId: 'x',
 }))
-const noDfdaemon: DfdaemonLogSummary = { tasks: {}, unattributed: {}, records: 0, levels: {}, strayLines: 0 }
+const noDfdaemon: DfdaemonLogSummary = {
+  tasks: {},
+  unattributed: {},
+  records: 0,
+  proxiedDirectly: [],
+  proxiedDirectlyCount: 0,
+  levels: {},
+  strayLines: 0,
+}
 
 async function worker(file: string, dfdaemon = noDfdaemon): Promise<WorkerEvidence> {
   if (file === 'x')

@@ -158,7 +158,17 @@ describe('dfdaemon log: the real P2P capture (two workers and the seed peer)', (
     const s = await summary('dfdaemon-worker.log')
     expect(Object.keys(s.tasks)).toEqual([TASK])
     const t = s.tasks[TASK]!
-    expect(t).toMatchObject({ started: 15, succeeded: 15, failed: 0, peerFinished: 1 })
+    expect(t).toMatchObject({
+      started: 15,
+      startedWithoutPrefetch: 0,
+      succeeded: 15,
+      failed: 0,
+      peerFinished: 1,
+    })
+    // the snapshotter's HEAD: no rule for HEAD, so proxied straight to the origin without a task
+    expect(s.proxiedDirectly).toEqual([
+      { method: 'HEAD', url: 'http://d7y-stargz-registry:5000/v2/conformance/python/blobs/sha256:' + TASK },
+    ])
     expect(t.hostIds).toEqual(['172.24.0.3-d7y-stargz-worker'])
     expect([...t.backToSource.smallRangePieceNumbers].sort((a, b) => a - b)).toEqual([0, 15, 16])
     expect(t.backToSource.needBackToSource).toBe(0)
