@@ -2,7 +2,15 @@
 import * as allure from 'allure-js-commons'
 
 export type Feature =
-  'preflight' | 'cluster' | 'dragonfly' | 'stargz' | 'image' | 'evidence' | 'back-to-source' | 'performance'
+  | 'preflight'
+  | 'cluster'
+  | 'dragonfly'
+  | 'stargz'
+  | 'image'
+  | 'evidence'
+  | 'back-to-source'
+  | 'performance'
+  | 'faults'
 
 export async function labelChapter(feature: Feature): Promise<void> {
   await allure.epic('Dragonfly P2P + stargz lazy pulling')

@@ -61,6 +61,14 @@ const settings = {
     schema: z.string().min(1).optional(),
     accepts: 'the path of a containerd-stargz-grpc config.toml',
   },
+  faults: {
+    env: 'D7Y_FAULTS',
+    schema: z
+      .string()
+      .regex(/^(all|[a-z0-9-]+(,[a-z0-9-]+)*)$/)
+      .optional(),
+    accepts: 'all, or a comma-separated list of fault ids (npx d7y-conformance faults --list)',
+  },
   chartPath: {
     env: 'D7Y_CHART_PATH',
     schema: z.string().min(1).optional(),
@@ -96,6 +104,7 @@ export const defaults: SettingValues = {
   cacheDir: path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'd7y-conformance'),
   reportsDir: 'reports',
   snapshotterConfig: undefined,
+  faults: undefined,
   chartPath: undefined,
 }
 

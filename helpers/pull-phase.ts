@@ -15,7 +15,7 @@ import { parseRef } from './image/registry-client.ts'
 import { nodeTime, type Node } from './node.ts'
 import type { Config } from './config.ts'
 import type { Profile } from './profile.ts'
-import { helmValues } from './render/index.ts'
+import { helmValues, type DragonflyValues } from './render/index.ts'
 import type { OriginRegistry } from './registry.ts'
 import type { LayerInfo, OriginRow } from './run-context.ts'
 import { silentAtDebug, viaDfdaemon, type Layer, type WorkerEvidence } from './checks/node-evidence.ts'
@@ -85,8 +85,12 @@ export async function runOnWorkers(
 }
 
 /** The image's layers with the task id dfdaemon gives each (digest or URL mode, as the values say). */
-export function imageLayers(image: { esgzRef: string; layers: LayerInfo[] }, config: Config): Layer[] {
-  const digestMode = helmValues(config).client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest
+export function imageLayers(
+  image: { esgzRef: string; layers: LayerInfo[] },
+  config: Config,
+  values: DragonflyValues = helmValues(config),
+): Layer[] {
+  const digestMode = values.client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest
   const { host, name } = parseRef(image.esgzRef)
   return image.layers.map((l) => ({
     digest: l.digest,

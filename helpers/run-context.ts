@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig, type Config } from './config.ts'
+import type { FaultResult } from './faults/compare.ts'
 import type { Node } from './node.ts'
 
 export type CheckStatus = 'passed' | 'failed' | 'not run'
@@ -61,6 +62,8 @@ export interface RunState {
   marks: Record<string, number | string>
   notes: string[]
   benchmark?: unknown
+  /** the fault catalog's results, in catalog order */
+  faults?: FaultResult[]
 }
 
 let config: Config | undefined

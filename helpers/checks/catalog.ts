@@ -32,11 +32,28 @@ export const CHECKS = [
     title: 'dfdaemon reports the download task succeeded on every worker for every large layer',
   },
   { id: 'single-back-to-source', title: 'The origin served each large layer once across the cluster (P2P)' },
-  { id: 'negative-control', title: 'Negative control: with the mirror bypassed the same check fails' },
+  {
+    id: 'negative-control',
+    title: 'Negative control: with the mirror bypassed every routing check fails',
+  },
+  // Only when the fault catalog runs (D7Y_FAULTS).
+  {
+    id: 'fault-catalog',
+    title:
+      'Every cataloged fault turns its checks red and is diagnosed by its cause; the controls stay green',
+    optIn: 'faults',
+  },
 ] as const
 
-export function checksFor(profile: string): readonly { id: CheckId; title: string }[] {
-  return CHECKS.filter((c) => !('profiles' in c) || (c.profiles as readonly string[]).includes(profile))
+export function checksFor(
+  profile: string,
+  optIn: { faults?: boolean } = {},
+): readonly { id: CheckId; title: string }[] {
+  return CHECKS.filter(
+    (c) =>
+      (!('profiles' in c) || (c.profiles as readonly string[]).includes(profile)) &&
+      (!('optIn' in c) || !!optIn[c.optIn]),
+  )
 }
 
 export type CheckId = (typeof CHECKS)[number]['id']

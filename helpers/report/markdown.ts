@@ -1,6 +1,8 @@
 // reports/summary.md: the run on one page for people: verdict, loud notes, every check with its
 // one-line diagnosis, versions under test, origin amplification, and the cold-start benchmark.
 import { BENCHMARK_MODES, MODE_LABELS, type BenchmarkReport } from './benchmark-types.ts'
+import type { FaultResult } from '../faults/compare.ts'
+import { FAULT_CHECKS, type FaultCheck } from '../faults/types.ts'
 import { seconds, shortDigest, size, STATUS_MARK, table, utc } from './markdown-format.ts'
 import type { Summary } from './summary.ts'
 import type { OriginRow } from '../run-context.ts'
@@ -22,6 +24,7 @@ export function summaryMarkdown(summary: Summary, options: MarkdownOptions = {})
     versionsSection(summary),
     originSection(summary.origin),
     summary.benchmark ? benchmarkSection(summary.benchmark, options) : '',
+    summary.faults?.length ? faultSection(summary.faults) : '',
   ]
   return `${parts.filter(Boolean).join('\n\n')}\n`
 }
@@ -164,4 +167,35 @@ function benchmarkSection(b: BenchmarkReport, options: MarkdownOptions): string 
   ]
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
+}
+
+/** The fault × check matrix: what each fault turned red (expected ✓ / unexpected ·), and its cause. */
+function faultSection(results: FaultResult[]): string {
+  const checks = FAULT_CHECKS
+  const cell = (r: FaultResult, c: FaultCheck) => {
+    const red = !r.observed[c]?.passed
+    const expected = r.expectRed.includes(c)
+    if (r.error) return '—'
+    if (expected) return red ? '🔴 ✓' : '🟢 **FALSE PASS**'
+    if (r.control) return red ? '🔴 **FALSE ALARM**' : '🟢'
+    return red ? '🔴 ·' : '🟢'
+  }
+  const rows = results.map(
+    (r) =>
+      `| ${r.ok ? '✅' : '❌'} \`${r.id}\` | ${checks.map((c) => cell(r, c)).join(' | ')} | \`${r.cause.code}\`${r.causeMatches ? '' : ` (expected \`${r.expectedCause}\`)`} | ${escapeCell(r.error ? `could not run: ${r.error}` : r.cause.sentence)} | ${(r.durationMs / 1000).toFixed(0)} s |`,
+  )
+  const bad = results.filter((r) => !r.ok).length
+  return [
+    '## Fault catalog',
+    '',
+    `${results.length} entries, ${bad} failing (false pass, false alarm, misdiagnosis or could not run). 🔴 ✓ red as expected · 🔴 · also red · 🟢 green.`,
+    '',
+    `| fault | ${checks.join(' | ')} | cause | diagnosis | time |`,
+    `|---|${checks.map(() => '---').join('|')}|---|---|---|`,
+    ...rows,
+  ].join('\n')
+}
+
+function escapeCell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
 }

@@ -6,6 +6,7 @@ import { checksFor } from '../checks/catalog.ts'
 import type { Config } from '../config.ts'
 import type { CheckResult, RunState } from '../run-context.ts'
 import { benchmarkReportSchema, type BenchmarkReport } from './benchmark-types.ts'
+import type { FaultResult } from '../faults/compare.ts'
 
 export interface Summary {
   profile: string
@@ -22,6 +23,8 @@ export interface Summary {
   filtered?: string
   /** the cold-start benchmark, when it ran and recorded well-formed data */
   benchmark?: BenchmarkReport
+  /** the fault catalog's results, when it ran (D7Y_FAULTS) */
+  faults?: FaultResult[]
 }
 
 export interface SummaryOptions {
@@ -38,7 +41,7 @@ export function buildSummary(
   options: SummaryOptions = {},
 ): Summary {
   const recorded = new Map((state?.checks ?? []).map((c) => [c.id, c]))
-  const checks = checksFor(config.profile).map(({ id, title }) => {
+  const checks = checksFor(config.profile, { faults: !!config.faults }).map(({ id, title }) => {
     const c = recorded.get(id)
     return c
       ? { id, title, status: c.status, diagnosis: c.diagnosis }
@@ -71,6 +74,7 @@ export function buildSummary(
     notes,
     ...(options.filtered ? { filtered: options.filtered } : {}),
     ...(benchmark ? { benchmark } : {}),
+    ...(state?.faults?.length ? { faults: state.faults } : {}),
   }
 }
 

@@ -13,6 +13,8 @@ import { writeSummary, type Summary } from './summary.ts'
 export interface ReportFiles {
   summaryJson: string
   summaryMd?: string
+  /** the fault catalog's matrix (reports/faults.json), when it ran */
+  faultsJson?: string
   chart?: ChartFiles
   allureEnvironment?: string
   /** the $GITHUB_STEP_SUMMARY file appended to */
@@ -50,6 +52,15 @@ export function writeReportFiles(config: Config, summary: Summary, options: Repo
     files.chart = attempt('cold-start chart', () => draw(config.reportsDir, summary))
     if (files.chart) Object.assign(md, { chartImage: CHART_PNG, chartSvg: CHART_SVG })
     else md.chartNote = `No chart: ${files.problems.at(-1) ?? 'it could not be drawn'}`
+  }
+  if (summary.faults?.length) {
+    const faults = summary.faults
+    files.faultsJson = attempt('faults.json', () => {
+      mkdirSync(config.reportsDir, { recursive: true })
+      const file = path.join(config.reportsDir, 'faults.json')
+      writeFileSync(file, JSON.stringify({ runId: summary.runId, profile: summary.profile, faults }, null, 2))
+      return file
+    })
   }
   const markdown = summaryMarkdown(summary, md)
   files.summaryMd = attempt('summary.md', () => {

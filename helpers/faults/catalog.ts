@@ -1,0 +1,323 @@
+// The fault catalog: what real Dragonfly + stargz deployments hit (../shared/FAULTS.md), each as a
+// real injection into the running cluster, with the checks it must turn red and the cause the
+// evidence must be diagnosed as. Two controls must stay green.
+import type { DragonflyValues } from '../render/helm-values.ts'
+import { UNITS } from '../local/dragonfly.ts'
+import {
+  blockUploadPort,
+  disconnectOrigin,
+  dragonflyMirror,
+  dropStargzPlugin,
+  getManifest,
+  putManifest,
+  reconnectOrigin,
+  removeFuse,
+  restoreContainerdConfig,
+  restoreFuse,
+  restoreStargzConfig,
+  startSnapshotter,
+  startUnit,
+  stopSnapshotter,
+  stopUnit,
+  unblockUploadPort,
+  victim,
+  waitDragonflyServing,
+  writeStargzVariant,
+} from './injections.ts'
+import type { FaultContext, FaultEntry } from './types.ts'
+
+/** Dragonfly values changed for a fault, re-rendered into the running daemons, and restored after. */
+async function withValues(ctx: FaultContext, change: (v: DragonflyValues) => void) {
+  const values = structuredClone(ctx.values)
+  change(values)
+  if (!ctx.profile.reconfigureDragonfly)
+    throw new Error(`the ${ctx.profile.name} profile cannot reconfigure Dragonfly in place yet`)
+  await ctx.profile.reconfigureDragonfly([ctx.controlPlane, ...ctx.workers], values, ctx.log)
+  return { values }
+}
+
+async function restoreValues(ctx: FaultContext) {
+  await ctx.profile.reconfigureDragonfly!([ctx.controlPlane, ...ctx.workers], ctx.values, ctx.log)
+}
+
+const noop = async () => ({})
+const ROUTING = ['via-dfdaemon', 'task-succeeded', 'single-back-to-source'] as const
+// The originals of what a fault replaced, for its restore.
+const saved = new Map<string, unknown>()
+
+export const FAULTS: FaultEntry[] = [
+  {
+    id: 'baseline',
+    title: 'Healthy baseline',
+    simulates: 'nothing: the cluster as deployed',
+    incident: 'control: every check must hold on the healthy pull',
+    expectRed: [],
+    cause: 'none',
+    control: true,
+    inject: noop,
+    restore: async () => {},
+  },
+  {
+    id: 'task-id-url',
+    title: 'URL-based task ids (enableTaskIDBasedBlobDigest false)',
+    simulates:
+      "client and seed peer configs with enableTaskIDBasedBlobDigest: false (dfdaemon's own default)",
+    incident:
+      'FAULTS.md 13: task id mismatch (dragonfly#3298, PR #4787); control: the suite must follow the config',
+    expectRed: [],
+    cause: 'none',
+    control: true,
+    inject: (ctx) =>
+      withValues(ctx, (v) => {
+        v.client.config.proxy.registryMirror.enableTaskIDBasedBlobDigest = false
+        v.seedClient.config.proxy.registryMirror.enableTaskIDBasedBlobDigest = false
+      }),
+    restore: restoreValues,
+  },
+  {
+    id: 'dfdaemon-stopped',
+    title: 'dfdaemon stopped on one worker',
+    simulates: "`systemctl stop` of the last worker's dfdaemon: its snapshotter's mirror refuses connections",
+    incident: 'FAULTS.md 5: dfdaemon down / port 4001 unreachable; the snapshotter moves to the next host',
+    expectRed: [...ROUTING],
+    cause: 'mirror-unreachable',
+    inject: async (ctx) => {
+      await stopUnit(victim(ctx), UNITS.client)
+      return {}
+    },
+    restore: async (ctx) => {
+      await startUnit(victim(ctx), UNITS.client)
+      await waitDragonflyServing(ctx)
+    },
+  },
+  {
+    id: 'mirror-url',
+    title: 'Mirror host written as a URL (as the integration guide writes it)',
+    simulates: 'every worker\'s snapshotter mirror `host = "http://127.0.0.1:4001"`',
+    incident: 'FAULTS.md 1 and NOTES: the guide writes the mirror as a URL; 0.18.2 fails to resolve it',
+    expectRed: ['remote-snapshots', ...ROUTING],
+    cause: 'mirror-host-url',
+    inject: async (ctx) => {
+      await writeStargzVariant(ctx, (c) => {
+        const m = dragonflyMirror(c)
+        m.host = `http://${m.host}`
+      })
+      return {}
+    },
+    restore: restoreStargzConfig,
+  },
+  {
+    id: 'upstream-missing',
+    title: 'X-Dragonfly-Registry names an upstream that does not exist',
+    simulates: 'the mirror header names http://127.0.0.1:1 (nothing listens there)',
+    incident:
+      'FAULTS.md 2: wrong or missing X-Dragonfly-Registry (client#1791): errors from the mirror, fallback',
+    expectRed: ['remote-snapshots', ...ROUTING],
+    cause: 'upstream-unreachable',
+    inject: async (ctx) => {
+      await writeStargzVariant(ctx, (c) => {
+        dragonflyMirror(c).header = { 'X-Dragonfly-Registry': ['http://127.0.0.1:1'] }
+      })
+      return {}
+    },
+    restore: restoreStargzConfig,
+  },
+  {
+    id: 'rules-mismatch',
+    title: "dfdaemon's proxy rules do not match blob URLs",
+    simulates: 'client proxy rules `blobs/sha512.*` (no blob URL matches)',
+    incident:
+      'FAULTS.md 4: rules missing or a regex that misses blob URLs: proxied "directly to remote server"',
+    expectRed: [...ROUTING],
+    cause: 'rules-mismatch',
+    inject: (ctx) =>
+      withValues(ctx, (v) => {
+        v.client.config.proxy.rules = [{ regex: 'blobs/sha512.*' }]
+      }),
+    restore: restoreValues,
+  },
+  {
+    id: 'scheduler-stopped',
+    title: 'Scheduler stopped before the pull',
+    simulates: '`systemctl stop` of the scheduler on the control-plane node',
+    incident: 'FAULTS.md 14: scheduler unreachable (dragonfly#3758): every node goes back to source',
+    expectRed: ['task-succeeded', 'single-back-to-source'],
+    cause: 'scheduler-unreachable',
+    inject: async (ctx) => {
+      await stopUnit(ctx.controlPlane, UNITS.scheduler)
+      return {}
+    },
+    restore: async (ctx) => {
+      await startUnit(ctx.controlPlane, UNITS.scheduler)
+      await waitDragonflyServing(ctx)
+    },
+  },
+  {
+    id: 'seed-stopped',
+    title: 'Seed peer stopped before the pull',
+    simulates: '`systemctl stop` of the seed peer on the control-plane node',
+    incident:
+      'FAULTS.md 14: seed peer not ready (dragonfly#3758): "can not find candidate parents", back to source',
+    expectRed: ['single-back-to-source'],
+    cause: 'seed-peer-down',
+    inject: async (ctx) => {
+      await stopUnit(ctx.controlPlane, UNITS.seed)
+      return {}
+    },
+    restore: async (ctx) => {
+      await startUnit(ctx.controlPlane, UNITS.seed)
+      await waitDragonflyServing(ctx)
+    },
+  },
+  {
+    id: 'p2p-blocked',
+    title: 'Peer-to-peer traffic blocked',
+    simulates: "iptables in every node drops TCP to dfdaemon's upload port (4000) from other peers",
+    incident: 'FAULTS.md 15: network policy / firewall between peers (dragonfly#1592, #1677): back to source',
+    expectRed: ['task-succeeded', 'single-back-to-source'],
+    cause: 'p2p-blocked',
+    inject: async (ctx) => {
+      await blockUploadPort(ctx)
+      return {}
+    },
+    restore: unblockUploadPort,
+  },
+  {
+    id: 'no-fuse',
+    title: 'No /dev/fuse in one worker',
+    simulates: "the last worker's /dev/fuse removed",
+    incident:
+      'FAULTS.md 18: no /dev/fuse in the node (siderolabs/extensions#245): full pull, the image still runs',
+    expectRed: ['remote-snapshots'],
+    cause: 'fuse-missing',
+    inject: async (ctx) => {
+      await removeFuse(victim(ctx))
+      return {}
+    },
+    restore: async (ctx) => restoreFuse(victim(ctx)),
+  },
+  {
+    id: 'stargz-plugin-missing',
+    title: "The stargz proxy plugin missing from containerd's config",
+    simulates:
+      "the last worker's /etc/containerd/config.toml without [proxy_plugins.stargz], containerd restarted",
+    incident:
+      'FAULTS.md 16/21: containerd config not carrying the snapshotter, or not reloaded (helm-charts#209)',
+    expectRed: ['stargz-plugin', 'image-runs'],
+    cause: 'stargz-plugin-missing',
+    inject: async (ctx) => {
+      saved.set('containerd-config', await dropStargzPlugin(victim(ctx), ctx))
+      return {}
+    },
+    restore: async (ctx) =>
+      restoreContainerdConfig(victim(ctx), saved.get('containerd-config') as string, ctx),
+  },
+  {
+    id: 'snapshotter-stopped',
+    title: 'The stargz snapshotter stopped',
+    simulates: "`systemctl stop` of the last worker's containerd-stargz-grpc",
+    incident: 'FAULTS.md 19: snapshotter not running or restarted out of order (stargz#314)',
+    expectRed: ['stargz-plugin', 'image-runs'],
+    cause: 'snapshotter-down',
+    inject: async (ctx) => {
+      await stopSnapshotter(victim(ctx))
+      return {}
+    },
+    restore: async (ctx) => startSnapshotter(victim(ctx), ctx),
+  },
+  {
+    id: 'not-estargz',
+    title: 'The image under the eStargz tag is plain gzip',
+    simulates: "the plain image's manifest pushed under the eStargz tag",
+    incident: 'NOTES: a tag that is not eStargz falls back to a full pull while the container still runs',
+    expectRed: ['estargz-valid', 'remote-snapshots', ...ROUTING],
+    cause: 'not-estargz',
+    inject: async (ctx) => {
+      saved.set('manifest', await getManifest(ctx, ctx.image.esgzRef))
+      await putManifest(ctx, ctx.image.esgzRef, await getManifest(ctx, ctx.image.plainRef))
+      return {}
+    },
+    restore: async (ctx) =>
+      putManifest(ctx, ctx.image.esgzRef, saved.get('manifest') as { body: string; type: string }),
+  },
+  {
+    id: 'toc-digest-wrong',
+    title: "A layer's TOC digest annotation is wrong",
+    simulates:
+      "the eStargz manifest re-pushed with the large layer's `containerd.io/snapshot/stargz/toc.digest` changed",
+    incident: 'FAULTS.md/NOTES eStargz format: the snapshotter verifies the TOC against the annotation',
+    expectRed: ['estargz-valid', 'remote-snapshots'],
+    cause: 'toc-digest-mismatch',
+    inject: async (ctx) => {
+      const original = await getManifest(ctx, ctx.image.esgzRef)
+      saved.set('manifest', original)
+      const m = JSON.parse(original.body) as {
+        layers: { size: number; annotations?: Record<string, string> }[]
+      }
+      const large = [...m.layers].sort((a, b) => b.size - a.size)[0]!
+      large.annotations = {
+        ...large.annotations,
+        'containerd.io/snapshot/stargz/toc.digest': `sha256:${'0'.repeat(64)}`,
+      }
+      await putManifest(ctx, ctx.image.esgzRef, { body: JSON.stringify(m), type: original.type })
+      return {}
+    },
+    restore: async (ctx) =>
+      putManifest(ctx, ctx.image.esgzRef, saved.get('manifest') as { body: string; type: string }),
+  },
+  {
+    id: 'log-info',
+    title: 'dfdaemon logging at info instead of debug',
+    simulates: 'client log level info',
+    incident:
+      'NOTES: "download task succeeded" and piece lines are DEBUG in recent clients; without them no evidence',
+    expectRed: [...ROUTING],
+    cause: 'debug-log-missing',
+    inject: (ctx) =>
+      withValues(ctx, (v) => {
+        v.client.config.log.level = 'info'
+      }),
+    restore: restoreValues,
+  },
+  {
+    id: 'prefetch-off',
+    title: "dfdaemon's proxy.prefetch off",
+    simulates: 'client proxy prefetch false',
+    incident: 'FAULTS.md 20: prefetch settings decide how much traffic reaches dfdaemon as small ranges',
+    expectRed: ['task-succeeded', 'single-back-to-source'],
+    cause: 'prefetch-off',
+    inject: (ctx) =>
+      withValues(ctx, (v) => {
+        v.client.config.proxy.prefetch = false
+      }),
+    restore: restoreValues,
+  },
+  {
+    // Last: the origin leaves and rejoins the run's network.
+    id: 'origin-unavailable',
+    title: 'Origin unavailable for the pull',
+    simulates: "the origin registry container disconnected from the run's network",
+    incident: 'FAULTS.md 5/14 (the other end): with the origin gone nothing can fill the P2P network',
+    expectRed: ['image-runs', 'remote-snapshots', ...ROUTING],
+    cause: 'origin-unavailable',
+    inject: async (ctx) => {
+      await disconnectOrigin(ctx, await networkOf(ctx))
+      return {}
+    },
+    restore: async (ctx) => reconnectOrigin(ctx, await networkOf(ctx)),
+  },
+]
+
+async function networkOf(ctx: FaultContext): Promise<string> {
+  return `${ctx.config.clusterName}-net`
+}
+
+/** The entries a run asked for (`D7Y_FAULTS=all` or a comma list), in catalog order. */
+export function selectFaults(spec: string | undefined, profile: string): FaultEntry[] {
+  if (!spec) return []
+  const ids = spec === 'all' ? FAULTS.map((f) => f.id) : spec.split(',').map((s) => s.trim())
+  const unknown = ids.filter((id) => !FAULTS.some((f) => f.id === id))
+  if (unknown.length)
+    throw new Error(`unknown fault(s) ${unknown.join(', ')}: known are ${FAULTS.map((f) => f.id).join(', ')}`)
+  return FAULTS.filter((f) => ids.includes(f.id) && (!f.profiles || f.profiles.includes(profile as never)))
+}

@@ -1,0 +1,207 @@
+// The diagnosis engine: from one pull's evidence (verdicts, the pull's own errors, the snapshotter's
+// journal, dfdaemon's logs, the components' health at pull time, the origin's log) to one cause code
+// and a sentence naming it. It never looks at which fault was injected: the catalog holds its answer
+// against the entry's expected cause, so a cause it cannot read from the evidence is a misdiagnosis.
+import type { Verdict } from '../checks/verdict.ts'
+import type { RunOutcome } from '../image/nerdctl.ts'
+import type { ComponentStatus } from '../profile.ts'
+import type { PhaseEvidence } from '../pull-phase.ts'
+import type { Cause, FaultCheck } from './types.ts'
+
+export interface CauseEvidence {
+  verdicts: Record<FaultCheck, Verdict>
+  outcomes: (RunOutcome & { node: string })[]
+  evidence: PhaseEvidence
+  /** Dragonfly's components as probed right before the pull */
+  status: ComponentStatus[]
+  /** task ids of the image's layers, as the values in force compute them */
+  taskIds: string[]
+}
+
+const brief = (s: string, n = 200) => {
+  const t = s.replace(/\s+/g, ' ').trim()
+  return t.length > n ? `…${t.slice(-n)}` : t
+}
+
+type Rule = (e: CauseEvidence) => Cause | undefined
+
+const RULES: Rule[] = [
+  // The origin itself: the pull failed, and the origin's log shows nothing in the window.
+  (e) => {
+    const failed = e.outcomes.filter((o) => o.exitCode !== 0)
+    const originSaw =
+      e.evidence.origin.rows.reduce((a, r) => a + r.requests, 0) + e.evidence.origin.nonBlobRequests
+    if (failed.length && originSaw === 0)
+      return {
+        code: 'origin-unavailable',
+        sentence: `${failed.map((o) => o.node).join(', ')}: the pull failed (${brief(failed[0]!.stderr || failed[0]!.output)}) and the origin's log shows no request in the pull's window`,
+      }
+  },
+  // containerd could not use the stargz snapshotter at all.
+  (e) => {
+    const failed = e.outcomes.filter((o) => o.exitCode !== 0 && /snapshotter/i.test(o.stderr))
+    const o = failed[0]
+    if (!o) return undefined
+    if (/not loaded|does not exist|not found|unknown snapshotter/i.test(o.stderr))
+      return {
+        code: 'stargz-plugin-missing',
+        sentence: `${o.node}: containerd has no stargz snapshotter (${brief(o.stderr)}): its config lacks the stargz proxy plugin`,
+      }
+    return {
+      code: 'snapshotter-down',
+      sentence: `${o.node}: containerd could not reach the stargz snapshotter (${brief(o.stderr)}): containerd-stargz-grpc is not serving its socket`,
+    }
+  },
+  (e) => {
+    const v = e.verdicts['stargz-plugin']
+    if (v.passed) return undefined
+    return /snapshot listing/.test(v.diagnosis)
+      ? {
+          code: 'snapshotter-down',
+          sentence: `the stargz snapshotter does not answer containerd: ${brief(v.diagnosis, 240)}`,
+        }
+      : {
+          code: 'stargz-plugin-missing',
+          sentence: `containerd lists no working stargz plugin: ${brief(v.diagnosis, 240)}`,
+        }
+  },
+  // The image is not what the tag promises.
+  (e) => {
+    const v = e.verdicts['estargz-valid']
+    if (v.passed) return undefined
+    if (/TOC digest mismatch/.test(v.diagnosis))
+      return { code: 'toc-digest-mismatch', sentence: `the validator: ${brief(v.diagnosis, 260)}` }
+    return { code: 'not-estargz', sentence: `the validator: ${brief(v.diagnosis, 260)}` }
+  },
+  // The snapshotter's own failures, in its journal.
+  (e) => {
+    for (const w of e.evidence.workers) {
+      const failed = w.stargz.snapshots.filter((s) => s.outcome === 'failed')
+      const fuse = failed.find((s) => /fuse/i.test(s.error ?? ''))
+      if (fuse)
+        return {
+          code: 'fuse-missing',
+          sentence: `${w.node}'s snapshotter could not mount the layer lazily and containerd pulled it whole: ${brief(fuse.error ?? '')}`,
+        }
+      const url = failed.find((s) => /invalid destination|host \\?"[a-z]+:\/\//i.test(s.error ?? ''))
+      if (url)
+        return {
+          code: 'mirror-host-url',
+          sentence: `${w.node}'s snapshotter rejected its mirror, written as a URL, and containerd pulled the layer from the origin: ${brief(url.error ?? '')}`,
+        }
+    }
+  },
+  // Evidence that was never logged.
+  (e) => {
+    const silent = (['via-dfdaemon', 'task-succeeded', 'single-back-to-source'] as const)
+      .map((c) => e.verdicts[c])
+      .find((v) => /^cannot judge: dfdaemon on .* logged no DEBUG record/.test(v.diagnosis))
+    if (silent) return { code: 'debug-log-missing', sentence: brief(silent.diagnosis, 260) }
+  },
+  // dfdaemon passed blob requests straight through: its rules did not match them.
+  (e) => {
+    for (const w of e.evidence.workers) {
+      const blobs = w.dfdaemon.proxiedDirectly.filter(
+        (r) => r.method === 'GET' && /\/blobs\/sha256:/.test(r.url),
+      )
+      const tasks = e.taskIds.filter((id) => w.dfdaemon.tasks[id])
+      if (blobs.length && tasks.length === 0)
+        return {
+          code: 'rules-mismatch',
+          sentence: `${w.node}'s dfdaemon proxied ${blobs.length} blob GET(s) straight to the origin without a task (e.g. ${blobs[0]!.url}): no proxy rule matched them`,
+        }
+    }
+  },
+  // A worker's dfdaemon was not there for its snapshotter.
+  (e) => {
+    const down = e.status.filter((s) => s.component === 'client' && !s.ok)
+    const bypassed = e.evidence.workers.filter((w) => e.taskIds.every((id) => !w.dfdaemon.tasks[id]))
+    const hit = down.find((s) => bypassed.some((w) => w.node === s.where))
+    if (hit)
+      return {
+        code: 'mirror-unreachable',
+        sentence: `${hit.where}'s snapshotter fell back to the origin: its dfdaemon was not serving (${brief(hit.detail)}) and saw no request for the image's layers`,
+      }
+  },
+  // The scheduler or the seed peer was missing.
+  (e) => {
+    const s = e.status.find((c) => c.component === 'scheduler' && !c.ok)
+    if (s)
+      return {
+        code: 'scheduler-unreachable',
+        sentence: `the scheduler was not serving (${brief(s.detail)}); ${backToSourceNodes(e)}`,
+      }
+    const seed = e.status.find((c) => c.component === 'seed-peer' && !c.ok)
+    if (seed)
+      return {
+        code: 'seed-peer-down',
+        sentence: `the seed peer was not serving (${brief(seed.detail)}); ${backToSourceNodes(e)}`,
+      }
+  },
+  // dfdaemon could not fetch from the upstream its requests named.
+  (e) => {
+    for (const w of e.evidence.workers)
+      for (const id of e.taskIds) {
+        const t = w.dfdaemon.tasks[id]
+        const err = t?.errors.find((x) =>
+          /127\.0\.0\.1:1\b|error sending request|connect|refused|dns/i.test(x),
+        )
+        if (t && (t.failed > 0 || t.succeeded === 0) && err)
+          return {
+            code: 'upstream-unreachable',
+            sentence: `${w.node}'s dfdaemon could not fetch ${id.slice(0, 12)} from its upstream: ${brief(err)}`,
+          }
+      }
+  },
+  // Peers could not serve each other.
+  (e) => {
+    for (const w of e.evidence.workers)
+      for (const id of e.taskIds) {
+        const t = w.dfdaemon.tasks[id]
+        if (t && t.remotePeer.piecesFailed > 0)
+          return {
+            code: 'p2p-blocked',
+            sentence: `${w.node}'s dfdaemon failed ${t.remotePeer.piecesFailed} piece download(s) from parents (${brief(t.errors.find((x) => /parent|timeout|timed out|connect/i.test(x)) ?? t.errors[0] ?? 'no error text')}) and went to the source`,
+          }
+      }
+  },
+  // No background prefetch was asked for: nothing fetched whole blobs through P2P.
+  (e) => {
+    const w = e.evidence.workers.find((x) =>
+      e.taskIds.some((id) => {
+        const t = x.dfdaemon.tasks[id]
+        return t && t.started > 0 && t.startedWithoutPrefetch === t.started && t.peerFinished === 0
+      }),
+    )
+    if (w)
+      return {
+        code: 'prefetch-off',
+        sentence: `${w.node}'s dfdaemon served every request without a background prefetch of the whole blob (prefetch: false in each request), so no node fetched whole layers through P2P`,
+      }
+  },
+]
+
+function backToSourceNodes(e: CauseEvidence): string {
+  const nodes = e.evidence.workers.filter((w) =>
+    e.taskIds.some((id) => {
+      const t = w.dfdaemon.tasks[id]
+      return t && (t.backToSource.needBackToSource > 0 || t.backToSource.pieceNumbers.length > 0)
+    }),
+  )
+  return nodes.length
+    ? `${nodes.map((w) => w.node).join(', ')} fetched pieces from the source themselves`
+    : 'no node took pieces from peers'
+}
+
+export function diagnoseCause(e: CauseEvidence): Cause {
+  for (const rule of RULES) {
+    const cause = rule(e)
+    if (cause) return cause
+  }
+  const red = Object.entries(e.verdicts).filter(([, v]) => !v.passed)
+  if (red.length === 0) return { code: 'none', sentence: 'every check holds' }
+  return {
+    code: 'unknown',
+    sentence: `the evidence matches no known cause; red: ${red.map(([c, v]) => `${c} (${brief(v.diagnosis, 120)})`).join('; ')}`,
+  }
+}

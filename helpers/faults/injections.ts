@@ -1,0 +1,174 @@
+// The operations that break (and mend) the running system for the fault catalog. Each acts on the
+// real components of the run's own cluster: units in its node containers, files they read, its
+// registry container, its Docker network, firewall rules inside its nodes. Nothing here edits
+// evidence.
+import { parse as parseToml } from 'smol-toml'
+import { run } from '../exec.ts'
+import { exec, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
+import { parseRef } from '../image/registry-client.ts'
+import { tomlText } from '../render/format.ts'
+import { DFDAEMON_PORTS } from '../render/ports.ts'
+import { stargzConfig, type StargzConfig } from '../render/stargz-config.ts'
+import { p2pStargzConfig } from '../stargz/configs.ts'
+import { STARGZ_PATHS, STARGZ_UNIT, switchStargzConfig, waitForStargzPlugin } from '../stargz/install.ts'
+import { waitFor } from '../wait.ts'
+import type { FaultContext } from './types.ts'
+
+/** The worker a single-node fault breaks: the last one (the first keeps the cluster's baseline). */
+export function victim(ctx: FaultContext): Node {
+  return ctx.workers[ctx.workers.length - 1]!
+}
+
+/** Waits until every Dragonfly component reports serving again. */
+export async function waitDragonflyServing(ctx: FaultContext): Promise<void> {
+  await waitFor(
+    'every Dragonfly component to serve again',
+    async () => (await ctx.profile.dragonflyStatus([ctx.controlPlane, ...ctx.workers])).every((s) => s.ok),
+    { timeoutMs: ctx.stepMs, intervalMs: 1000 },
+  )
+}
+
+export async function stopUnit(node: Node, unit: string): Promise<void> {
+  await systemctl(node, 'stop', unit)
+}
+
+export async function startUnit(node: Node, unit: string): Promise<void> {
+  await systemctl(node, 'start', unit)
+}
+
+/** A snapshotter config derived from the healthy one, changed by `edit`, written to every worker. */
+export async function writeStargzVariant(ctx: FaultContext, edit: (c: StargzConfig) => void): Promise<void> {
+  const c = stargzConfig(ctx.config, 'dragonfly')
+  edit(c)
+  for (const w of ctx.workers) await switchStargzConfig(w, tomlText(c), ctx.stepMs)
+}
+
+export async function restoreStargzConfig(ctx: FaultContext): Promise<void> {
+  for (const w of ctx.workers) await switchStargzConfig(w, p2pStargzConfig(ctx.config).text, ctx.stepMs)
+}
+
+/** The dragonfly mirror of the registry under test in a snapshotter config. */
+export function dragonflyMirror(c: StargzConfig) {
+  const host = Object.values(c.resolver.host)[0]
+  const mirror = host?.mirrors[0]
+  if (!mirror) throw new Error('the rendered snapshotter config has no mirror')
+  return mirror
+}
+
+/** Drops peer-to-peer piece traffic (dfdaemon's upload port) between every pair of peers. */
+export async function blockUploadPort(ctx: FaultContext): Promise<void> {
+  for (const n of [ctx.controlPlane, ...ctx.workers])
+    await exec(n, [
+      'iptables',
+      '-I',
+      'INPUT',
+      '-p',
+      'tcp',
+      '--dport',
+      String(DFDAEMON_PORTS.upload),
+      '-j',
+      'DROP',
+    ])
+}
+
+export async function unblockUploadPort(ctx: FaultContext): Promise<void> {
+  for (const n of [ctx.controlPlane, ...ctx.workers])
+    await exec(
+      n,
+      ['iptables', '-D', 'INPUT', '-p', 'tcp', '--dport', String(DFDAEMON_PORTS.upload), '-j', 'DROP'],
+      {
+        allowFailure: true,
+      },
+    )
+}
+
+/** Removes the FUSE device node from a worker (the snapshotter then cannot mount layers lazily). */
+export async function removeFuse(node: Node): Promise<void> {
+  await exec(node, ['rm', '-f', '/dev/fuse'])
+}
+
+export async function restoreFuse(node: Node): Promise<void> {
+  // FUSE is character device 10,229 on Linux.
+  await sh(node, 'test -c /dev/fuse || { mknod /dev/fuse c 10 229 && chmod 0666 /dev/fuse; }')
+}
+
+/** containerd's config without the stargz proxy plugin; returns the original text to restore. */
+export async function dropStargzPlugin(node: Node, ctx: FaultContext): Promise<string> {
+  const original = await readFile(node, STARGZ_PATHS.containerdConfig)
+  const parsed = parseToml(original) as { proxy_plugins?: Record<string, unknown> }
+  if (parsed.proxy_plugins) delete parsed.proxy_plugins.stargz
+  await writeFile(node, STARGZ_PATHS.containerdConfig, tomlText(parsed))
+  await systemctl(node, 'restart', 'containerd')
+  await waitForContainerd(node, ctx.stepMs)
+  return original
+}
+
+export async function restoreContainerdConfig(node: Node, text: string, ctx: FaultContext): Promise<void> {
+  await writeFile(node, STARGZ_PATHS.containerdConfig, text)
+  await systemctl(node, 'restart', 'containerd')
+  await waitForStargzPlugin(node, ctx.stepMs)
+}
+
+async function waitForContainerd(node: Node, timeoutMs: number): Promise<void> {
+  await waitFor(
+    `containerd to answer on ${node.name}`,
+    async () => (await exec(node, ['ctr', 'version'], { allowFailure: true })).exitCode === 0,
+    { timeoutMs },
+  )
+}
+
+export async function stopSnapshotter(node: Node): Promise<void> {
+  await systemctl(node, 'stop', STARGZ_UNIT)
+}
+
+export async function startSnapshotter(node: Node, ctx: FaultContext): Promise<void> {
+  await systemctl(node, 'start', STARGZ_UNIT)
+  await waitForStargzPlugin(node, ctx.stepMs)
+}
+
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+]
+
+/** The raw manifest of a reference, straight from the origin's API, with its media type. */
+export async function getManifest(ctx: FaultContext, ref: string): Promise<{ body: string; type: string }> {
+  const { name, tag } = parseRef(ref)
+  const res = await fetch(`${ctx.registry.localUrl}/v2/${name}/manifests/${tag}`, {
+    headers: { accept: MANIFEST_TYPES.join(', ') },
+  })
+  if (!res.ok) throw new Error(`GET manifest ${ref}: HTTP ${res.status}`)
+  return { body: await res.text(), type: res.headers.get('content-type') ?? MANIFEST_TYPES[0]! }
+}
+
+/** Pushes a manifest under a reference's tag (the blobs it names must be in the repository). */
+export async function putManifest(
+  ctx: FaultContext,
+  ref: string,
+  m: { body: string; type: string },
+): Promise<void> {
+  const { name, tag } = parseRef(ref)
+  const res = await fetch(`${ctx.registry.localUrl}/v2/${name}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': m.type },
+    body: m.body,
+  })
+  if (!res.ok) throw new Error(`PUT manifest ${ref}: HTTP ${res.status}: ${await res.text()}`)
+}
+
+/** Takes the origin registry off the run's network (nodes can no longer resolve or reach it). */
+export async function disconnectOrigin(ctx: FaultContext, network: string): Promise<void> {
+  await run('docker', ['network', 'disconnect', network, ctx.registry.container.getId()])
+}
+
+export async function reconnectOrigin(ctx: FaultContext, network: string): Promise<void> {
+  const name = ctx.registry.host.split(':')[0]!
+  await run('docker', ['network', 'connect', '--alias', name, network, ctx.registry.container.getId()], {
+    allowFailure: true,
+  })
+  await waitFor(
+    'the origin registry to answer again',
+    async () => (await fetch(`${ctx.registry.localUrl}/v2/`).catch(() => undefined))?.ok === true,
+    { timeoutMs: ctx.stepMs, intervalMs: 500 },
+  )
+}

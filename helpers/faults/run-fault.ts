@@ -1,0 +1,164 @@
+// One catalog entry against the running cluster: clean baseline, inject, the same concurrent pull as
+// the conformance run, the same evidence, every check judged, the cause diagnosed, then restore.
+import { singleBackToSource } from '../checks/back-to-source.ts'
+import { imageRuns } from '../checks/image-runs.ts'
+import { remoteSnapshots, taskSucceeded } from '../checks/node-evidence.ts'
+import type { Verdict } from '../checks/verdict.ts'
+import { dfdaemonEvidence, originEvidence } from '../evidence/collect.ts'
+import { validateImageLayers } from '../image/validate-layers.ts'
+import {
+  backToSourceFacts,
+  collectPhase,
+  dragonflyTraffic,
+  imageLayers,
+  markPhase,
+  resetForPull,
+  runOnWorkers,
+  viaDfdaemonOf,
+  type PhaseMark,
+} from '../pull-phase.ts'
+import type { LayerInfo } from '../run-context.ts'
+import { stargzPluginVerdict, workerPluginStates } from '../stargz/plugin-check.ts'
+import { waitFor } from '../wait.ts'
+import { diagnoseCause } from './cause.ts'
+import { compareFault, type FaultResult } from './compare.ts'
+import { FAULT_CHECKS, type FaultCheck, type FaultContext, type FaultEntry } from './types.ts'
+
+/** A fault's pull may never finish its tasks: judge once nothing has moved for this long. */
+const QUIET_MS = 15_000
+const FAULT_PULL_TIMEOUT_MS = 5 * 60_000
+
+/**
+ * Until every worker's dfdaemon finished the large layers' tasks, or nothing moved (origin bytes,
+ * dfdaemon log records) for QUIET_MS: a broken pull settles without finishing.
+ */
+async function awaitSettled(ctx: FaultContext, mark: PhaseMark, taskIds: string[], manifest: unknown) {
+  let last = ''
+  let since = Date.now()
+  await waitFor(
+    'the fault pull to finish or settle',
+    async () => {
+      const origin = await originEvidence(ctx.registry, manifest, mark.hostSince).catch(() => undefined)
+      const logs = await Promise.all(
+        ctx.workers.map((w) => dfdaemonEvidence(ctx.profile, w, taskIds, mark.nodeSince[w.name])),
+      )
+      const done = logs.every((s) =>
+        taskIds.every((id) => (s.tasks[id]?.peerFinished ?? 0) + (s.tasks[id]?.failed ?? 0) > 0),
+      )
+      if (done) return true
+      const now = JSON.stringify([origin?.rows.map((r) => r.bytesServed), logs.map((s) => s.records)])
+      if (now !== last) {
+        last = now
+        since = Date.now()
+        return false
+      }
+      return Date.now() - since >= QUIET_MS
+    },
+    { timeoutMs: FAULT_PULL_TIMEOUT_MS, intervalMs: 2000 },
+  )
+}
+
+const cannot = (why: string): Verdict => ({ passed: false, diagnosis: `cannot judge: ${why}`, evidence: {} })
+
+export async function runFault(entry: FaultEntry, ctx: FaultContext): Promise<FaultResult> {
+  const started = Date.now()
+  const base = {
+    id: entry.id,
+    title: entry.title,
+    expectRed: entry.expectRed,
+    cause: entry.cause,
+    control: entry.control,
+  }
+  let result: FaultResult | undefined
+  let error: string | undefined
+  try {
+    ctx.log(`${entry.id}: clean baseline (image state, dfdaemon and seed caches)`)
+    await resetForPull(ctx.profile, ctx.workers, ctx.stepMs, ctx.log)
+    ctx.log(`${entry.id}: inject: ${entry.simulates}`)
+    const setup = await entry.inject(ctx)
+    const values = setup.values ?? ctx.values
+    // What the tag names now (a fault may have re-pushed it), validated as the conformance run does.
+    const image = await validateImageLayers(ctx.registry.localUrl, ctx.image.esgzRef).catch((err: Error) => ({
+      manifest: ctx.image.manifest,
+      layers: ctx.image.layers as LayerInfo[],
+      verdict: cannot(
+        `the image under ${ctx.image.esgzRef} could not be read from the origin: ${err.message}`,
+      ),
+    }))
+    const layers = imageLayers({ esgzRef: ctx.image.esgzRef, layers: image.layers }, ctx.config, values)
+    const status = await ctx.profile.dragonflyStatus([ctx.controlPlane, ...ctx.workers])
+    const plugin = await workerPluginStates(ctx.workers)
+    const mark = await markPhase(ctx.workers, `${process.env.D7Y_RUN_ID ?? 'faults'}/${entry.id}`)
+    const before = await dragonflyTraffic(ctx.profile, ctx.workers).catch(
+      (err: Error) => `scrape failed: ${err.message}`,
+    )
+    ctx.log(`${entry.id}: pull on ${ctx.workers.map((w) => w.name).join(', ')} at once`)
+    const outcomes = await runOnWorkers(
+      ctx.workers,
+      ctx.image.esgzRef,
+      ctx.config.image.command,
+      ctx.log,
+      'concurrent',
+    )
+    await awaitSettled(
+      ctx,
+      mark,
+      layers.map((l) => l.taskId),
+      image.manifest,
+    ).catch((err: Error) => ctx.log(`${entry.id}: judging without waiting further: ${err.message}`))
+    const ev = await collectPhase(
+      ctx.profile,
+      ctx.registry,
+      image.manifest,
+      ctx.workers,
+      layers,
+      mark,
+      before,
+    )
+    const verdicts: Record<FaultCheck, Verdict> = {
+      'stargz-plugin': { ...stargzPluginVerdict(plugin), evidence: plugin },
+      'estargz-valid': image.verdict,
+      'image-runs': imageRuns(outcomes, {
+        ref: ctx.image.esgzRef,
+        command: ctx.config.image.command,
+        expectOutput: ctx.config.image.expectOutput,
+        workers: ctx.workers.length,
+      }),
+      'remote-snapshots': remoteSnapshots(ev.workers, layers),
+      'via-dfdaemon': viaDfdaemonOf(ev, layers),
+      'task-succeeded': taskSucceeded(ev.workers, layers),
+      'single-back-to-source': singleBackToSource(backToSourceFacts(ev, layers, image.layers)),
+    }
+    const cause = diagnoseCause({
+      verdicts,
+      outcomes,
+      evidence: ev,
+      status,
+      taskIds: layers.map((l) => l.taskId),
+    })
+    result = compareFault(base, verdicts, cause, 0)
+  } catch (err) {
+    error = `${(err as Error).message}`.split('\n')[0]
+  } finally {
+    ctx.log(`${entry.id}: restore`)
+    await entry.restore(ctx).catch((err: Error) => {
+      error = `${error ? `${error}; ` : ''}restore failed: ${err.message.split('\n')[0]}`
+    })
+  }
+  const durationMs = Date.now() - started
+  if (!result)
+    return {
+      ...compareFault(
+        base,
+        Object.fromEntries(FAULT_CHECKS.map((c) => [c, cannot('the fault did not run')])) as Record<
+          FaultCheck,
+          Verdict
+        >,
+        { code: 'unknown', sentence: error ?? 'did not run' },
+        durationMs,
+      ),
+      ok: false,
+      error: error ?? 'did not run',
+    }
+  return { ...result, durationMs, ...(error ? { ok: false, error } : {}) }
+}

@@ -1,0 +1,88 @@
+// A fault catalog entry: one real misconfiguration or outage injected into the running cluster, the
+// checks it must turn red, and the cause the evidence must be diagnosed as.
+import type { Config } from '../config.ts'
+import type { Node } from '../node.ts'
+import type { Profile } from '../profile.ts'
+import type { OriginRegistry } from '../registry.ts'
+import type { DragonflyValues } from '../render/helm-values.ts'
+import type { LayerInfo } from '../run-context.ts'
+
+/** The checks judged on every fault's pull. */
+export const FAULT_CHECKS = [
+  'stargz-plugin',
+  'estargz-valid',
+  'image-runs',
+  'remote-snapshots',
+  'via-dfdaemon',
+  'task-succeeded',
+  'single-back-to-source',
+] as const
+export type FaultCheck = (typeof FAULT_CHECKS)[number]
+
+/** Stable cause codes the diagnosis engine gives (helpers/faults/cause.ts). */
+export const CAUSES = {
+  none: 'nothing wrong: every check holds',
+  'mirror-unreachable': "a worker's snapshotter could not reach its dfdaemon and fell back to the origin",
+  'mirror-host-url': "the snapshotter's mirror host is written as a URL, so the snapshotter cannot use it",
+  'upstream-unreachable':
+    'dfdaemon could not fetch from the upstream its requests name (X-Dragonfly-Registry)',
+  'rules-mismatch':
+    "dfdaemon's proxy rules do not match blob URLs, so it proxies them straight to the origin",
+  'scheduler-unreachable': 'dfdaemon could not reach the scheduler, so every node went back to source',
+  'seed-peer-down': 'the seed peer is down, so the first nodes fetch from the origin themselves',
+  'p2p-blocked': "peers could not reach each other's upload port, so pieces came from the origin",
+  'fuse-missing': 'a worker has no /dev/fuse, so the snapshotter could not mount layers lazily',
+  'stargz-plugin-missing': "containerd's config has no stargz proxy plugin",
+  'snapshotter-down': 'the stargz snapshotter is not running',
+  'not-estargz': 'the image under the eStargz tag is not eStargz',
+  'toc-digest-mismatch': "a layer's TOC digest annotation does not match its TOC",
+  'debug-log-missing': 'dfdaemon logs above debug, so the evidence of its work is missing',
+  'origin-unavailable': 'the origin registry did not answer the pull',
+  'prefetch-off': "dfdaemon's proxy prefetch is off, so no node fetched whole blobs through P2P",
+  unknown: 'red checks whose evidence matches no known cause',
+} as const
+export type CauseCode = keyof typeof CAUSES
+
+export interface Cause {
+  code: CauseCode
+  /** names the cause with the node and the evidence, e.g. "worker2's snapshotter fell back ..." */
+  sentence: string
+}
+
+/** What a fault's pull needs to know of the cluster and the run. */
+export interface FaultContext {
+  config: Config
+  profile: Profile
+  workers: Node[]
+  controlPlane: Node
+  registry: OriginRegistry
+  image: { esgzRef: string; plainRef: string; layers: LayerInfo[]; manifest: unknown }
+  /** the Dragonfly values in force (a fault may change them; task ids follow them) */
+  values: DragonflyValues
+  stepMs: number
+  log: (line: string) => void
+}
+
+/** What an injection changes for the pull: another image manifest, other Dragonfly values. */
+export interface FaultSetup {
+  /** the values in force during the pull, when the fault changed them */
+  values?: DragonflyValues
+}
+
+export interface FaultEntry {
+  id: string
+  title: string
+  /** what the injection changes in the running system */
+  simulates: string
+  /** the real incident it comes from (../shared/FAULTS.md and its sources) */
+  incident: string
+  /** checks that must go red; a control expects none */
+  expectRed: FaultCheck[]
+  cause: CauseCode
+  /** a control: everything must stay green */
+  control?: boolean
+  /** profiles that can inject it (the local profile runs every entry) */
+  profiles?: Config['profile'][]
+  inject(ctx: FaultContext): Promise<FaultSetup>
+  restore(ctx: FaultContext): Promise<void>
+}
