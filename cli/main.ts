@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander'
 import { configCommand } from './commands/config.ts'
 import { estargzCommand } from './commands/estargz/index.ts'
 import { evidenceCommand } from './commands/evidence/index.ts'
+import { faultsCommand } from './commands/faults.ts'
 import { mergeCommand } from './commands/merge.ts'
 import { planCommand } from './commands/plan.ts'
 import { renderCommand } from './commands/render.ts'
@@ -22,6 +23,7 @@ export function program(): Command {
     .addCommand(planCommand())
     .addCommand(configCommand())
     .addCommand(mergeCommand())
+    .addCommand(faultsCommand())
   // Commander prints its own usage errors; throw instead of exiting so main() sets the code.
   const configure = (c: Command): void => {
     c.exitOverride()

@@ -61,6 +61,11 @@ const settings = {
     schema: z.string().min(1).optional(),
     accepts: 'the path of a containerd-stargz-grpc config.toml',
   },
+  valuesOverlay: {
+    env: 'D7Y_VALUES',
+    schema: z.string().min(1).optional(),
+    accepts: "the path of a Helm values file merged onto the suite's (helm -f semantics)",
+  },
   faults: {
     env: 'D7Y_FAULTS',
     schema: z
@@ -104,6 +109,7 @@ export const defaults: SettingValues = {
   cacheDir: path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'd7y-conformance'),
   reportsDir: 'reports',
   snapshotterConfig: undefined,
+  valuesOverlay: undefined,
   faults: undefined,
   chartPath: undefined,
 }

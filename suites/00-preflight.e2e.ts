@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, test } from 'vitest'
 import { profileFor } from '../helpers/profiles.ts'
 import { runConfig, updateState } from '../helpers/run-context.ts'
 import { leftovers } from '../helpers/run/leftovers.ts'
+import { userInputProblems } from '../helpers/run/user-inputs.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
 describe('preflight', () => {
@@ -12,7 +13,11 @@ describe('preflight', () => {
     const config = runConfig()
     const profile = await profileFor(config)
     // an earlier run's containers with this run's names would fail the cluster chapter half-way
-    const problems = [...(await profile.preflight()), ...(await leftovers(config))]
+    const problems = [
+      ...userInputProblems(config),
+      ...(await profile.preflight()),
+      ...(await leftovers(config)),
+    ]
     const message = problems.map((p) => `  - ${p.what}: ${p.fix}`).join('\n')
     expect(problems, `missing prerequisites for the ${config.profile} profile:\n${message}`).toEqual([])
     // Later chapters create things only after this point (run-context `requires('preflight')`).

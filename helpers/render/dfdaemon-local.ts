@@ -47,7 +47,13 @@ function checkHost(host: DfdaemonHost | undefined): DfdaemonHost | undefined {
   return Object.keys(out).length > 0 ? out : undefined
 }
 
+/** Keys of the chart's `config` that become command-line arguments, not dfdaemon.yaml. */
+const CHART_ONLY = new Set(['console', 'log'])
+const KNOWN = new Set(['upload', 'seedPeer', 'proxy', 'health', 'metrics'])
+
 function fromValues(cfg: DfdaemonValuesConfig, host: DfdaemonHost | undefined, seed: boolean): DfdaemonFile {
+  // Anything else a values overlay (D7Y_VALUES) sets goes into the file as the chart would put it.
+  const others = Object.fromEntries(Object.entries(cfg).filter(([k]) => !CHART_ONLY.has(k) && !KNOWN.has(k)))
   const file: DfdaemonFile = {
     ...(host ? { host } : {}),
     upload: cfg.upload,
@@ -55,6 +61,7 @@ function fromValues(cfg: DfdaemonValuesConfig, host: DfdaemonHost | undefined, s
     proxy: cfg.proxy,
     health: cfg.health,
     metrics: cfg.metrics,
+    ...others,
   }
   return structuredClone(file)
 }

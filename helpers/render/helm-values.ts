@@ -3,6 +3,9 @@
 // dfdaemon.yaml / scheduler.yaml from its `config` sections (dfdaemon-local.ts, scheduler-local.ts).
 // Keys verified against dragonflyoss/helm-charts charts/dragonfly/values.yaml and templates at the
 // newest stored chart (1.7.4) and against dragonfly-client-config 1.5.0 src/dfdaemon.rs.
+import { readFileSync } from 'node:fs'
+import deepmerge from 'deepmerge'
+import { parse as parseYaml } from 'yaml'
 import type { Config } from '../config.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
 import { DFDAEMON_PORTS, SCHEDULER_PORTS } from './ports.ts'
@@ -107,7 +110,23 @@ function dfdaemonConfig(origin: string): DfdaemonValuesConfig {
   }
 }
 
+/**
+ * The suite's values with the user's overlay (D7Y_VALUES) merged on top the way `helm -f` merges a
+ * second values file: maps key by key, lists and scalars replaced.
+ */
 export function helmValues(config: Config, options: HelmValuesOptions = {}): DragonflyValues {
+  const base = suiteValues(config, options)
+  if (!config.valuesOverlay) return base
+  const overlay = parseYaml(readFileSync(config.valuesOverlay, 'utf8')) as unknown
+  if (overlay === null || overlay === undefined) return base
+  if (typeof overlay !== 'object' || Array.isArray(overlay))
+    throw new Error(`D7Y_VALUES ${config.valuesOverlay}: not a YAML map of Helm values`)
+  return deepmerge(base, overlay as Partial<DragonflyValues>, {
+    arrayMerge: (_target, source: unknown[]) => source,
+  }) as DragonflyValues
+}
+
+function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValues {
   const origin = options.originRegistry ?? originRegistryUrl(config)
   const schedulerTag = config.toolVersions.scheduler
   const clientTag = config.toolVersions.dfdaemon

@@ -1,0 +1,36 @@
+// The files a user hands the run (D7Y_STARGZ_CONFIG, D7Y_VALUES) must read and parse before
+// anything is created; a mistake in them is a preflight problem, not a failure twenty minutes later.
+import { readFileSync } from 'node:fs'
+import { parse as parseToml } from 'smol-toml'
+import type { Config } from '../config.ts'
+import type { PreflightProblem } from '../profile.ts'
+import { helmValues } from '../render/helm-values.ts'
+import { selectFaults } from '../faults/catalog.ts'
+
+export function userInputProblems(config: Config): PreflightProblem[] {
+  const problems: PreflightProblem[] = []
+  if (config.snapshotterConfig)
+    try {
+      parseToml(readFileSync(config.snapshotterConfig, 'utf8'))
+    } catch (err) {
+      problems.push({
+        what: `D7Y_STARGZ_CONFIG ${config.snapshotterConfig} is not a readable TOML file (${(err as Error).message.split('\n')[0]})`,
+        fix: 'point it at a containerd-stargz-grpc config.toml',
+      })
+    }
+  if (config.valuesOverlay)
+    try {
+      helmValues(config)
+    } catch (err) {
+      problems.push({
+        what: `D7Y_VALUES ${config.valuesOverlay} cannot be merged (${(err as Error).message.split('\n')[0]})`,
+        fix: 'point it at a YAML map of Helm values for the dragonfly chart',
+      })
+    }
+  try {
+    selectFaults(config.faults, config.profile)
+  } catch (err) {
+    problems.push({ what: `D7Y_FAULTS: ${(err as Error).message}`, fix: 'npx d7y-conformance faults --list' })
+  }
+  return problems
+}
