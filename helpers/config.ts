@@ -23,6 +23,27 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'yes')
 
+/** A comma-separated list whose items each parse with `item`; empty or duplicate items are refused. */
+function commaList<O>(item: z.ZodType<O>) {
+  return z.string().transform((text, ctx) => {
+    const raw = text.split(',').map((x) => x.trim())
+    const out: O[] = []
+    for (const r of raw) {
+      const parsed = item.safeParse(r)
+      if (!parsed.success) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(r)} is not a valid item` })
+        return z.NEVER
+      }
+      out.push(parsed.data)
+    }
+    if (new Set(raw).size !== raw.length) {
+      ctx.addIssue({ code: 'custom', message: 'duplicate items' })
+      return z.NEVER
+    }
+    return out
+  })
+}
+
 /** Each setting: its env variable, how to parse it, and what the error message says is accepted. */
 const settings = {
   profile: { env: 'D7Y_PROFILE', schema: z.enum(PROFILES), accepts: PROFILES.join(' | ') },
@@ -42,6 +63,33 @@ const settings = {
     accepts: 'concurrent (every worker starts the pull at once) | sequential',
   },
   keep: { env: 'D7Y_KEEP', schema: bool, accepts: 'true | false' },
+  scale: {
+    env: 'D7Y_SCALE',
+    schema: commaList(z.coerce.number().int().min(1).max(8))
+      .transform((ns) => [...ns].sort((a, b) => a - b))
+      .optional(),
+    accepts: 'a comma-separated list of worker counts from 1 to 8, e.g. 1,2,4,8 (runs chapter 85)',
+  },
+  scaleRepetitions: {
+    env: 'D7Y_SCALE_REPETITIONS',
+    schema: z.coerce.number().int().min(1).max(20),
+    accepts: 'an integer from 1 to 20',
+  },
+  scalePatterns: {
+    env: 'D7Y_SCALE_PATTERNS',
+    schema: commaList(z.enum(['concurrent', 'sequential'])),
+    accepts: 'a comma-separated list of concurrent | sequential',
+  },
+  scaleModes: {
+    env: 'D7Y_SCALE_MODES',
+    schema: commaList(z.enum(['dragonfly', 'direct'])),
+    accepts: 'a comma-separated list of dragonfly (mirror: dfdaemon) | direct (mirror: the origin)',
+  },
+  stabilityRuns: {
+    env: 'D7Y_STABILITY_RUNS',
+    schema: z.coerce.number().int().min(0).max(50),
+    accepts: 'an integer from 0 to 50 (2-worker concurrent P2P pulls in the scale chapter)',
+  },
   reuseCluster: { env: 'D7Y_REUSE_CLUSTER', schema: bool, accepts: 'true | false' },
   benchmark: { env: 'D7Y_BENCHMARK', schema: bool, accepts: 'true | false' },
   benchmarkSamples: {
@@ -102,6 +150,11 @@ export const defaults: SettingValues = {
   workers: 2,
   pullPattern: 'concurrent',
   keep: false,
+  scale: undefined,
+  scaleRepetitions: 3,
+  scalePatterns: ['concurrent', 'sequential'],
+  scaleModes: ['dragonfly', 'direct'],
+  stabilityRuns: 0,
   reuseCluster: false,
   benchmark: false,
   benchmarkSamples: 3,

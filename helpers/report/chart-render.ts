@@ -2,7 +2,7 @@
 // rasterised to PNG by resvg.
 import { Resvg } from '@resvg/resvg-js'
 import { parse, View } from 'vega'
-import { compile } from 'vega-lite'
+import { compile, type TopLevelSpec } from 'vega-lite'
 import type { BenchmarkReport } from './benchmark-types.ts'
 import { coldStartSpec } from './chart-spec.ts'
 
@@ -11,14 +11,19 @@ export interface RenderedChart {
   png: Buffer
 }
 
-export async function renderColdStartSvg(benchmark: BenchmarkReport): Promise<string> {
-  const vega = compile(coldStartSpec(benchmark)).spec
+/** Any Vega-Lite spec to SVG, headless (the scale charts use it too). */
+export async function renderVegaLiteSvg(spec: TopLevelSpec): Promise<string> {
+  const vega = compile(spec).spec
   const view = new View(parse(vega), { renderer: 'none' })
   try {
     return await view.toSVG()
   } finally {
     view.finalize()
   }
+}
+
+export async function renderColdStartSvg(benchmark: BenchmarkReport): Promise<string> {
+  return renderVegaLiteSvg(coldStartSpec(benchmark))
 }
 
 /** PNG of an SVG at `scale` × its size (2: sharp on high-density screens). */

@@ -27,6 +27,18 @@ export function userInputProblems(config: Config): PreflightProblem[] {
         fix: 'point it at a YAML map of Helm values for the dragonfly chart',
       })
     }
+  // Chapter 85 uses the first N workers of the cluster the earlier chapters built with D7Y_WORKERS.
+  const largest = Math.max(...(config.scale ?? []), config.stabilityRuns > 0 ? 2 : 0)
+  if (largest > config.workers)
+    problems.push({
+      what: `${[
+        config.scale ? `D7Y_SCALE=${config.scale.join(',')}` : '',
+        config.stabilityRuns > 0 ? `D7Y_STABILITY_RUNS=${config.stabilityRuns} (2 workers)` : '',
+      ]
+        .filter(Boolean)
+        .join(' and ')} needs ${largest} workers but D7Y_WORKERS=${config.workers}`,
+      fix: `set D7Y_WORKERS=${largest} (the cluster is built once with the largest N; each point uses the first N workers)`,
+    })
   try {
     selectFaults(config.faults, config.profile)
   } catch (err) {
