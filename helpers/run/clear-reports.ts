@@ -13,6 +13,8 @@ export const RUN_OUTPUTS = [
   'summary.json',
   'summary.md',
   'run-state.json',
+  'faults.json',
+  'scale',
   CHART_PNG,
   CHART_SVG,
 ] as const
