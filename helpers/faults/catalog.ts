@@ -79,7 +79,9 @@ export const FAULTS: FaultEntry[] = [
     title: 'dfdaemon stopped on one worker',
     simulates: "`systemctl stop` of the last worker's dfdaemon: its snapshotter's mirror refuses connections",
     incident: 'FAULTS.md 5: dfdaemon down / port 4001 unreachable; the snapshotter moves to the next host',
-    expectRed: [...ROUTING],
+    // The rendered config has no plain-HTTP origin after the mirror, so the layer is not prepared
+    // remotely either: containerd pulls it whole.
+    expectRed: ['remote-snapshots', ...ROUTING],
     cause: 'mirror-unreachable',
     inject: async (ctx) => {
       await stopUnit(victim(ctx), UNITS.client)

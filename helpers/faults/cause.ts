@@ -6,6 +6,7 @@ import type { Verdict } from '../checks/verdict.ts'
 import type { RunOutcome } from '../image/nerdctl.ts'
 import type { ComponentStatus } from '../profile.ts'
 import type { PhaseEvidence } from '../pull-phase.ts'
+import { DFDAEMON_PORTS } from '../render/ports.ts'
 import type { Cause, FaultCheck } from './types.ts'
 
 export interface CauseEvidence {
@@ -24,6 +25,9 @@ const brief = (s: string, n = 200) => {
 }
 
 type Rule = (e: CauseEvidence) => Cause | undefined
+
+/** The snapshotter's mirror: the node-local dfdaemon proxy. */
+const MIRROR = `127.0.0.1:${DFDAEMON_PORTS.proxy}`
 
 const RULES: Rule[] = [
   // The origin itself: the pull failed, and the origin's log shows nothing in the window.
@@ -77,11 +81,20 @@ const RULES: Rule[] = [
   (e) => {
     for (const w of e.evidence.workers) {
       const failed = w.stargz.snapshots.filter((s) => s.outcome === 'failed')
-      const fuse = failed.find((s) => /fuse/i.test(s.error ?? ''))
+      // not /fuse/: "refused" contains it
+      const fuse = failed.find((s) => /\/dev\/fuse|fusermount|\bfuse\b/i.test(s.error ?? ''))
       if (fuse)
         return {
           code: 'fuse-missing',
           sentence: `${w.node}'s snapshotter could not mount the layer lazily and containerd pulled it whole: ${brief(fuse.error ?? '')}`,
+        }
+      const refused = failed.find((s) =>
+        new RegExp(`${MIRROR}: connect: connection refused`).test(s.error ?? ''),
+      )
+      if (refused)
+        return {
+          code: 'mirror-unreachable',
+          sentence: `${w.node}'s snapshotter fell back to the origin: dfdaemon on ${MIRROR} refused the connection (${brief(refused.error ?? '', 160)})`,
         }
       const url = failed.find((s) => /invalid destination|host \\?"[a-z]+:\/\//i.test(s.error ?? ''))
       if (url)

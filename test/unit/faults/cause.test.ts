@@ -1,0 +1,84 @@
+// The diagnosis engine on the evidence of real fault pulls (texts from the local profile's fault
+// catalog run of 2026-12-03): the cause is read from the evidence, not from the injected fault.
+import { describe, expect, test } from 'vitest'
+import type { Verdict } from '../../../helpers/checks/verdict.ts'
+import { diagnoseCause, type CauseEvidence } from '../../../helpers/faults/cause.ts'
+import type { PhaseEvidence } from '../../../helpers/pull-phase.ts'
+import { FAULT_CHECKS, type FaultCheck } from '../../../helpers/faults/types.ts'
+
+const green: Verdict = { passed: true, diagnosis: 'ok', evidence: {} }
+const verdicts = (over: Partial<Record<FaultCheck, Verdict>> = {}) =>
+  ({ ...Object.fromEntries(FAULT_CHECKS.map((c) => [c, green])), ...over }) as Record<FaultCheck, Verdict>
+
+// the snapshotter's error on worker2 with its dfdaemon stopped (journal, failed to prepare remote snapshot)
+const REFUSED =
+  'failed to resolve layer: 6 attempt(s): Get "http://127.0.0.1:4001/v2/conformance/python/blobs/sha256:3a4168cc69916eb8e4aab26ae26a26bb3bd652cf9985b8f83fc475ee199b5253": dial tcp 127.0.0.1:4001: connect: connection refused: failed to resolve: failed to resolve target'
+
+function evidence(snapshotError?: string): PhaseEvidence {
+  const dfdaemon = {
+    tasks: {},
+    unattributed: {},
+    records: 0,
+    proxiedDirectly: [],
+    proxiedDirectlyCount: 0,
+    levels: {},
+    strayLines: 0,
+  }
+  return {
+    mark: { runId: 'r', hostSince: '', nodeSince: {} },
+    workers: [
+      {
+        node: 'worker2',
+        ip: '172.18.0.4',
+        stargz: {
+          prepared: 0,
+          failed: snapshotError ? 1 : 0,
+          layerProblems: [],
+          snapshots: snapshotError
+            ? [{ outcome: 'failed', key: 'k', layerDigest: 'sha256:3a41', error: snapshotError }]
+            : [],
+          malformed: 0,
+          lines: 1,
+        },
+        dfdaemon,
+        traffic: 'not read',
+      },
+    ],
+    origin: { rows: [], unlisted: {}, nonBlobRequests: 1 },
+    seed: { dfdaemon },
+    backToSourceBytes: 0,
+  }
+}
+
+const base = (snapshotError?: string, v = verdicts()): CauseEvidence => ({
+  verdicts: v,
+  outcomes: [{ node: 'worker2', exitCode: 0, output: 'Python 3.11.2', stderr: '', durationMs: 8600 }],
+  evidence: evidence(snapshotError),
+  status: [],
+  taskIds: ['3a41'],
+})
+
+describe('diagnoseCause', () => {
+  test('a refused connection to the mirror is mirror-unreachable, not fuse ("refused" holds "fuse")', () => {
+    const c = diagnoseCause(base(REFUSED, verdicts({ 'remote-snapshots': { ...green, passed: false } })))
+    expect(c.code).toBe('mirror-unreachable')
+    expect(c.sentence).toMatch(
+      /^worker2's snapshotter fell back to the origin: dfdaemon on 127\.0\.0\.1:4001 refused the connection/,
+    )
+  })
+
+  test('a FUSE error is fuse-missing', () => {
+    const c = diagnoseCause(
+      base('mount failed: fusermount: failed to open /dev/fuse: No such file or directory'),
+    )
+    expect(c.code).toBe('fuse-missing')
+  })
+
+  test('all green is none; red without a known cause is unknown', () => {
+    expect(diagnoseCause(base()).code).toBe('none')
+    const c = diagnoseCause(
+      base(undefined, verdicts({ 'image-runs': { ...green, passed: false, diagnosis: 'exit 1' } })),
+    )
+    expect(c.code).toBe('unknown')
+  })
+})
