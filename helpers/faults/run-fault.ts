@@ -30,7 +30,7 @@ const FAULT_PULL_TIMEOUT_MS = 5 * 60_000
 
 /**
  * Until every worker's dfdaemon finished the large layers' tasks, or nothing moved (origin bytes,
- * dfdaemon log records) for QUIET_MS: a broken pull settles without finishing.
+ * the layers' tasks in dfdaemon's logs) for QUIET_MS: a broken pull settles without finishing.
  */
 async function awaitSettled(ctx: FaultContext, mark: PhaseMark, taskIds: string[], manifest: unknown) {
   let last = ''
@@ -46,7 +46,8 @@ async function awaitSettled(ctx: FaultContext, mark: PhaseMark, taskIds: string[
         taskIds.every((id) => (s.tasks[id]?.peerFinished ?? 0) + (s.tasks[id]?.failed ?? 0) > 0),
       )
       if (done) return true
-      const now = JSON.stringify([origin?.rows.map((r) => r.bytesServed), logs.map((s) => s.records)])
+      // Only what concerns the image: dfdaemon logs its own periodic work all the time.
+      const now = JSON.stringify([origin?.rows.map((r) => r.bytesServed), logs.map((s) => s.tasks)])
       if (now !== last) {
         last = now
         since = Date.now()
