@@ -151,18 +151,15 @@ const RULES: Rule[] = [
         sentence: `the seed peer was not serving (${brief(seed.detail)}); ${backToSourceNodes(e)}`,
       }
   },
-  // dfdaemon could not fetch from the upstream its requests named.
+  // dfdaemon could not fetch from the upstream its requests named: every request of the task failed.
   (e) => {
     for (const w of e.evidence.workers)
       for (const id of e.taskIds) {
         const t = w.dfdaemon.tasks[id]
-        const err = t?.errors.find((x) =>
-          /127\.0\.0\.1:1\b|error sending request|connect|refused|dns/i.test(x),
-        )
-        if (t && (t.failed > 0 || t.succeeded === 0) && err)
+        if (t && t.failed > 0 && t.succeeded === 0)
           return {
             code: 'upstream-unreachable',
-            sentence: `${w.node}'s dfdaemon could not fetch ${id.slice(0, 12)} from its upstream: ${brief(err)}`,
+            sentence: `${w.node}'s dfdaemon failed all ${t.failed} request(s) for ${id.slice(0, 12)} at its upstream${t.urls[0] ? ` (${originOf(t.urls[0])})` : ''}: ${brief(t.errors[0] || 'no error text')}`,
           }
       }
   },
@@ -193,6 +190,14 @@ const RULES: Rule[] = [
       }
   },
 ]
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin
+  } catch {
+    return url
+  }
+}
 
 function backToSourceNodes(e: CauseEvidence): string {
   const nodes = e.evidence.workers.filter((w) =>
