@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import {
   deltaSamples,
@@ -10,7 +12,7 @@ import {
   sumMetric,
 } from '../../../helpers/evidence/prom-metrics.ts'
 
-// PLACEHOLDER until a real scrape of dfdaemon's :4002/metrics is captured into fixtures/: this text
+// Constructed text for the parser's corner cases (a real scrape is judged at the end of this file): this text
 // follows what dfdaemon 1.5.0 serves, built from its source, not captured. Names, label names and
 // label values: crate dragonfly-client-metric 1.5.0, src/lib.rs (download_traffic{type} at line 208,
 // download_task_total{type,tag,app,priority} at 124, backend_request_total{scheme,method} at 251,
@@ -165,5 +167,25 @@ describe('Prometheus text exposition', () => {
     expect(dfdaemonTraffic(delta)).toMatchObject({ remotePeer: 7_901_572, backToSource: 0, localPeer: 0 })
     expect(dfdaemonCounters(delta).proxyRequests).toBe(3) // went down: reset, counts its new value
     expect(seriesKey({ name: 'm', labels: { b: '1', a: '2' } })).toBe('m{a="2",b="1"}')
+  })
+})
+
+describe('a real dfdaemon 1.5.0 scrape (fixtures/metrics)', () => {
+  test('traffic by source and the proxy counters', async () => {
+    const text = readFileSync(
+      path.join(import.meta.dirname, '../../../fixtures/metrics/dfdaemon-worker.prom'),
+      'utf8',
+    )
+    const { samples } = await parsePromText(text)
+    expect(dfdaemonTraffic(samples)).toEqual({
+      backToSource: 8_794_197,
+      remotePeer: 58_720_256, // 14 whole 4 MiB pieces from peers
+      localPeer: 42_348_629,
+      total: 8_794_197 + 58_720_256 + 42_348_629,
+    })
+    const c = dfdaemonCounters(samples)
+    expect(c.proxyRequests).toBe(14)
+    expect(c.proxyRequestsViaDfdaemon).toBe(13)
+    expect(c.downloadTasks).toBe(14)
   })
 })
