@@ -1,6 +1,6 @@
 // Chapter 3 (guide: "install the stargz snapshotter"): binary, config.toml, systemd unit and the
 // containerd proxy plugin on every worker; then the snapshotter must answer containerd through the
-// plugin (a snapshot listing), since `ctr plugin ls` says "ok" without connecting (plugin-check.ts).
+// plugin (an empty snapshot prepared and removed), since `ctr plugin ls` says "ok" without connecting (plugin-check.ts).
 import * as allure from 'allure-js-commons'
 import { beforeEach, describe, test } from 'vitest'
 import { judge } from '../helpers/checks/verdict.ts'

@@ -59,7 +59,7 @@ const RULES: Rule[] = [
   (e) => {
     const v = e.verdicts['stargz-plugin']
     if (v.passed) return undefined
-    return /snapshot listing/.test(v.diagnosis)
+    return /preparing a snapshot through the plugin/.test(v.diagnosis)
       ? {
           code: 'snapshotter-down',
           sentence: `the stargz snapshotter does not answer containerd: ${brief(v.diagnosis, 240)}`,

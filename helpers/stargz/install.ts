@@ -58,7 +58,7 @@ export async function installStargz(node: Node, install: StargzInstall, timeoutM
 
 export { stargzPlugin }
 
-/** Until the plugin is "ok" and a snapshot listing through it answers (see plugin-check.ts). */
+/** Until the plugin is "ok" and a snapshot can be prepared through it (see plugin-check.ts). */
 export async function waitForStargzPlugin(node: Node, timeoutMs: number): Promise<void> {
   await waitFor(
     `the stargz snapshotter to answer containerd in ${node.name} (ctr plugin ls; ${snapshotListArgv().join(' ')})`,

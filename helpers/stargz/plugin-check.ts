@@ -2,21 +2,23 @@
 // (v2.2.1 cmd/containerd/server/server.go, LoadPlugins) registers each proxy_plugins entry with an
 // InitFn that only creates a gRPC client for the socket (proxyClients.getClient → grpc.NewClient,
 // which does not connect), so the plugin is "ok" whether or not anything listens on the socket.
-// A snapshot listing through that plugin (`ctr snapshots --snapshotter stargz ls` → the snapshots
-// service → the proxy snapshotter's Walk → List over the socket) is the first real round trip.
+// Nor can a snapshot listing: containerd serves `ctr snapshots ls` from its own metadata store (its
+// metadata snapshotter walks its bolt database), and the fault catalog measured it answering with the
+// snapshotter stopped. Preparing a snapshot does reach the backend (metadata Prepare calls the proxy
+// snapshotter's Prepare over the socket): an empty snapshot is prepared and removed again in a
+// namespace of its own, the first real round trip.
 import { exec, type Node } from '../node.ts'
 
 export const STARGZ_SNAPSHOTTER = 'stargz'
 
-/** Any namespace does: the listing is a round trip to the snapshotter, its content does not matter. */
-export const snapshotListArgv = (ns = 'default'): string[] => [
-  'ctr',
-  '-n',
-  ns,
-  'snapshots',
-  '--snapshotter',
-  STARGZ_SNAPSHOTTER,
-  'ls',
+/** A namespace of the suite's own, so the probe touches no image state. */
+export const PROBE_NAMESPACE = 'd7y-probe'
+
+/** Prepare an empty snapshot through the plugin and remove it: a round trip to the snapshotter. */
+export const snapshotListArgv = (ns = PROBE_NAMESPACE): string[] => [
+  'sh',
+  '-c',
+  `k=d7y-probe-$$; ctr -n ${ns} snapshots --snapshotter ${STARGZ_SNAPSHOTTER} prepare "$k" >/dev/null && ctr -n ${ns} snapshots --snapshotter ${STARGZ_SNAPSHOTTER} rm "$k"`,
 ]
 
 export interface PluginRow {
@@ -27,7 +29,7 @@ export interface PluginRow {
 
 export interface SnapshotListing {
   ok: boolean
-  /** the listing's first line (its header) when it answered, else its error */
+  /** what the round trip printed, else its error */
   detail: string
 }
 
@@ -38,9 +40,14 @@ export function pluginRow(pluginLs: string): PluginRow {
 }
 
 export function snapshotListing(exitCode: number, stdout: string, stderr: string): SnapshotListing {
-  const first = (t: string) => t.trim().split('\n')[0]?.trim() ?? ''
+  // containerd's clients print deprecation warnings first; the error is the line that is not one
+  const first = (t: string) =>
+    t
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l && !/level=warning/.test(l)) ?? ''
   return exitCode === 0
-    ? { ok: true, detail: first(stdout) || '(no snapshots)' }
+    ? { ok: true, detail: first(stdout) || 'an empty snapshot prepared and removed through the plugin' }
     : { ok: false, detail: first(stderr) || first(stdout) || `exit ${exitCode}` }
 }
 
@@ -67,7 +74,7 @@ export interface WorkerPluginState {
   installError?: string
 }
 
-/** Each worker's plugin row and a snapshot listing through the plugin, with its install error if any. */
+/** Each worker's plugin row and an empty snapshot prepared and removed through the plugin, with its install error if any. */
 export async function workerPluginStates(
   workers: Node[],
   installErrors: ReadonlyMap<string, string> = new Map(),
@@ -84,7 +91,7 @@ export async function workerPluginStates(
 
 /**
  * `stargz-plugin`: on every worker the install step completed, the plugin is ok and a snapshot
- * listing through it answered. An install error fails the check even when the rest looks fine
+ * snapshot prepared and removed through it. An install error fails the check even when the rest looks fine
  * (a half-installed node), and is the diagnosis.
  */
 export function stargzPluginVerdict(states: WorkerPluginState[]): { passed: boolean; diagnosis: string } {
@@ -93,7 +100,7 @@ export function stargzPluginVerdict(states: WorkerPluginState[]): { passed: bool
     const why: string[] = []
     if (s.installError) why.push(`install failed: ${s.installError}`)
     if (s.plugin.status !== 'ok') why.push(`ctr plugin ls: ${s.plugin.status}`)
-    if (!s.listing.ok) why.push(`snapshot listing through the plugin failed: ${s.listing.detail}`)
+    if (!s.listing.ok) why.push(`preparing a snapshot through the plugin failed: ${s.listing.detail}`)
     return why.length ? [`${s.node} (${why.join('; ')})`] : []
   })
   if (problems.length)
@@ -103,6 +110,6 @@ export function stargzPluginVerdict(states: WorkerPluginState[]): { passed: bool
     }
   return {
     passed: true,
-    diagnosis: `plugin ok and a snapshot listing through it answered on ${states.map((s) => s.node).join(', ')}`,
+    diagnosis: `plugin ok and a snapshot prepared and removed through it on ${states.map((s) => s.node).join(', ')}`,
   }
 }

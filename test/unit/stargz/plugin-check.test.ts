@@ -30,7 +30,7 @@ describe('stargz-plugin', () => {
     const v = stargzPluginVerdict([{ node: 'worker-1', plugin: ok, listing: refused }])
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /worker-1 \(snapshot listing through the plugin failed: ctr: rpc error: code = Unavailable/,
+      /worker-1 \(preparing a snapshot through the plugin failed: ctr: rpc error: code = Unavailable/,
     )
   })
 
@@ -55,14 +55,22 @@ describe('stargz-plugin', () => {
         { node: 'worker-1', plugin: ok, listing: answered },
         { node: 'worker-2', plugin: ok, listing: answered },
       ]),
-    ).toEqual({ passed: true, diagnosis: expect.stringMatching(/answered on worker-1, worker-2$/) })
+    ).toEqual({
+      passed: true,
+      diagnosis: expect.stringMatching(/prepared and removed through it on worker-1, worker-2$/),
+    })
     expect(stargzPluginVerdict([]).passed).toBe(false)
   })
 
   test('parsing: the stargz row, an absent plugin, and the listing command through the plugin', () => {
     expect(ok).toEqual({ status: 'ok', row: expect.stringMatching(/stargz/) })
     expect(pluginRow(PLUGIN_LS.replace(/.*stargz.*\n/, '')).status).toBe('absent')
-    expect(snapshotListArgv()).toEqual(['ctr', '-n', 'default', 'snapshots', '--snapshotter', 'stargz', 'ls'])
+    // not `ctr snapshots ls`: containerd answers that from its own metadata with the snapshotter stopped
+    const [sh, flag, script] = snapshotListArgv()
+    expect([sh, flag]).toEqual(['sh', '-c'])
+    expect(script).toMatch(
+      /ctr -n d7y-probe snapshots --snapshotter stargz prepare "\$k" .*&& ctr -n d7y-probe snapshots --snapshotter stargz rm "\$k"/,
+    )
     expect(answered).toEqual({ ok: true, detail: 'KEY PARENT KIND' })
   })
 })
