@@ -6,6 +6,7 @@ import type { Verdict } from '../checks/verdict.ts'
 import type { RunOutcome } from '../image/nerdctl.ts'
 import type { ComponentStatus } from '../profile.ts'
 import type { PhaseEvidence } from '../pull-phase.ts'
+import { linkLine, type PeerLink } from '../evidence/peer-links.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
 import type { Cause, FaultCheck } from './types.ts'
 
@@ -17,6 +18,8 @@ export interface CauseEvidence {
   status: ComponentStatus[]
   /** task ids of the image's layers, as the values in force compute them */
   taskIds: string[]
+  /** each peer's TCP reach to the others' upload port, tried right before the pull */
+  links: PeerLink[]
 }
 
 const brief = (s: string, n = 200) => {
@@ -162,6 +165,27 @@ const RULES: Rule[] = [
             sentence: `${w.node}'s dfdaemon failed all ${t.failed} request(s) for ${id.slice(0, 12)} at its upstream${t.urls[0] ? ` (${originOf(t.urls[0])})` : ''}: ${brief(t.errors[0] || 'no error text')}`,
           }
       }
+  },
+  // Peers could not reach each other's upload port while their dfdaemons were serving, and nodes
+  // went to the source without a piece from a peer (the scheduler found no parent it could use).
+  (e) => {
+    const serving = new Set(e.status.filter((s) => s.ok).map((s) => s.where))
+    const cut = e.links.filter((l) => !l.ok && serving.has(l.to))
+    if (!cut.length) return undefined
+    const alone = e.evidence.workers.filter((w) =>
+      e.taskIds.some((id) => {
+        const t = w.dfdaemon.tasks[id]
+        return t && t.remotePeer.piecesFinished === 0 && t.backToSource.pieceNumbers.length > 0
+      }),
+    )
+    if (!alone.length) return undefined
+    return {
+      code: 'p2p-blocked',
+      sentence: `${alone.map((w) => w.node).join(', ')} took no piece from a peer and fetched from the source: ${cut.length} of ${e.links.length} peer link(s) to dfdaemon's upload port fail while those dfdaemons are healthy (${cut
+        .slice(0, 2)
+        .map(linkLine)
+        .join('; ')})`,
+    }
   },
   // Peers could not serve each other.
   (e) => {

@@ -5,6 +5,8 @@ import { imageRuns } from '../checks/image-runs.ts'
 import { remoteSnapshots, taskSucceeded } from '../checks/node-evidence.ts'
 import type { Verdict } from '../checks/verdict.ts'
 import { dfdaemonEvidence, originEvidence } from '../evidence/collect.ts'
+import { probePeerLinks } from '../evidence/peer-links.ts'
+import { DFDAEMON_PORTS } from '../render/ports.ts'
 import { validateImageLayers } from '../image/validate-layers.ts'
 import {
   backToSourceFacts,
@@ -88,6 +90,7 @@ export async function runFault(entry: FaultEntry, ctx: FaultContext): Promise<Fa
     }))
     const layers = imageLayers({ esgzRef: ctx.image.esgzRef, layers: image.layers }, ctx.config, values)
     const status = await ctx.profile.dragonflyStatus([ctx.controlPlane, ...ctx.workers])
+    const links = await probePeerLinks([ctx.controlPlane, ...ctx.workers], DFDAEMON_PORTS.upload)
     const plugin = await workerPluginStates(ctx.workers)
     const mark = await markPhase(ctx.workers, `${process.env.D7Y_RUN_ID ?? 'faults'}/${entry.id}`)
     const before = await dragonflyTraffic(ctx.profile, ctx.workers).catch(
@@ -136,6 +139,7 @@ export async function runFault(entry: FaultEntry, ctx: FaultContext): Promise<Fa
       evidence: ev,
       status,
       taskIds: layers.map((l) => l.taskId),
+      links,
     })
     result = compareFault(base, verdicts, cause, 0)
   } catch (err) {

@@ -5,6 +5,11 @@ import type { Verdict } from '../../../helpers/checks/verdict.ts'
 import { diagnoseCause, type CauseEvidence } from '../../../helpers/faults/cause.ts'
 import type { PhaseEvidence } from '../../../helpers/pull-phase.ts'
 import { FAULT_CHECKS, type FaultCheck } from '../../../helpers/faults/types.ts'
+import { summarizeDfdaemonLog } from '../../../helpers/evidence/dfdaemon-log.ts'
+import type { ComponentStatus } from '../../../helpers/profile.ts'
+import { capturedLinks } from '../evidence/peer-link-captures.ts'
+import { gunzipSync } from 'node:zlib'
+import { readFileSync } from 'node:fs'
 
 const green: Verdict = { passed: true, diagnosis: 'ok', evidence: {} }
 const verdicts = (over: Partial<Record<FaultCheck, Verdict>> = {}) =>
@@ -56,6 +61,7 @@ const base = (snapshotError?: string, v = verdicts()): CauseEvidence => ({
   evidence: evidence(snapshotError),
   status: [],
   taskIds: ['3a41'],
+  links: [],
 })
 
 describe('diagnoseCause', () => {
@@ -80,5 +86,69 @@ describe('diagnoseCause', () => {
       base(undefined, verdicts({ 'image-runs': { ...green, passed: false, diagnosis: 'exit 1' } })),
     )
     expect(c.code).toBe('unknown')
+  })
+
+  describe('peers that cannot reach each other (p2p-blocked, captured 2026-12-03)', () => {
+    const TASK = '3a4168cc69916eb8e4aab26ae26a26bb3bd652cf9985b8f83fc475ee199b5253'
+    const log = (node: string) =>
+      gunzipSync(
+        readFileSync(new URL(`../../../fixtures/logs/p2p-blocked/dfdaemon-${node}.log.gz`, import.meta.url)),
+      ).toString('utf8')
+    const healthy: ComponentStatus[] = ['control-plane', 'worker', 'worker2'].map((where) => ({
+      component: where === 'control-plane' ? 'seed-peer' : 'client',
+      where,
+      ok: true,
+      detail: 'GET /healthy: HTTP 200',
+    }))
+    const red = verdicts({
+      'task-succeeded': { ...green, passed: false, diagnosis: 'took no pieces from peers' },
+      'single-back-to-source': { ...green, passed: false, diagnosis: 'raw 2.00x' },
+    })
+    async function blocked(links: string, status: ComponentStatus[]): Promise<CauseEvidence> {
+      const e = base(undefined, red)
+      const workers = await Promise.all(
+        ['worker', 'worker2'].map(async (node) => ({
+          ...e.evidence.workers[0]!,
+          node,
+          dfdaemon: await summarizeDfdaemonLog(log(node), { taskIds: [TASK] }),
+        })),
+      )
+      return {
+        ...e,
+        evidence: { ...e.evidence, workers },
+        taskIds: [TASK],
+        status,
+        links: capturedLinks(links),
+      }
+    }
+
+    test('the captured logs: the scheduler sent both workers to the source, no piece from a parent', async () => {
+      const e = await blocked('peer-links-dropped.txt', healthy)
+      for (const w of e.evidence.workers) {
+        const t = w.dfdaemon.tasks[TASK]!
+        expect(t.backToSource.needBackToSource).toBe(1)
+        expect(t.remotePeer.piecesFinished).toBe(0)
+        expect(t.remotePeer.piecesFailed).toBe(0)
+      }
+    })
+
+    test('dropped links between healthy dfdaemons are p2p-blocked, with the links named', async () => {
+      const c = diagnoseCause(await blocked('peer-links-dropped.txt', healthy))
+      expect(c.code).toBe('p2p-blocked')
+      expect(c.sentence).toMatch(
+        /^worker, worker2 took no piece from a peer and fetched from the source: 6 of 6 peer link\(s\).*control-plane → worker \(172\.18\.0\.3:4000\): no answer within 3s \(packets dropped\)/,
+      )
+    })
+
+    test('links refused by a dfdaemon that is not serving are not p2p-blocked', async () => {
+      const down = healthy.map((s) => (s.where === 'worker2' ? { ...s, ok: false } : s))
+      const c = diagnoseCause(await blocked('peer-links-one-stopped.txt', down))
+      expect(c.code).not.toBe('p2p-blocked')
+    })
+
+    test('without the links there is no cause to read (what the catalog measured before the probe)', async () => {
+      const e = await blocked('peer-links-dropped.txt', healthy)
+      expect(diagnoseCause({ ...e, links: [] }).code).toBe('unknown')
+    })
   })
 })
