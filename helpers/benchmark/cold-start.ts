@@ -11,7 +11,9 @@ import type { Profile } from '../profile.ts'
 import { awaitDfdaemonTasks, awaitOriginTransfers, imageLayers, markPhase } from '../pull-phase.ts'
 import type { OriginRegistry } from '../registry.ts'
 import { BENCHMARK_MODES, type BenchmarkImage, type BenchmarkMode } from '../report/benchmark-types.ts'
-import { benchmarkResult, withOciRatios } from '../report/benchmark-stats.ts'
+import { benchmarkResult, median, withOciRatios } from '../report/benchmark-stats.ts'
+import type { PieceRouteTiming } from '../report/benchmark-types.ts'
+import { PIECE_ROUTES, pieceTimings, routeStats, type PieceRoute } from '../evidence/piece-timings.ts'
 import { directStargzConfig, p2pStargzConfig } from '../stargz/configs.ts'
 import { resetImageState, switchStargzConfig } from '../stargz/install.ts'
 
@@ -27,6 +29,43 @@ interface Sample {
   ms: number
   originBytes: number
   output: string
+  /** Dragonfly modes: the large layer's pieces on the pulling node, by route */
+  pieces?: Partial<Record<PieceRoute, PieceRouteTiming>>
+}
+
+type Pieces = Partial<Record<PieceRoute, PieceRouteTiming>>
+
+/** Per route, the median over the samples of each figure (routes a sample lacks count as absent). */
+export function medianPieces(samples: (Pieces | undefined)[]): Pieces | undefined {
+  const taken = samples.filter((p): p is Pieces => p !== undefined)
+  if (!taken.length) return undefined
+  const out: Pieces = {}
+  for (const route of PIECE_ROUTES) {
+    const on = taken.map((p) => p[route]).filter((x): x is PieceRouteTiming => x !== undefined)
+    if (!on.length) continue
+    out[route] = {
+      count: median(on.map((x) => x.count)),
+      medianMs: median(on.map((x) => x.medianMs)),
+      maxMs: median(on.map((x) => x.maxMs)),
+    }
+  }
+  return out
+}
+
+/** "3 small-range from the source (median 30 ms), 17 from parents (median 45 ms)" */
+export function piecesLine(p: Pieces | undefined): string {
+  if (!p) return ''
+  const words: Record<PieceRoute, string> = {
+    'source-small-range': 'small-range from the source',
+    'source-scheduled': 'from the source (scheduled)',
+    parent: 'from parents',
+  }
+  return PIECE_ROUTES.filter((r) => p[r])
+    .map(
+      (r) =>
+        `${p[r]!.count} ${words[r]} (median ${Math.round(p[r]!.medianMs)} ms, max ${Math.round(p[r]!.maxMs)} ms)`,
+    )
+    .join(', ')
 }
 
 export interface BenchContext {
@@ -90,10 +129,18 @@ async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): P
     await awaitDfdaemonTasks(ctx.profile, [node], large, mark, stepMs).catch(() => undefined)
   const manifest = mode === 'oci' ? t.plainManifest : t.esgzManifest
   const origin = await originEvidence(ctx.registry, manifest, mark.hostSince)
+  // Where the pulling node's pieces came from and how fast: peers or the source (warm vs cold).
+  let pieces: Pieces | undefined
+  if (mode.startsWith('stargz-dragonfly') && large[0]) {
+    const log = await ctx.profile.clientLogs(node, mark.nodeSince[node.name]).catch(() => '')
+    const timings = await pieceTimings(log, large[0].taskId)
+    if (timings.length) pieces = routeStats(timings)
+  }
   return {
     ms: outcome.durationMs,
     originBytes: bytesOf(origin),
     output: outcome.output.split('\n').pop() ?? '',
+    ...(pieces ? { pieces } : {}),
   }
 }
 
@@ -106,18 +153,21 @@ export async function benchmarkImage(ctx: BenchContext, t: BenchTarget): Promise
       const s = await sample(ctx, t, mode)
       samples.get(mode)!.push(s)
       ctx.log(
-        `${t.image.name} ${mode} #${i}: ${(s.ms / 1000).toFixed(2)}s, origin ${(s.originBytes / 2 ** 20).toFixed(1)} MiB`,
+        `${t.image.name} ${mode} #${i}: ${(s.ms / 1000).toFixed(2)}s, origin ${(s.originBytes / 2 ** 20).toFixed(1)} MiB` +
+          (s.pieces ? `; pieces ${piecesLine(s.pieces)}` : ''),
       )
     }
   }
   const results = withOciRatios(
-    modes.map((m) =>
-      benchmarkResult(
+    modes.map((m) => {
+      const r = benchmarkResult(
         m,
         samples.get(m)!.map((s) => s.ms),
         samples.get(m)!.map((s) => s.originBytes),
-      ),
-    ),
+      )
+      const pieces = medianPieces(samples.get(m)!.map((s) => s.pieces))
+      return pieces ? { ...r, pieces } : r
+    }),
   )
   const large = t.esgzManifest.layers.reduce((max, l) => Math.max(max, l.size), 0)
   return {

@@ -12,6 +12,7 @@
 //   })
 // buildSummary validates it (benchmarkReportSchema); malformed data becomes a loud note instead.
 import { z } from 'zod'
+import { PIECE_ROUTES, type PieceRoute as PieceRouteName } from '../evidence/piece-timings.ts'
 
 /** The four ways an image reaches a node, in the order the chart and tables show them. */
 export const BENCHMARK_MODES = ['oci', 'stargz', 'stargz-dragonfly-cold', 'stargz-dragonfly-warm'] as const
@@ -53,6 +54,23 @@ export interface BenchmarkResult {
   ratioToOci: number | null
   /** anything a reader must know about this measurement (a failed sample, a fallback) */
   note?: string
+  /**
+   * Dragonfly modes: where the large layer's pieces came from on the pulling node and how long each
+   * took (dfdaemon's DEBUG log; per route the median over the samples of count, median and max ms)
+   */
+  pieces?: Partial<Record<PieceRouteName, PieceRouteTiming>>
+}
+
+export const PIECE_ROUTE_LABELS: Record<PieceRouteName, string> = {
+  'source-small-range': 'from the source, small range (no scheduler)',
+  'source-scheduled': 'from the source, scheduled',
+  parent: 'from parents (P2P)',
+}
+
+export interface PieceRouteTiming {
+  count: number
+  medianMs: number
+  maxMs: number
 }
 
 export interface BenchmarkImage {
@@ -91,6 +109,12 @@ const resultSchema = z.object({
   originBytes: z.number().nonnegative(),
   ratioToOci: z.number().nullable(),
   note: z.string().optional(),
+  pieces: z
+    .partialRecord(
+      z.enum(PIECE_ROUTES),
+      z.object({ count: z.number(), medianMs: z.number(), maxMs: z.number() }),
+    )
+    .optional(),
 })
 
 /** Validates what the run state holds before the report relies on it. */

@@ -1,6 +1,13 @@
 // reports/summary.md: the run on one page for people: verdict, loud notes, every check with its
 // one-line diagnosis, versions under test, origin amplification, and the cold-start benchmark.
-import { BENCHMARK_MODES, MODE_LABELS, type BenchmarkReport } from './benchmark-types.ts'
+import {
+  BENCHMARK_MODES,
+  MODE_LABELS,
+  MODE_SHORT,
+  PIECE_ROUTE_LABELS,
+  type BenchmarkReport,
+} from './benchmark-types.ts'
+import { PIECE_ROUTES } from '../evidence/piece-timings.ts'
 import type { FaultResult } from '../faults/compare.ts'
 import { FAULT_CHECKS, type FaultCheck } from '../faults/types.ts'
 import { seconds, shortDigest, size, STATUS_MARK, table, utc } from './markdown-format.ts'
@@ -164,9 +171,43 @@ function benchmarkSection(b: BenchmarkReport, options: MarkdownOptions): string 
       rows,
       ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
     ),
+    '',
+    piecesTable(b),
   ]
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
+}
+
+/** Where the Dragonfly modes' pieces came from on the pulling node, and how long each took. */
+function piecesTable(b: BenchmarkReport): string {
+  const rows = b.images.flatMap((image) =>
+    image.results.flatMap((r) =>
+      PIECE_ROUTES.filter((route) => r.pieces?.[route]).map((route) => {
+        const p = r.pieces![route]!
+        return [
+          image.name,
+          MODE_SHORT[r.mode],
+          PIECE_ROUTE_LABELS[route],
+          String(p.count),
+          `${Math.round(p.medianMs)} ms`,
+          `${Math.round(p.maxMs)} ms`,
+        ]
+      }),
+    ),
+  )
+  if (!rows.length) return ''
+  return [
+    "Where the large layer's pieces came from on the pulling node (dfdaemon's DEBUG log; medians over the samples):",
+    '',
+    table(['Image', 'Mode', 'Pieces', 'Count', 'Median per piece', 'Max per piece'], rows, [
+      'left',
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+    ]),
+  ].join('\n')
 }
 
 /** The fault × check matrix: what each fault turned red (expected ✓ / unexpected ·), and its cause. */

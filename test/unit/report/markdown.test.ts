@@ -100,6 +100,38 @@ describe('summary.md', () => {
     )
   })
 
+  test("cold start: where the Dragonfly modes' pieces came from, when the run read them", () => {
+    const withPieces = {
+      ...benchmark,
+      images: benchmark.images.map((i, n) =>
+        n > 0
+          ? i
+          : {
+              ...i,
+              results: i.results.map((r) =>
+                r.mode === 'stargz-dragonfly-warm'
+                  ? {
+                      ...r,
+                      pieces: {
+                        'source-small-range': { count: 3, medianMs: 30, maxMs: 36 },
+                        parent: { count: 17, medianMs: 45.4, maxMs: 105 },
+                      },
+                    }
+                  : r,
+              ),
+            },
+      ),
+    }
+    const md = summaryMarkdown(buildSummary(config, runState({ benchmark: withPieces }), FINISHED))
+    expect(lines(md, /^\| python3 \| eStargz \+ Dragonfly/)).toEqual([
+      '| python3 | eStargz + Dragonfly (warm) | from the source, small range (no scheduler) | 3 | 30 ms | 36 ms |',
+      '| python3 | eStargz + Dragonfly (warm) | from parents (P2P) | 17 | 45 ms | 105 ms |',
+    ])
+    expect(summaryMarkdown(buildSummary(config, runState({ benchmark }), FINISHED))).not.toContain(
+      "Where the large layer's pieces came from",
+    )
+  })
+
   test('cold start without a chart says why', () => {
     const summary = buildSummary(config, runState({ benchmark }), FINISHED)
     const md = summaryMarkdown(summary, { chartNote: 'No chart: the chart process failed: boom' })
