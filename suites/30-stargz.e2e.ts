@@ -16,6 +16,8 @@ import { installStargz } from '../helpers/stargz/install.ts'
 import { stargzPluginVerdict, workerPluginStates } from '../helpers/stargz/plugin-check.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 import { versions } from '../helpers/versions.ts'
+import { readNodeConfigs, writeNodeConfigs } from '../helpers/evidence/node-configs.ts'
+import { stepLog } from '../helpers/progress.ts'
 
 describe('stargz snapshotter on every worker', () => {
   beforeEach(async (ctx) => {
@@ -61,5 +63,17 @@ describe('stargz snapshotter on every worker', () => {
     })
     await allure.attachment('versions that ran.json', JSON.stringify(s.tools, null, 2), 'application/json')
     for (const m of versionMismatches(s.tools)) loudNote(`version that ran differs from the pin: ${m}`)
+  })
+
+  test('what ran: the configs in force on each node, read back from the nodes', async () => {
+    // A user's D7Y_VALUES / D7Y_STARGZ_CONFIG shows here as it landed; reports/node-configs/ keeps them.
+    const config = runConfig()
+    const configs = await readNodeConfigs(runState().nodes)
+    writeNodeConfigs(config.reportsDir, configs)
+    const log = stepLog('configs')
+    for (const c of configs) {
+      log(`${c.node}:${c.path} sha256 ${c.sha256.slice(0, 12)}`)
+      await allure.attachment(`${c.node}:${c.path}`, c.content, 'text/plain')
+    }
   })
 })

@@ -15,6 +15,7 @@ export const RUN_OUTPUTS = [
   'run-state.json',
   'faults.json',
   'scale',
+  'node-configs',
   CHART_PNG,
   CHART_SVG,
 ] as const
