@@ -53,9 +53,13 @@ const KNOWN = new Set(['upload', 'seedPeer', 'proxy', 'health', 'metrics'])
 
 function fromValues(cfg: DfdaemonValuesConfig, host: DfdaemonHost | undefined, seed: boolean): DfdaemonFile {
   // Anything else a values overlay (D7Y_VALUES) sets goes into the file as the chart would put it.
-  const others = Object.fromEntries(Object.entries(cfg).filter(([k]) => !CHART_ONLY.has(k) && !KNOWN.has(k)))
+  const others = Object.fromEntries(
+    Object.entries(cfg).filter(([k]) => !CHART_ONLY.has(k) && !KNOWN.has(k) && k !== 'host'),
+  )
+  // The node's own address wins; the rest of the values' host (idc, location, …) is kept.
+  const merged = { ...((cfg as { host?: Record<string, unknown> }).host ?? {}), ...(host ?? {}) }
   const file: DfdaemonFile = {
-    ...(host ? { host } : {}),
+    ...(Object.keys(merged).length ? { host: merged } : {}),
     upload: cfg.upload,
     ...(seed ? { seedPeer: cfg.seedPeer ?? { enable: true, type: 'super' } } : {}),
     proxy: cfg.proxy,

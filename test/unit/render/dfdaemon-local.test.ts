@@ -118,4 +118,19 @@ describe('dfdaemon arguments', () => {
       '--log-level=debug',
     ])
   })
+
+  test("a values overlay's host fields (idc, location) are kept beside the node's own address", () => {
+    const overlaid = structuredClone(values)
+    ;(overlaid.client.config as unknown as Record<string, unknown>).host = {
+      idc: 'lab-a',
+      location: 'rack-1',
+      ip: '10.0.0.9',
+    }
+    expect(dfdaemonClientConfig(overlaid, { host: { ip: '172.18.0.3', hostname: 'node-1' } }).host).toEqual({
+      idc: 'lab-a',
+      location: 'rack-1',
+      ip: '172.18.0.3',
+      hostname: 'node-1',
+    })
+  })
 })
