@@ -1,10 +1,12 @@
 // The recipes of a kind node image's binaries as data: which packages, tags, version stamps, replaces
 // and link mode each build uses, checked without running anything.
 import { describe, expect, test } from 'vitest'
+import { fromBuild } from '../../../helpers/tools/build.ts'
 import { cBuildStep, versionNamedIn } from '../../../helpers/tools/c-build.ts'
 import { binariesOf, catalog, pinOf, profileTools } from '../../../helpers/tools/catalog.ts'
 import { goBuildStep, goEnv, goTargets, splitLocalReplaces } from '../../../helpers/tools/go-build.ts'
 import { parseGoMod } from '../../../helpers/tools/go-mod.ts'
+import { toolLayout } from '../../../helpers/tools/layout.ts'
 
 // Shaped like the replace blocks of k8s.io/kubernetes v1.33.1 and go.etcd.io/etcd/server/v3 v3.5.21.
 const KUBERNETES = `module k8s.io/kubernetes
@@ -249,5 +251,39 @@ describe('profiles', () => {
     const k = pinOf('kubernetes')
     expect(pinOf('kubectl').version).toBe(k.version)
     expect(pinOf('pause').build).toMatchObject({ moduleVersion: k.version })
+  })
+})
+
+describe('build prerequisites per tool', () => {
+  const request = (tool: 'pause' | 'runc' | 'etcd', commands: string[]) => ({
+    tool,
+    version: pinOf(tool).version,
+    pin: pinOf(tool),
+    spec: catalog[tool],
+    binaries: binariesOf(tool),
+    layout: toolLayout('/nonexistent-cache', tool, pinOf(tool).version),
+    binDir: '/nonexistent-cache/bin',
+    cacheDir: '/nonexistent-cache',
+    log: () => {},
+    probe: {
+      hasCommand: (n: string) => commands.includes(n),
+      exists: () => false,
+      list: () => [],
+      env: () => undefined,
+    },
+  })
+
+  test('the C build and the cgo build ask for their compiler and static libraries before starting', async () => {
+    expect((await fromBuild(request('pause', ['go']))).attempt).toEqual({
+      skipped: 'cannot build: missing gcc, libc.a — apt-get install -y gcc libc6-dev',
+    })
+    expect((await fromBuild(request('runc', ['go', 'gcc', 'pkg-config']))).attempt).toEqual({
+      skipped: 'cannot build: missing libc.a, libseccomp.a — apt-get install -y libc6-dev libseccomp-dev',
+    })
+  })
+
+  test('a plain Go build needs only go', async () => {
+    const r = await fromBuild(request('etcd', []))
+    expect(r.attempt).toEqual({ skipped: 'cannot build: missing go — go (Go from https://go.dev/dl)' })
   })
 })
