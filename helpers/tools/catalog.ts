@@ -57,6 +57,17 @@ function kubernetesStaging(modulePath: string, version: string): string | undefi
   return modulePath.startsWith('k8s.io/') ? version.replace(/^v1\./, 'v0.') : undefined
 }
 
+/**
+ * etcd's server/v3 takes api, client, pkg and raft from etcd's tree; they are published under the
+ * release's tag, except client/v2, which is published as v2.3<minor, two digits>.<patch> (v2.305.21).
+ */
+function etcdModules(modulePath: string, version: string): string | undefined {
+  if (!modulePath.startsWith('go.etcd.io/etcd/')) return undefined
+  if (!modulePath.endsWith('/v2')) return version
+  const [, minor = '', patch = ''] = /^v3\.(\d+)\.(\d+)/.exec(version) ?? []
+  return `v2.3${minor.padStart(2, '0')}.${patch}`
+}
+
 /** Upstream builds kube binaries with these tags. */
 const KUBE_TAGS = ['selinux', 'notest']
 
@@ -89,12 +100,11 @@ export const catalog: Record<ToolName, ToolSpec> = {
     goVersionVars: kubernetesVersionVars,
     goPublished: kubernetesStaging,
   },
-  // server/v3 takes api, client and pkg from etcd's tree; they are published under the same tag. The
-  // other local replaces (FORBIDDEN_DEPENDENCY guards) stay stubs.
+  // The other local replaces (FORBIDDEN_DEPENDENCY guards) stay stubs.
   etcd: {
     binaries: [{ name: 'etcd' }],
     versionArgs: ['--version'],
-    goPublished: (p, v) => (p.startsWith('go.etcd.io/etcd/') ? v : undefined),
+    goPublished: etcdModules,
   },
   // The version is a constant in coremain; nothing to stamp.
   coredns: { binaries: [{ name: 'coredns' }], versionArgs: ['-version'] },

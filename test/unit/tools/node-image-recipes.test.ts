@@ -26,6 +26,7 @@ go 1.23.0
 replace (
 	go.etcd.io/etcd/api/v3 => ../api
 	go.etcd.io/etcd/client/pkg/v3 => ../client/pkg
+	go.etcd.io/etcd/client/v2 => ../client/v2
 	go.etcd.io/etcd/raft/v3 => ../raft
 )
 
@@ -62,6 +63,8 @@ describe('in-tree modules', () => {
     expect(split.published).toEqual([
       { path: 'go.etcd.io/etcd/api/v3', version: 'v3.5.21' },
       { path: 'go.etcd.io/etcd/client/pkg/v3', version: 'v3.5.21' },
+      // measured: a v3 version for a /v2 module path is a go.mod error; etcd publishes it as v2.305.21
+      { path: 'go.etcd.io/etcd/client/v2', version: 'v2.305.21' },
       { path: 'go.etcd.io/etcd/raft/v3', version: 'v3.5.21' },
     ])
     expect(split.stubs).toEqual([
