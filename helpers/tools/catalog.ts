@@ -86,6 +86,7 @@ export const catalog: Record<ToolName, ToolSpec> = {
     goVersionVars: kubernetesVersionVars,
     goPublished: kubernetesStaging,
   },
+  // CGO_ENABLED=0 like every Go build here, kubelet included (upstream links kubelet with cgo).
   kubernetes: {
     binaries: [
       kube('kubelet'),
@@ -100,7 +101,7 @@ export const catalog: Record<ToolName, ToolSpec> = {
     goVersionVars: kubernetesVersionVars,
     goPublished: kubernetesStaging,
   },
-  // The other local replaces (FORBIDDEN_DEPENDENCY guards) stay stubs.
+  // Local replaces etcdModules does not name (FORBIDDEN_DEPENDENCY guards) stay stubs.
   etcd: {
     binaries: [{ name: 'etcd' }],
     versionArgs: ['--version'],
