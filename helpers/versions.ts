@@ -20,6 +20,7 @@ export interface ToolPin {
     | { kind: 'cargo'; crate: string; bin: string }
     | { kind: 'go-wrapper'; module: string; dir: string }
     | { kind: 'debian'; package: string }
+    | { kind: 'c'; module: string; moduleVersion: string; file: string }
 }
 
 export interface ImagePin {
@@ -45,6 +46,86 @@ export const versions = {
         url: 'https://dl.k8s.io/release/v1.33.1/bin/linux/amd64/kubectl',
         // kubernetes-sigs/kubespray roles/kubespray_defaults/vars/main/checksums.yml @8ad1253b (kubectl_checksums)
         sha256: '5de4e9f2266738fd112b721265a0c1cd7f4e5208b670f811861f699474a100a3',
+      },
+      build: { kind: 'go', module: 'k8s.io/kubernetes', pkg: 'cmd/kubectl' },
+    },
+    // The node and control-plane binaries of a kind node image, at the node image's version (the
+    // release ships them as separate downloads, so only the build is pinned). The catalog lists them.
+    kubernetes: {
+      version: 'v1.33.1',
+      build: { kind: 'go', module: 'k8s.io/kubernetes', pkg: 'cmd/kubelet' },
+    },
+    // kubeadm v1.33.1's default etcd (cmd/kubeadm/app/constants: DefaultEtcdVersion 3.5.21-0)
+    etcd: {
+      version: 'v3.5.21',
+      release: {
+        url: 'https://github.com/etcd-io/etcd/releases/download/v3.5.21/etcd-v3.5.21-linux-amd64.tar.gz',
+        // kubespray checksums.yml (etcd_binary_checksums) @005bdce7
+        sha256: 'adddda4b06718e68671ffabff2f8cee48488ba61ad82900e639d108f2148501c',
+        member: 'etcd-v3.5.21-linux-amd64/etcd',
+      },
+      build: { kind: 'go', module: 'go.etcd.io/etcd/server/v3', pkg: '' },
+    },
+    // kubeadm v1.33.1 defaults to CoreDNS v1.12.0, which the Go module proxy does not serve; v1.14.3
+    // is the oldest it does. A node image built with this one must name its tag in the kubeadm config.
+    coredns: {
+      version: 'v1.14.7',
+      release: {
+        url: 'https://github.com/coredns/coredns/releases/download/v1.14.7/coredns_1.14.7_linux_amd64.tgz',
+        // PENDING: no stored copy of the release's .sha256 file; a single unattributed record of it was
+        // found, not enough to pin on
+        sha256: 'PENDING',
+        member: 'coredns',
+      },
+      build: { kind: 'go', module: 'github.com/coredns/coredns', pkg: '' },
+    },
+    // v1.33.x is not served by the Go module proxy; crictl speaks CRI v1 to any recent containerd.
+    crictl: {
+      version: 'v1.34.0',
+      release: {
+        url: 'https://github.com/kubernetes-sigs/cri-tools/releases/download/v1.34.0/crictl-v1.34.0-linux-amd64.tar.gz',
+        // kubespray checksums.yml (crictl_checksums) @005bdce7
+        sha256: 'a8ff2a3edb37a98daf3aba7c3b284fe0aa5bff24166d896ab9ef64c8913c9f51',
+        member: 'crictl',
+      },
+      build: { kind: 'go', module: 'sigs.k8s.io/cri-tools', pkg: 'cmd/crictl' },
+    },
+    // containernetworking/plugins: the CNI plugins a kind node's network config calls
+    cni: {
+      version: 'v1.9.1',
+      release: {
+        url: 'https://github.com/containernetworking/plugins/releases/download/v1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz',
+        // kubespray's cni_binary_checksums stops at 1.8.0; two independent public pins of this asset found
+        // in the code index agree (a Go artifact table and a CI install script)
+        sha256: 'b98f74a0f8522f0a83867178729c1aa70f2158f90c45a2ca8fa791db1c76b303',
+        member: 'bridge',
+      },
+      build: { kind: 'go', module: 'github.com/containernetworking/plugins', pkg: 'plugins/main/bridge' },
+    },
+    // rancher/local-path-provisioner (kind's default StorageClass): the only version the Go module proxy
+    // serves; upstream releases it as a container image only
+    localpath: {
+      version: 'v0.0.30',
+      build: { kind: 'go', module: 'github.com/rancher/local-path-provisioner', pkg: '' },
+    },
+    runc: {
+      version: 'v1.4.3',
+      release: {
+        url: 'https://github.com/opencontainers/runc/releases/download/v1.4.3/runc.amd64',
+        // PENDING: kubespray's runc_checksums stops at 1.3.4; no other pin of this asset was found
+        sha256: 'PENDING',
+      },
+      build: { kind: 'go', module: 'github.com/opencontainers/runc', pkg: '' },
+    },
+    // The sandbox container's only binary. 3.10.1 is build/pause/Makefile's TAG in the kubernetes tree
+    // the node binaries come from (kubeadm v1.33.1 itself still names pause 3.10). Released as an image only.
+    pause: {
+      version: '3.10.1',
+      build: {
+        kind: 'c',
+        module: 'k8s.io/kubernetes',
+        moduleVersion: 'v1.33.1',
+        file: 'build/pause/linux/pause.c',
       },
     },
     helm: {

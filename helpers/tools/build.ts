@@ -1,8 +1,9 @@
-// Source 4: build from package registries, by the pin's recipe ('go', 'go-wrapper', 'cargo'),
+// Source 4: build from package registries, by the pin's recipe ('go', 'go-wrapper', 'cargo', 'c'),
 // into the staging directory. Prerequisites are checked first and named as packages to install.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ToolPin } from '../versions.ts'
+import { buildC } from './c-build.ts'
 import { cargoInstallStep } from './cargo-build.ts'
 import type { ResolvedBinary, ToolSpec } from './catalog.ts'
 import { buildGoModule } from './go-build.ts'
@@ -51,7 +52,9 @@ export async function fromBuild(req: BuildRequest): Promise<BuildResult> {
   const common = { log: req.log, logFile: req.layout.log }
   const [primary] = req.binaries
   if (!primary) return { attempt: { skipped: 'no binaries listed' } }
-  const needs = recipe.kind === 'cargo' ? cargoPrerequisites : recipe.kind === 'debian' ? [] : goPrerequisites
+  const toolchain =
+    recipe.kind === 'cargo' ? cargoPrerequisites : recipe.kind === 'debian' ? [] : goPrerequisites
+  const needs = [...toolchain, ...(req.spec.buildNeeds ?? [])]
   const missing = missingPrerequisites(needs, probe)
   if (missing.length > 0) return { attempt: { skipped: `cannot build: ${describeMissing(missing)}` } }
 
@@ -64,6 +67,8 @@ export async function fromBuild(req: BuildRequest): Promise<BuildResult> {
         binaries: req.binaries,
         versionVars: req.spec.goVersionVars?.(req.version) ?? {},
         leaveOut: req.spec.goLeaveOut ?? [],
+        ...(req.spec.goPublished ? { published: req.spec.goPublished } : {}),
+        staticCgo: req.spec.goStaticCgo ?? false,
         buildDir: req.layout.buildDir,
         binDir: req.binDir,
         processEnv: env,
@@ -105,6 +110,21 @@ export async function fromBuild(req: BuildRequest): Promise<BuildResult> {
           },
         },
       }
+    }
+    case 'c': {
+      const out = path.join(req.binDir, primary.name)
+      const r = await buildC({
+        module: recipe.module,
+        moduleVersion: recipe.moduleVersion,
+        file: recipe.file,
+        version: req.version,
+        ...(req.spec.cVersionIn ? { versionIn: req.spec.cVersionIn } : {}),
+        workDir: path.dirname(req.layout.buildDir),
+        out,
+        processEnv: env,
+        ...common,
+      })
+      return { attempt: { found: { binaries: { [primary.name]: out }, detail: r.detail } } }
     }
     case 'debian':
       return { attempt: { skipped: `Debian package ${recipe.package} is not installed by the suite` } }

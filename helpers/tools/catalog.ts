@@ -2,6 +2,7 @@
 // binaries make it up, how each asks for its version, and how a source build stamps that version.
 import type { Profile } from '../config.ts'
 import { versions, type ToolName, type ToolPin } from '../versions.ts'
+import { staticCPrerequisites, staticSeccompPrerequisites, type Prerequisite } from './prerequisites.ts'
 
 export interface BinarySpec {
   /** file name under bin/ */
@@ -27,11 +28,126 @@ export interface ToolSpec {
    * files that only serve upstream's tests and import a module upstream never published.
    */
   goLeaveOut?: string[]
+  /**
+   * For local replaces in the upstream go.mod (modules it takes from its own tree) that upstream also
+   * publishes: the published version to use, given the tool's version. Undefined keeps the empty stub.
+   */
+  goPublished?: (modulePath: string, version: string) => string | undefined
+  /** a cgo build, linked statically (CGO_ENABLED=1); every other Go build here has CGO_ENABLED=0 */
+  goStaticCgo?: boolean
+  /** what the build needs on the machine beyond its recipe's toolchain (C compiler, static libraries) */
+  buildNeeds?: readonly Prerequisite[]
+  /** 'c' builds: where the source tree names the version it builds, so another version is refused */
+  cVersionIn?: { file: string; pattern: RegExp }
 }
+
+/** -X assignments of the version packages kube binaries report from (both, as upstream's build does). */
+function kubernetesVersionVars(version: string): Record<string, string> {
+  const [, major = '', minor = ''] = /^v(\d+)\.(\d+)\./.exec(version) ?? []
+  const values = { gitVersion: version, gitMajor: major, gitMinor: minor, gitTreeState: 'clean' }
+  return Object.fromEntries(
+    ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) =>
+      Object.entries(values).map(([k, v]) => [`${pkg}.${k}`, v]),
+    ),
+  )
+}
+
+/** k8s.io/kubernetes vX.Y.Z takes its staging modules (k8s.io/api, …) from its tree; they are published as v0.Y.Z. */
+function kubernetesStaging(modulePath: string, version: string): string | undefined {
+  return modulePath.startsWith('k8s.io/') ? version.replace(/^v1\./, 'v0.') : undefined
+}
+
+/**
+ * etcd's server/v3 takes api, client, pkg and raft from etcd's tree; they are published under the
+ * release's tag, except client/v2, which is published as v2.3<minor, two digits>.<patch> (v2.305.21).
+ */
+function etcdModules(modulePath: string, version: string): string | undefined {
+  if (!modulePath.startsWith('go.etcd.io/etcd/')) return undefined
+  if (!modulePath.endsWith('/v2')) return version
+  const [, minor = '', patch = ''] = /^v3\.(\d+)\.(\d+)/.exec(version) ?? []
+  return `v2.3${minor.padStart(2, '0')}.${patch}`
+}
+
+/** Upstream builds kube binaries with these tags. */
+const KUBE_TAGS = ['selinux', 'notest']
+
+const kube = (name: string): BinarySpec => ({ name, goPackage: `cmd/${name}`, goTags: KUBE_TAGS })
+
+const cniPlugin = (name: string, dir: string): BinarySpec => ({
+  name,
+  goPackage: `plugins/${dir}/${name}`,
+})
 
 export const catalog: Record<ToolName, ToolSpec> = {
   kind: { binaries: [{ name: 'kind' }], versionArgs: ['version'] },
-  kubectl: { binaries: [{ name: 'kubectl' }], versionArgs: ['version', '--client'] },
+  kubectl: {
+    binaries: [kube('kubectl')],
+    versionArgs: ['version', '--client'],
+    goVersionVars: kubernetesVersionVars,
+    goPublished: kubernetesStaging,
+  },
+  // CGO_ENABLED=0 like every Go build here, kubelet included (upstream links kubelet with cgo).
+  kubernetes: {
+    binaries: [
+      kube('kubelet'),
+      kube('kubeadm'),
+      kube('kubectl'),
+      kube('kube-apiserver'),
+      kube('kube-controller-manager'),
+      kube('kube-scheduler'),
+      kube('kube-proxy'),
+    ],
+    versionArgs: ['--version'],
+    goVersionVars: kubernetesVersionVars,
+    goPublished: kubernetesStaging,
+  },
+  // Local replaces etcdModules does not name (FORBIDDEN_DEPENDENCY guards) stay stubs.
+  etcd: {
+    binaries: [{ name: 'etcd' }],
+    versionArgs: ['--version'],
+    goPublished: etcdModules,
+  },
+  // The version is a constant in coremain; nothing to stamp.
+  coredns: { binaries: [{ name: 'coredns' }], versionArgs: ['-version'] },
+  crictl: {
+    binaries: [{ name: 'crictl' }],
+    versionArgs: ['--version'],
+    goVersionVars: (v) => ({ 'sigs.k8s.io/cri-tools/pkg/version.Version': v }),
+  },
+  // The plugins a kind node's CNI config uses. Run without CNI_COMMAND, a plugin prints its version.
+  cni: {
+    binaries: [
+      cniPlugin('bridge', 'main'),
+      cniPlugin('ptp', 'main'),
+      cniPlugin('host-local', 'ipam'),
+      cniPlugin('loopback', 'main'),
+      cniPlugin('portmap', 'meta'),
+    ],
+    versionArgs: [],
+    goVersionVars: (v) => ({
+      'github.com/containernetworking/plugins/pkg/utils/buildversion.BuildVersion': v,
+    }),
+  },
+  localpath: {
+    binaries: [{ name: 'local-path-provisioner' }],
+    versionArgs: ['--version'],
+    goVersionVars: (v) => ({ 'main.VERSION': v }),
+  },
+  // cgo: the seccomp filter comes from libseccomp and libcontainer's nsenter is C. Linked statically
+  // (netgo, osusergo: no glibc NSS at run time) so it runs in any node image; the other tags are
+  // upstream's defaults. The version is embedded from the module's VERSION file.
+  runc: {
+    binaries: [{ name: 'runc', goTags: ['seccomp', 'urfave_cli_no_docs', 'netgo', 'osusergo'] }],
+    versionArgs: ['--version'],
+    goStaticCgo: true,
+    buildNeeds: staticSeccompPrerequisites,
+  },
+  pause: {
+    binaries: [{ name: 'pause' }],
+    versionArgs: ['-v'],
+    buildNeeds: staticCPrerequisites,
+    cVersionIn: { file: 'build/pause/Makefile', pattern: /^TAG\s*\??=\s*(\S+)\s*$/m },
+  },
   helm: {
     binaries: [{ name: 'helm' }],
     versionArgs: ['version', '--short'],
@@ -86,7 +202,23 @@ export const catalog: Record<ToolName, ToolSpec> = {
 /** The tools each profile needs on the machine that runs the suite (build-all's default). */
 export const profileTools: Record<Profile, ToolName[]> = {
   local: ['containerd', 'nerdctl', 'stargz', 'scheduler', 'dfdaemon'],
-  kind: ['kind', 'kubectl', 'helm', 'nerdctl', 'stargz'],
+  // The host's tools, then what a kind node image is built from (quick builds first, kube last). The
+  // node image's containerd is the local profile's (reports must not count it as a kind component).
+  kind: [
+    'kind',
+    'kubectl',
+    'helm',
+    'nerdctl',
+    'stargz',
+    'pause',
+    'runc',
+    'cni',
+    'crictl',
+    'etcd',
+    'coredns',
+    'localpath',
+    'kubernetes',
+  ],
 }
 
 export function isToolName(name: string): name is ToolName {

@@ -1,7 +1,8 @@
 // Source 4, Go: build a command of a published module in a throwaway module (see go-mod.ts).
 //   go mod download -json <module>@<version>     → the module's Dir and go.mod in the module cache
-//   write go.mod (require it; stub its unpublished local replaces), copy its go.sum; when the catalog
-//     leaves files out (goLeaveOut), build from a writable copy of the module without them
+//   write go.mod (require it; of its local replaces, take the ones upstream also publishes at their
+//     published version (goPublished), stub the others), copy its go.sum; when the catalog leaves
+//     files out (goLeaveOut), build from a writable copy of the module without them
 //   go get <module>@<version>                    → the full requirement graph, hashes checked
 //   go build -trimpath -ldflags '-s -w -X …' -o <staging>/bin/<name> <module>/<pkg>   (one per binary)
 // The command builders are pure; buildGoModule runs them.
@@ -9,26 +10,37 @@ import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, writeFile } from 'no
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { ResolvedBinary } from './catalog.ts'
-import { parseGoMod, renderGoMod, renderStubGoMod } from './go-mod.ts'
+import { parseGoMod, renderGoMod, renderStubGoMod, type ThrowawayModule } from './go-mod.ts'
 import { runStep, type CommandStep } from './steps.ts'
 import type { Log } from './types.ts'
 
 /**
  * Environment of every Go step: static binaries (CGO_ENABLED=0: they run in any node image and need
- * no C headers) and no toolchain switch surprises from GOFLAGS set elsewhere. The module proxy is the
- * environment's business: a GOPROXY in `processEnv` is passed on, otherwise none is set and go uses
- * its own default (this code names no registry host).
+ * no C headers; `cgo` only for tools that cannot do without, linked statically, see goLdflags) and no
+ * toolchain switch surprises from GOFLAGS set elsewhere. The module proxy is the environment's business:
+ * a GOPROXY in `processEnv` is passed on, otherwise none is set and go uses its own default (this code
+ * names no registry host).
  */
-export function goEnv(processEnv: NodeJS.ProcessEnv, goflags = '-mod=mod'): Record<string, string> {
+export function goEnv(
+  processEnv: NodeJS.ProcessEnv,
+  goflags = '-mod=mod',
+  cgo = false,
+): Record<string, string> {
   return {
     ...(processEnv.GOPROXY ? { GOPROXY: processEnv.GOPROXY } : {}),
     GOFLAGS: goflags,
-    CGO_ENABLED: '0',
+    CGO_ENABLED: cgo ? '1' : '0',
   }
 }
 
-export function goLdflags(versionVars: Record<string, string>): string {
-  return ['-s', '-w', ...Object.entries(versionVars).map(([k, v]) => `-X ${k}=${v}`)].join(' ')
+/** `staticCgo`: the external linker links the C parts statically too (no libseccomp.so at run time). */
+export function goLdflags(versionVars: Record<string, string>, staticCgo = false): string {
+  return [
+    '-s',
+    '-w',
+    ...Object.entries(versionVars).map(([k, v]) => `-X ${k}=${v}`),
+    ...(staticCgo ? ['-extldflags', '-static'] : []),
+  ].join(' ')
 }
 
 export function goDownloadStep(
@@ -97,6 +109,7 @@ export function goTargets(
   binaries: readonly ResolvedBinary[],
   binDir: string,
   versionVars: Record<string, string>,
+  staticCgo = false,
 ): GoBuildTarget[] {
   return binaries
     .filter((b) => !b.optional)
@@ -104,8 +117,26 @@ export function goTargets(
       pkg: b.goPackage ? `${module}/${b.goPackage}` : module,
       out: path.join(binDir, b.name),
       tags: b.goTags,
-      ldflags: goLdflags(versionVars),
+      ldflags: goLdflags(versionVars, staticCgo),
     }))
+}
+
+/**
+ * The upstream go.mod's local replaces, split: those upstream also publishes (`published` gives their
+ * version) are taken from the proxy at that version, the rest get empty stubs.
+ */
+export function splitLocalReplaces(
+  localReplaces: readonly { path: string; version?: string }[],
+  version: string,
+  published?: (modulePath: string, version: string) => string | undefined,
+): Required<Pick<ThrowawayModule, 'stubs' | 'published'>> {
+  const out: Required<Pick<ThrowawayModule, 'stubs' | 'published'>> = { stubs: [], published: [] }
+  for (const r of localReplaces) {
+    const v = published?.(r.path, version)
+    if (v) out.published.push({ path: r.path, version: v })
+    else out.stubs.push({ ...r, dir: `stub-${out.stubs.length}` })
+  }
+  return out
 }
 
 /** Copies a (read-only) module cache entry, writable, without the given files; each must exist. */
@@ -144,6 +175,10 @@ export interface GoModuleBuild {
   versionVars: Record<string, string>
   /** files of the upstream module to leave out (catalog goLeaveOut) */
   leaveOut: readonly string[]
+  /** catalog goPublished */
+  published?: (modulePath: string, version: string) => string | undefined
+  /** catalog goStaticCgo */
+  staticCgo?: boolean
   /** the throwaway module's directory */
   buildDir: string
   binDir: string
@@ -156,7 +191,7 @@ export interface GoModuleBuild {
 export async function buildGoModule(
   b: GoModuleBuild,
 ): Promise<{ binaries: Record<string, string>; detail: string }> {
-  const env = goEnv(b.processEnv)
+  const env = goEnv(b.processEnv, '-mod=mod', b.staticCgo ?? false)
   const step = { log: b.log, logFile: b.logFile }
   // `go mod download` runs beside, not inside, the throwaway module (no go.mod up the tree there).
   const outside = path.dirname(b.buildDir)
@@ -167,7 +202,7 @@ export async function buildGoModule(
     throw new Error(`go mod download ${b.module}@${b.version}: ${info.Error}`)
   const upstream = parseGoMod(await readFile(info.GoMod, 'utf8'))
   const goVersion = upstream.goVersion ?? '1.22'
-  const stubs = upstream.localReplaces.map((r, i) => ({ ...r, dir: `stub-${i}` }))
+  const { stubs, published } = splitLocalReplaces(upstream.localReplaces, b.version, b.published)
   for (const s of stubs) {
     await mkdir(path.join(b.buildDir, s.dir), { recursive: true })
     await writeFile(path.join(b.buildDir, s.dir, 'go.mod'), renderStubGoMod(s.path, goVersion))
@@ -184,6 +219,7 @@ export async function buildGoModule(
       goVersion,
       require: { path: b.module, version: b.version },
       stubs,
+      published,
       ...(localCopy ? { localCopy: 'upstream' } : {}),
     }),
   )
@@ -195,7 +231,7 @@ export async function buildGoModule(
   }
   await runStep(goGetStep(b.module, b.version, b.buildDir, env), step)
 
-  const targets = goTargets(b.module, b.binaries, b.binDir, b.versionVars)
+  const targets = goTargets(b.module, b.binaries, b.binDir, b.versionVars, b.staticCgo ?? false)
   const binaries: Record<string, string> = {}
   for (const t of targets) {
     await runStep(goBuildStep(t, b.buildDir, env), step)
@@ -203,8 +239,11 @@ export async function buildGoModule(
   }
   const pkgs = targets.map((t) => t.pkg.slice(b.module.length + 1) || '.').join(', ')
   const without = b.leaveOut.length > 0 ? `, without ${b.leaveOut.join(', ')}` : ''
+  const staging =
+    published.length > 0 ? `, ${published.length} in-tree modules at their published version` : ''
+  const cgo = b.staticCgo ? 'CGO_ENABLED=1 linked statically' : 'CGO_ENABLED=0'
   return {
     binaries,
-    detail: `go build ${b.module}@${b.version} (${pkgs}${without}) in throwaway module ${b.buildDir}, CGO_ENABLED=0`,
+    detail: `go build ${b.module}@${b.version} (${pkgs}${without}${staging}) in throwaway module ${b.buildDir}, ${cgo}`,
   }
 }

@@ -10,7 +10,7 @@ export interface GoModInfo {
   module: string | undefined
   /** the `go` directive */
   goVersion: string | undefined
-  /** replace directives that point into the upstream tree (`=> ./x`): those modules are not published */
+  /** replace directives that point into the upstream tree (`=> ./x`): modules upstream builds from its tree */
   localReplaces: { path: string; version?: string }[]
 }
 
@@ -43,6 +43,8 @@ export interface ThrowawayModule {
   require: { path: string; version: string }
   /** modules replaced by an empty local stub (directory relative to the throwaway module) */
   stubs: { path: string; version?: string; dir: string }[]
+  /** modules upstream takes from its own tree but also publishes: replaced by the published version */
+  published?: { path: string; version: string }[]
   /** the required module is built from this local copy (directory relative to the throwaway module) */
   localCopy?: string
 }
@@ -66,6 +68,13 @@ export function renderGoMod(m: ThrowawayModule): string {
       '// Modules upstream takes from its own tree and never published: empty stand-ins for the module graph.',
     )
     for (const s of m.stubs) lines.push(`replace ${s.path}${s.version ? ` ${s.version}` : ''} => ./${s.dir}`)
+  }
+  if (m.published && m.published.length > 0) {
+    lines.push(
+      '',
+      '// Modules upstream takes from its own tree, here at the version it publishes them under.',
+    )
+    for (const p of m.published) lines.push(`replace ${p.path} => ${p.path} ${p.version}`)
   }
   return lines.join('\n') + '\n'
 }

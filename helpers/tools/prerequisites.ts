@@ -79,6 +79,32 @@ export const cargoPrerequisites: Prerequisite[] = [
 
 export const goPrerequisites: Prerequisite[] = [command('go', undefined, 'Go from https://go.dev/dl')]
 
+/** Where Debian (multiarch) and others keep static libraries. */
+const LIBRARY_DIRS = [
+  '/usr/lib/x86_64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/lib64',
+  '/usr/lib',
+  '/usr/local/lib',
+]
+
+/** A static library (lib<name>.a) for `-static` links. */
+export const staticLibrary = (name: string, apt: string): Prerequisite => ({
+  what: `lib${name}.a`,
+  apt,
+  present: (p) => LIBRARY_DIRS.some((d) => p.exists(path.join(d, `lib${name}.a`))),
+})
+
+/** gcc -static of a C file (pause). */
+export const staticCPrerequisites: Prerequisite[] = [command('gcc', 'gcc'), staticLibrary('c', 'libc6-dev')]
+
+/** A static cgo build against libseccomp (runc): its cgo directives ask pkg-config for the flags. */
+export const staticSeccompPrerequisites: Prerequisite[] = [
+  ...staticCPrerequisites,
+  command('pkg-config', 'pkg-config'),
+  staticLibrary('seccomp', 'libseccomp-dev'),
+]
+
 export function missingPrerequisites(list: readonly Prerequisite[], probe: Probe): Prerequisite[] {
   return list.filter((p) => !p.present(probe))
 }

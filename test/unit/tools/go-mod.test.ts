@@ -85,4 +85,20 @@ describe('throwaway module', () => {
     })
     expect(text).toContain('replace github.com/containerd/nerdctl/v2 v2.1.3 => ./upstream\n')
   })
+
+  test('in-tree modules upstream also publishes are replaced by their published version', () => {
+    const text = renderGoMod({
+      name: 'd7y-conformance/build/kubernetes',
+      goVersion: '1.24.0',
+      require: { path: 'k8s.io/kubernetes', version: 'v1.33.1' },
+      stubs: [],
+      published: [
+        { path: 'k8s.io/api', version: 'v0.33.1' },
+        { path: 'k8s.io/client-go', version: 'v0.33.1' },
+      ],
+    })
+    expect(text).toContain('replace k8s.io/api => k8s.io/api v0.33.1\n')
+    expect(text).toContain('replace k8s.io/client-go => k8s.io/client-go v0.33.1\n')
+    expect(text).not.toContain('./stub')
+  })
 })

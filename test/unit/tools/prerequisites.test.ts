@@ -3,6 +3,8 @@ import {
   cargoPrerequisites,
   describeMissing,
   missingPrerequisites,
+  staticCPrerequisites,
+  staticSeccompPrerequisites,
   type Probe,
 } from '../../../helpers/tools/prerequisites.ts'
 
@@ -48,5 +50,19 @@ describe('build prerequisites', () => {
   test('LIBCLANG_PATH wins over the usual places', () => {
     const p: Probe = { ...DEBIAN_OK, env: (n) => (n === 'LIBCLANG_PATH' ? '/opt/llvm/lib' : undefined) }
     expect(missingPrerequisites(cargoPrerequisites, p).map((m) => m.what)).toEqual(['libclang.so'])
+  })
+
+  test('static C builds: gcc and static libraries, found in the multiarch directory', () => {
+    const all = probe(
+      ['gcc', 'pkg-config'],
+      ['/usr/lib/x86_64-linux-gnu/libc.a', '/usr/lib/x86_64-linux-gnu/libseccomp.a'],
+    )
+    expect(missingPrerequisites(staticSeccompPrerequisites, all)).toEqual([])
+    // libseccomp2 alone ships only the shared library
+    const noStatic = probe(['gcc', 'pkg-config'], ['/usr/lib/x86_64-linux-gnu/libc.a'])
+    expect(missingPrerequisites(staticCPrerequisites, noStatic)).toEqual([])
+    expect(describeMissing(missingPrerequisites(staticSeccompPrerequisites, noStatic))).toBe(
+      'missing libseccomp.a — apt-get install -y libseccomp-dev',
+    )
   })
 })
