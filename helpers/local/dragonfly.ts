@@ -115,6 +115,15 @@ export async function waitForPort(
   )
 }
 
+/** When the unit's current run started, as journalctl's --since takes it (undefined when unknown). */
+export async function unitStartedAt(node: Node, unitName: string): Promise<string | undefined> {
+  const r = await exec(node, ['systemctl', 'show', '-p', 'ActiveEnterTimestamp', '--value', unitName], {
+    allowFailure: true,
+  })
+  const t = r.stdout.trim()
+  return r.exitCode === 0 && t && t !== 'n/a' ? t : undefined
+}
+
 export async function unitLog(node: Node, unitName: string, since?: string): Promise<string> {
   // dfdaemon logs to the console (journal); -o cat keeps its own line format intact.
   const args = ['journalctl', '--no-pager', '-o', 'cat', '-u', unitName]
@@ -160,8 +169,10 @@ export async function schedulerHosts(
   expected: ExpectedHost[],
   timeoutMs: number,
 ): Promise<{ known: Map<string, KnownHost>; unknown: ExpectedHost[] }> {
+  // Only this scheduler process's announcements: a restart forgets every host.
+  const since = await unitStartedAt(schedulerNode, UNITS.scheduler)
   const read = async () => {
-    const known = await schedulerKnownHosts(textLines(await unitLog(schedulerNode, UNITS.scheduler)))
+    const known = await schedulerKnownHosts(textLines(await unitLog(schedulerNode, UNITS.scheduler, since)))
     return { known, unknown: hostsUnknownToScheduler(known, expected) }
   }
   let last = await read()
