@@ -263,24 +263,11 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
     seedMetrics: () => metricsText(controlPlane!),
 
     async resetDragonfly(nodes, opts = {}) {
-      const cp = controlPlane!
-      const full = opts.includeSeed ?? true
-      // The scheduler keeps tasks and peers in memory. Measured: after the peers' caches were wiped it
-      // sometimes triggered no seed download for a task it remembered, found no parent and sent every
-      // worker to the source. A full reset restarts it too, as the kind profile deletes its pods.
-      if (full) {
-        await systemctl(cp, 'restart', UNITS.scheduler)
-        await waitForPort(cp.ip, SCHEDULER_PORTS.grpc, 'the scheduler gRPC port', stepMs)
-      }
-      const workers = nodes.filter((x) => x.role === 'worker')
-      for (const n of workers) await resetDfdaemon(n, UNITS.client, stepMs)
-      if (!full) return
-      await resetDfdaemon(cp, UNITS.seed, stepMs)
-      const { unknown } = await schedulerHosts(cp, expectedHosts([...workers, cp]), 60_000)
-      if (unknown.length)
-        throw new Error(
-          `after the reset the restarted scheduler does not know ${unknown.map((h) => h.hostId).join(', ')}: no announcement in its log within 60 s`,
-        )
+      // The scheduler is not restarted: measured, a restarted scheduler v2.5.1 answered the first
+      // register of a concurrent pull with NeedBackToSource and found no parent for the second, so
+      // both went to the source (3 of 4 samples). Its memory of the task is left as in production.
+      for (const n of nodes.filter((x) => x.role === 'worker')) await resetDfdaemon(n, UNITS.client, stepMs)
+      if (opts.includeSeed ?? true) await resetDfdaemon(controlPlane!, UNITS.seed, stepMs)
     },
 
     stargzBinary: async () => (await tool('stargz')).binary,
