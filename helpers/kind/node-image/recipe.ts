@@ -1,0 +1,423 @@
+// A kind node image made without pulling anything: what goes into it, as data. Pure: the build
+// (build.ts) turns this into a Debian rootfs with the suite's built binaries, containerd's image
+// store preloaded with one-binary control-plane images, imported into podman under a tag that is a
+// hash of this recipe.
+//
+// What kind v0.29.0 needs from a node image (read from its source): an entrypoint that prepares
+// the container and execs systemd, printing "detected cgroup v1" or systemd reaching
+// multi-user.target (kind waits for either in the container log); /kind/version; a CNI manifest at
+// /kind/manifests/default-cni.yaml (applied with `kubectl create`); containerd on
+// /run/containerd/containerd.sock with a version 2 or 3 config naming its snapshotter; kubelet as a
+// systemd unit restarted until kubeadm writes its config; kubeadm, kubectl and ctr on PATH; the
+// images kubeadm's manifests name already in containerd's k8s.io namespace (kubeadm runs with the
+// preflight phase skipped, so nothing is pulled).
+import { createHash } from 'node:crypto'
+
+/** Kubernetes and component versions the image is made for (kubeadm v1.33.1's defaults). */
+export interface KindNodeVersions {
+  kubernetes: string
+  etcd: string
+  /** etcd image tag kubeadm names, e.g. 3.5.21-0 */
+  etcdImageTag: string
+  coredns: string
+  /** CoreDNS tag kubeadm names; the built binary (coredns) is tagged so */
+  corednsImageTag: string
+  pause: string
+  /** pause tag kubeadm and the sandbox config name */
+  pauseImageTag: string
+  containerd: string
+  runc: string
+  crictl: string
+  cni: string
+}
+
+export const KIND_NODE_VERSIONS: KindNodeVersions = {
+  kubernetes: 'v1.33.1',
+  etcd: 'v3.5.21',
+  etcdImageTag: '3.5.21-0',
+  coredns: 'v1.14.7',
+  corednsImageTag: 'v1.12.0',
+  pause: '3.10.1',
+  pauseImageTag: '3.10',
+  containerd: 'v2.2.1',
+  runc: 'v1.4.3',
+  crictl: 'v1.34.0',
+  cni: 'v1.9.1',
+}
+
+/** A built binary copied into the rootfs: tool cache entry -> absolute path in the image. */
+export interface NodeBinary {
+  tool: string
+  version: string
+  binary: string
+  dest: string
+}
+
+/** A control-plane image holding one static binary, preloaded into the node's containerd. */
+export interface PreloadImage {
+  /** full reference as kubeadm and the kubelet name it */
+  name: string
+  tool: string
+  version: string
+  binary: string
+  /** where the binary sits inside the image */
+  path: string
+  entrypoint?: string[]
+}
+
+export interface KindNodeRecipe {
+  /** podman reference without tag; `localhost/` so kind's podman provider finds it locally */
+  repository: string
+  suite: string
+  mirror?: string
+  packages: string[]
+  files: Record<string, string>
+  /** mode 0755 files among `files` */
+  executables: string[]
+  binaries: NodeBinary[]
+  images: PreloadImage[]
+  /** shell run in the rootfs (chroot) after files and binaries are in place */
+  customize: string
+  /** podman import --change instructions */
+  changes: string[]
+}
+
+/** kind's default pod subnet; the node's bridge hands out addresses from its first /24. */
+export const DEFAULT_POD_SUBNET = '10.244.0.0/16'
+export const NODE_POD_RANGE = '10.244.0.0/24'
+const REGISTRY = 'registry.k8s.io'
+const BIN = '/usr/local/bin'
+
+export function sandboxImage(v: KindNodeVersions): string {
+  return `${REGISTRY}/pause:${v.pauseImageTag}`
+}
+
+export function preloadImages(v: KindNodeVersions): PreloadImage[] {
+  const k8s = (binary: string): PreloadImage => ({
+    name: `${REGISTRY}/${binary}:${v.kubernetes}`,
+    tool: 'kubernetes',
+    version: v.kubernetes,
+    binary,
+    path: `${BIN}/${binary}`,
+  })
+  return [
+    k8s('kube-apiserver'),
+    k8s('kube-controller-manager'),
+    k8s('kube-scheduler'),
+    k8s('kube-proxy'),
+    { name: `${REGISTRY}/etcd:${v.etcdImageTag}`, tool: 'etcd', version: v.etcd, binary: 'etcd', path: `${BIN}/etcd` },
+    {
+      name: `${REGISTRY}/coredns/coredns:${v.corednsImageTag}`,
+      tool: 'coredns',
+      version: v.coredns,
+      binary: 'coredns',
+      path: '/coredns',
+      entrypoint: ['/coredns'],
+    },
+    {
+      name: sandboxImage(v),
+      tool: 'pause',
+      version: v.pause,
+      binary: 'pause',
+      path: '/pause',
+      entrypoint: ['/pause'],
+    },
+  ]
+}
+
+export function nodeBinaries(v: KindNodeVersions): NodeBinary[] {
+  const k8s = ['kubeadm', 'kubelet', 'kubectl'].map((binary) => ({
+    tool: 'kubernetes',
+    version: v.kubernetes,
+    binary,
+    dest: `${BIN}/${binary}`,
+  }))
+  const containerd = ['containerd', 'containerd-shim-runc-v2', 'ctr'].map((binary) => ({
+    tool: 'containerd',
+    version: v.containerd,
+    binary,
+    dest: `${BIN}/${binary}`,
+  }))
+  const cni = ['bridge', 'host-local', 'loopback', 'portmap', 'ptp'].map((binary) => ({
+    tool: 'cni',
+    version: v.cni,
+    binary,
+    dest: `/opt/cni/bin/${binary}`,
+  }))
+  return [
+    ...k8s,
+    ...containerd,
+    { tool: 'runc', version: v.runc, binary: 'runc', dest: '/usr/local/sbin/runc' },
+    { tool: 'crictl', version: v.crictl, binary: 'crictl', dest: `${BIN}/crictl` },
+    ...cni,
+  ]
+}
+
+// --- files written into the rootfs -------------------------------------------------------------
+
+/**
+ * Runs before systemd. kind starts the node with --privileged, --cgroupns=private, tmpfs /run and
+ * /tmp and a volume on /var. On cgroup v1 the kubelet runs under cgroup root /kubelet (systemd
+ * driver: kubelet.slice); those cgroups are made here and bind-mounted onto themselves so systemd
+ * does not remove them before the kubelet starts.
+ */
+export function renderEntrypoint(): string {
+  return `#!/bin/bash
+set -o errexit -o nounset -o pipefail
+note() { echo "d7y-kind-node: $*" >&2; }
+
+if [[ -n "\${KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER:-}" ]]; then
+  note "containerd snapshotter: \${KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER}"
+  sed -i -E "s/^(\\s*snapshotter = ).*/\\1\\"\${KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER}\\"/" /etc/containerd/config.toml
+fi
+
+# systemd expects a read-only /sys in a container; mounts must propagate for the kubelet's volumes.
+mount -o remount,ro /sys
+mount --make-rshared /
+
+if [[ -f /sys/fs/cgroup/cgroup.controllers ]]; then
+  note 'detected cgroup v2'
+else
+  note 'detected cgroup v1'
+  if [[ -d /sys/fs/cgroup/misc ]]; then
+    # runc and the kubelet disagree about the misc controller on v1; hide it from systemd.
+    umount /sys/fs/cgroup/misc || note 'could not unmount the misc controller'
+    rmdir /sys/fs/cgroup/misc || true
+    grep -v '^misc' /proc/cgroups >/kind/cgroups-without-misc
+    mount --bind /kind/cgroups-without-misc /proc/cgroups
+  fi
+  mount --make-rprivate /sys/fs/cgroup
+  for controller in $(findmnt -lun -o target -t cgroup); do
+    for group in kubelet kubelet.slice; do
+      mkdir -p "$controller/$group"
+      if [[ "$controller" == */cpuset ]]; then
+        cat "$controller/cpuset.cpus" >"$controller/$group/cpuset.cpus"
+        cat "$controller/cpuset.mems" >"$controller/$group/cpuset.mems"
+      fi
+      mount --bind "$controller/$group" "$controller/$group"
+    done
+  done
+fi
+
+# Every node gets its own machine id (the kubelet and CNI plugins tell nodes apart by it).
+rm -f /etc/machine-id
+systemd-machine-id-setup >/dev/null
+
+note 'exec init'
+exec "$@"
+`
+}
+
+/** containerd 2 config (version 3): CRI with runc under systemd cgroups, sandbox = our pause. */
+export function renderContainerdConfig(v: KindNodeVersions): string {
+  const rt = 'plugins."io.containerd.cri.v1.runtime"'
+  return `version = 3
+
+[plugins."io.containerd.cri.v1.images"]
+  snapshotter = "overlayfs"
+
+[plugins."io.containerd.cri.v1.images".pinned_images]
+  sandbox = "${sandboxImage(v)}"
+
+[${rt}]
+  tolerate_missing_hugepages_controller = true
+  # the node has no CAP_SYS_RESOURCE here: never ask runc for a lower oom_score_adj than ours
+  restrict_oom_score_adj = true
+
+[${rt}.containerd]
+  default_runtime_name = "runc"
+
+[${rt}.containerd.runtimes.runc]
+  runtime_type = "io.containerd.runc.v2"
+
+[${rt}.containerd.runtimes.runc.options]
+  BinaryName = "/usr/local/sbin/runc"
+  SystemdCgroup = true
+
+[${rt}.cni]
+  bin_dirs = ["/opt/cni/bin"]
+  conf_dir = "/etc/cni/net.d"
+`
+}
+
+/** A bridge network with addresses from host-local: a stand-in for kindnetd (not buildable here). */
+export function renderCniConflist(range = NODE_POD_RANGE): string {
+  return `${JSON.stringify(
+    {
+      cniVersion: '1.0.0',
+      name: 'd7y-bridge',
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: 'cni0',
+          isGateway: true,
+          ipMasq: true,
+          hairpinMode: true,
+          ipam: { type: 'host-local', ranges: [[{ subnet: range }]], routes: [{ dst: '0.0.0.0/0' }] },
+        },
+        { type: 'portmap', capabilities: { portMappings: true } },
+      ],
+    },
+    null,
+    2,
+  )}\n`
+}
+
+/**
+ * kind applies this with `kubectl create`, so it must hold at least one object. The network itself
+ * is the bridge config baked into the node (/etc/cni/net.d); this ConfigMap records it in the cluster.
+ */
+export function renderDefaultCniManifest(range = NODE_POD_RANGE): string {
+  const conf = renderCniConflist(range)
+    .trimEnd()
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n')
+  return `# Pod network of d7y-conformance kind nodes: CNI bridge + host-local, configured in the node image.
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: d7y-node-cni
+  namespace: kube-system
+data:
+  10-d7y-bridge.conflist: |
+${conf}
+`
+}
+
+const CONTAINERD_UNIT = `[Unit]
+Description=containerd for a kind node
+After=network.target local-fs.target
+
+[Service]
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=${BIN}/containerd
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=1
+LimitNPROC=infinity
+LimitCORE=infinity
+TasksMax=infinity
+
+[Install]
+WantedBy=multi-user.target
+`
+
+// Restarted until kubeadm has written /var/lib/kubelet/config.yaml.
+const KUBELET_UNIT = `[Unit]
+Description=kubelet for a kind node
+Wants=containerd.service
+After=containerd.service
+
+[Service]
+ExecStart=${BIN}/kubelet
+Restart=always
+RestartSec=1s
+StartLimitIntervalSec=0
+Slice=kubelet.slice
+CPUAccounting=true
+MemoryAccounting=true
+
+[Install]
+WantedBy=multi-user.target
+`
+
+// The flags kubeadm expects the kubelet to get (kubeadm writes kubeadm-flags.env and config.yaml).
+const KUBELET_KUBEADM_DROPIN = `[Service]
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
+Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
+EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
+EnvironmentFile=-/etc/default/kubelet
+ExecStartPre=/bin/sh -c "[ -f /sys/fs/cgroup/cgroup.controllers ] || mkdir -p /sys/fs/cgroup/systemd/kubelet"
+ExecStart=
+ExecStart=${BIN}/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
+`
+
+const KUBELET_SLICE = `[Unit]
+Description=slice of the kubelet and its pods
+Before=slices.target
+`
+
+// Drops the /proc/cgroups bind mount of the entrypoint once systemd has started.
+const UNDO_PROC_CGROUPS_UNIT = `[Unit]
+Description=Undo the entrypoint's /proc/cgroups bind mount
+DefaultDependencies=no
+After=local-fs.target
+
+[Service]
+Type=oneshot
+ExecStart=/bin/sh -c "if mountpoint -q /proc/cgroups; then umount /proc/cgroups; fi"
+
+[Install]
+WantedBy=multi-user.target
+`
+
+export function renderNodeFiles(v: KindNodeVersions): Record<string, string> {
+  return {
+    '/usr/local/bin/entrypoint': renderEntrypoint(),
+    '/etc/containerd/config.toml': renderContainerdConfig(v),
+    '/etc/crictl.yaml': 'runtime-endpoint: unix:///run/containerd/containerd.sock\n',
+    '/etc/cni/net.d/10-d7y-bridge.conflist': renderCniConflist(),
+    '/etc/systemd/system/containerd.service': CONTAINERD_UNIT,
+    '/etc/systemd/system/kubelet.service': KUBELET_UNIT,
+    '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBELET_KUBEADM_DROPIN,
+    '/etc/systemd/system/kubelet.slice': KUBELET_SLICE,
+    '/etc/systemd/system/undo-proc-cgroups.service': UNDO_PROC_CGROUPS_UNIT,
+    '/etc/default/kubelet': 'KUBELET_EXTRA_ARGS=--runtime-cgroups=/system.slice/containerd.service\n',
+    '/etc/sysctl.d/10-d7y-kind-node.conf': 'net.ipv4.ip_forward = 1\nfs.inotify.max_user_watches = 524288\n',
+    '/kind/version': v.kubernetes,
+    '/kind/manifests/default-cni.yaml': renderDefaultCniManifest(),
+  }
+}
+
+export const NODE_PACKAGES = [
+  'systemd',
+  'systemd-sysv',
+  'dbus',
+  'conntrack',
+  'iptables',
+  'nftables',
+  'iproute2',
+  'ethtool',
+  'kmod',
+  'libseccomp2',
+  'ca-certificates',
+  'procps',
+]
+
+// Units with nothing to do in a container; the node's own services enabled.
+const CUSTOMIZE = [
+  'systemctl mask getty.target console-getty.service systemd-udevd.service systemd-logind.service systemd-binfmt.service systemd-modules-load.service',
+  'systemctl enable containerd.service kubelet.service undo-proc-cgroups.service',
+  'echo ReadKMsg=no >>/etc/systemd/journald.conf',
+  ': >/etc/machine-id',
+].join('\n')
+
+export function kindNodeRecipe(
+  debian: { suite: string; mirror?: string },
+  v: KindNodeVersions = KIND_NODE_VERSIONS,
+): KindNodeRecipe {
+  return {
+    repository: 'localhost/d7y-conformance/kind-node',
+    ...debian,
+    packages: NODE_PACKAGES,
+    files: renderNodeFiles(v),
+    executables: ['/usr/local/bin/entrypoint'],
+    binaries: nodeBinaries(v),
+    images: preloadImages(v),
+    customize: CUSTOMIZE,
+    changes: [
+      'ENV container=docker',
+      'STOPSIGNAL SIGRTMIN+3',
+      'ENTRYPOINT ["/usr/local/bin/entrypoint", "/sbin/init"]',
+    ],
+  }
+}
+
+/** podman reference of a recipe: its repository tagged with a hash of everything in it. */
+export function kindNodeImageRef(recipe: KindNodeRecipe): string {
+  const hash = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12)
+  return `${recipe.repository}:${hash}`
+}
