@@ -310,12 +310,12 @@ const KUBELET_UNIT = `[Unit]
 Description=kubelet for a kind node
 Wants=containerd.service
 After=containerd.service
+StartLimitIntervalSec=0
 
 [Service]
 ExecStart=${BIN}/kubelet
 Restart=always
 RestartSec=1s
-StartLimitIntervalSec=0
 Slice=kubelet.slice
 CPUAccounting=true
 MemoryAccounting=true
@@ -330,7 +330,7 @@ Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/boot
 Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
 EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
 EnvironmentFile=-/etc/default/kubelet
-ExecStartPre=/bin/sh -c "[ -f /sys/fs/cgroup/cgroup.controllers ] || mkdir -p /sys/fs/cgroup/systemd/kubelet"
+ExecStartPre=/kind/bin/kubelet-cgroups.sh
 ExecStart=
 ExecStart=${BIN}/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
 `
@@ -354,12 +354,23 @@ ExecStart=/bin/sh -c "if mountpoint -q /proc/cgroups; then umount /proc/cgroups;
 WantedBy=multi-user.target
 `
 
+// cgroup v1: systemd mounts some controllers itself after the entrypoint ran (here hugetlb,
+// net_cls,net_prio, perf_event); the kubelet wants its cgroup root in every one of them.
+const KUBELET_CGROUPS_SCRIPT = `#!/bin/sh
+set -eu
+[ -f /sys/fs/cgroup/cgroup.controllers ] && exit 0
+for controller in $(findmnt -lun -o target -t cgroup); do
+  mkdir -p "$controller/kubelet" "$controller/kubelet.slice"
+done
+`
+
 export function renderNodeFiles(v: KindNodeVersions): Record<string, string> {
   return {
     '/usr/local/bin/entrypoint': renderEntrypoint(),
     '/etc/containerd/config.toml': renderContainerdConfig(v),
     '/etc/crictl.yaml': 'runtime-endpoint: unix:///run/containerd/containerd.sock\n',
     '/etc/cni/net.d/10-d7y-bridge.conflist': renderCniConflist(),
+    '/kind/bin/kubelet-cgroups.sh': KUBELET_CGROUPS_SCRIPT,
     '/etc/systemd/system/containerd.service': CONTAINERD_UNIT,
     '/etc/systemd/system/kubelet.service': KUBELET_UNIT,
     '/etc/systemd/system/kubelet.service.d/10-kubeadm.conf': KUBELET_KUBEADM_DROPIN,
@@ -404,7 +415,7 @@ export function kindNodeRecipe(
     ...debian,
     packages: NODE_PACKAGES,
     files: renderNodeFiles(v),
-    executables: ['/usr/local/bin/entrypoint'],
+    executables: ['/usr/local/bin/entrypoint', '/kind/bin/kubelet-cgroups.sh'],
     binaries: nodeBinaries(v),
     images: preloadImages(v),
     customize: CUSTOMIZE,
