@@ -3,13 +3,13 @@
 // the rootfs's containerd store with a throwaway containerd on the host, then `podman import`.
 // Skipped when podman already has an image with the recipe's hash.
 import { spawn } from 'node:child_process'
-import { copyFile, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { run } from '../../exec.ts'
 import { binaryPath } from '../../tools/layout.ts'
 import { kindNodeImageRef, type KindNodeRecipe } from './recipe.ts'
-import { writeOciArchive } from './oci.ts'
+import { writeOciArchive, type LayerFile } from './oci.ts'
 
 export async function podmanImageExists(ref: string): Promise<boolean> {
   return (await run('podman', ['image', 'exists', ref], { allowFailure: true })).exitCode === 0
@@ -42,6 +42,54 @@ disabled_plugins = [
 `
 }
 
+/**
+ * Files of `paths` in the rootfs for an image layer: each executable with the libraries ldd names
+ * (run in the rootfs), symlinks kept and followed, directories with everything in them.
+ */
+export async function rootfsFiles(root: string, paths: string[]): Promise<LayerFile[]> {
+  const ldd = await run('chroot', [
+    root,
+    'sh',
+    '-c',
+    'for f; do [ -d "$f" ] || ldd "$f" 2>/dev/null || true; done',
+    'ldd',
+    ...paths,
+  ])
+  const libs = [...ldd.stdout.matchAll(/(\/\S+) \(0x/g)].map((m) => m[1]!)
+  const out = new Map<string, LayerFile>()
+  const realRoot = await realpath(root)
+  const add = async (given: string, depth = 0): Promise<void> => {
+    // entries sit under real directories: /lib/x/libc.so.6 becomes /usr/lib/x/libc.so.6
+    const parent = (await realpath(path.join(root, path.posix.dirname(given)))).slice(realRoot.length) || '/'
+    const inImage = path.posix.join(parent, path.posix.basename(given))
+    if (out.has(inImage) || depth > 16) return
+    const onDisk = path.join(root, inImage)
+    const st = await lstat(onDisk)
+    if (st.isSymbolicLink()) {
+      const linkname = await readlink(onDisk)
+      out.set(inImage, { path: inImage, type: 'symlink', mode: 0o777, linkname })
+      const target = path.posix.resolve(path.posix.dirname(inImage), linkname)
+      // a directory symlink (/lib -> usr/lib) is kept, not copied whole
+      const targetStat = await stat(path.join(root, target)).catch(() => undefined)
+      if (!targetStat?.isDirectory()) await add(target, depth + 1)
+    } else if (st.isDirectory()) {
+      for (const name of await readdir(onDisk)) await add(path.posix.join(inImage, name), depth)
+    } else if (st.isFile()) {
+      out.set(inImage, { path: inImage, type: 'file', mode: st.mode & 0o7777, data: await readFile(onDisk) })
+    }
+  }
+  // parent directories that are symlinks (/lib -> usr/lib on Debian) stay as the symlink
+  for (const p of [...paths, ...libs]) {
+    const parts = p.split('/').filter(Boolean)
+    for (let i = 1; i < parts.length; i++) {
+      const dir = `/${parts.slice(0, i).join('/')}`
+      if ((await lstat(path.join(root, dir))).isSymbolicLink()) await add(dir)
+    }
+    await add(p)
+  }
+  return [...out.values()]
+}
+
 async function preloadImages(
   recipe: KindNodeRecipe,
   root: string,
@@ -56,6 +104,7 @@ async function preloadImages(
       path: i.path,
       entrypoint: i.entrypoint,
       content: await readFile(binaryPath(cacheDir, i.tool, i.version, i.binary)),
+      extra: i.fromRootfs ? await rootfsFiles(root, i.fromRootfs) : undefined,
     })),
   )
   await writeOciArchive(archive, images)

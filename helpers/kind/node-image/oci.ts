@@ -13,6 +13,7 @@ export interface OneBinaryImage {
   path: string
   content: Buffer
   entrypoint?: string[]
+  extra?: LayerFile[]
 }
 
 export interface Blob {
@@ -28,7 +29,15 @@ function blob(data: Buffer): Blob {
   return { digest: `sha256:${createHash('sha256').update(data).digest('hex')}`, size: data.length, data }
 }
 
-async function tarOf(entries: { name: string; type: 'directory' | 'file'; mode: number; data?: Buffer }[]) {
+interface TarEntry {
+  name: string
+  type: 'directory' | 'file' | 'symlink'
+  mode: number
+  data?: Buffer
+  linkname?: string
+}
+
+async function tarOf(entries: TarEntry[]) {
   const pack = tar.pack()
   const chunks: Buffer[] = []
   pack.on('data', (c: unknown) => chunks.push(c as Buffer))
@@ -37,9 +46,21 @@ async function tarOf(entries: { name: string; type: 'directory' | 'file'; mode: 
     pack.on('error', reject)
   })
   for (const e of entries) {
-    const header = { name: e.name, type: e.type, mode: e.mode, mtime: MTIME, uid: 0, gid: 0, uname: '', gname: '' }
+    const header = {
+      name: e.name,
+      type: e.type,
+      mode: e.mode,
+      mtime: MTIME,
+      uid: 0,
+      gid: 0,
+      uname: '',
+      gname: '',
+      ...(e.linkname ? { linkname: e.linkname } : {}),
+    }
     await new Promise<void>((resolve, reject) =>
-      pack.entry(header, e.data ?? Buffer.alloc(0), (err) => (err ? reject(err) : resolve())),
+      pack.entry(header, e.type === 'file' ? (e.data ?? Buffer.alloc(0)) : Buffer.alloc(0), (err) =>
+        err ? reject(err) : resolve(),
+      ),
     )
   }
   pack.finalize()
@@ -47,13 +68,35 @@ async function tarOf(entries: { name: string; type: 'directory' | 'file'; mode: 
   return Buffer.concat(chunks)
 }
 
-/** The layer: parent directories of the binary, /tmp, and the binary itself (0755). */
-export async function binaryLayer(image: Pick<OneBinaryImage, 'path' | 'content'>): Promise<Buffer> {
-  const parts = image.path.split('/').filter(Boolean)
-  const dirs = parts.slice(0, -1).map((_, i) => `${parts.slice(0, i + 1).join('/')}/`)
+/** A file or symlink of a layer other than the image's binary (e.g. iptables and its libraries). */
+export interface LayerFile {
+  path: string
+  type: 'file' | 'symlink'
+  mode: number
+  data?: Buffer
+  linkname?: string
+}
+
+/**
+ * The layer: /tmp, the binary (0755), any extra files, and every parent directory, each once,
+ * parents first.
+ */
+export async function binaryLayer(image: Pick<OneBinaryImage, 'path' | 'content' | 'extra'>): Promise<Buffer> {
+  const files: LayerFile[] = [
+    ...(image.extra ?? []),
+    { path: image.path, type: 'file', mode: 0o755, data: image.content },
+  ]
+  const dirs = new Set<string>(['tmp/'])
+  for (const f of files) {
+    const parts = f.path.split('/').filter(Boolean)
+    for (let i = 1; i < parts.length; i++) dirs.add(`${parts.slice(0, i).join('/')}/`)
+  }
+  const byPath = new Map(files.map((f) => [f.path.replace(/^\/+/, ''), f]))
   return tarOf([
-    ...['tmp/', ...dirs].map((name) => ({ name, type: 'directory' as const, mode: name === 'tmp/' ? 0o1777 : 0o755 })),
-    { name: parts.join('/'), type: 'file', mode: 0o755, data: image.content },
+    ...[...dirs].sort().map((name) => ({ name, type: 'directory' as const, mode: name === 'tmp/' ? 0o1777 : 0o755 })),
+    ...[...byPath.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, f]) => ({ name, type: f.type, mode: f.mode, data: f.data, linkname: f.linkname })),
   ])
 }
 

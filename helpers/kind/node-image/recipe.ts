@@ -63,6 +63,11 @@ export interface PreloadImage {
   /** where the binary sits inside the image */
   path: string
   entrypoint?: string[]
+  /**
+   * Paths in the node's rootfs that join the image: executables with the shared libraries `ldd`
+   * names, symlink chains followed, directories whole.
+   */
+  fromRootfs?: string[]
 }
 
 export interface KindNodeRecipe {
@@ -82,15 +87,20 @@ export interface KindNodeRecipe {
   changes: string[]
 }
 
-/** kind's default pod subnet; the node's bridge hands out addresses from its first /24. */
+/** kind's default pod subnet; kube-controller-manager gives each node a /24 of it. */
 export const DEFAULT_POD_SUBNET = '10.244.0.0/16'
-export const NODE_POD_RANGE = '10.244.0.0/24'
 const REGISTRY = 'registry.k8s.io'
 const BIN = '/usr/local/bin'
 
 export function sandboxImage(v: KindNodeVersions): string {
   return `${REGISTRY}/pause:${v.pauseImageTag}`
 }
+
+const KUBE_PROXY_FROM_ROOTFS = [
+  ...['iptables', 'ip6tables'].flatMap((t) => [t, `${t}-save`, `${t}-restore`].map((b) => `/usr/sbin/${b}`)),
+  '/usr/sbin/nft',
+  '/usr/lib/x86_64-linux-gnu/xtables',
+]
 
 export function preloadImages(v: KindNodeVersions): PreloadImage[] {
   const k8s = (binary: string): PreloadImage => ({
@@ -104,7 +114,8 @@ export function preloadImages(v: KindNodeVersions): PreloadImage[] {
     k8s('kube-apiserver'),
     k8s('kube-controller-manager'),
     k8s('kube-scheduler'),
-    k8s('kube-proxy'),
+    // kube-proxy programs the node with iptables (or nft): Debian's, from the node's own rootfs
+    { ...k8s('kube-proxy'), fromRootfs: KUBE_PROXY_FROM_ROOTFS },
     { name: `${REGISTRY}/etcd:${v.etcdImageTag}`, tool: 'etcd', version: v.etcd, binary: 'etcd', path: `${BIN}/etcd` },
     {
       name: `${REGISTRY}/coredns/coredns:${v.corednsImageTag}`,
@@ -240,8 +251,11 @@ export function renderContainerdConfig(v: KindNodeVersions): string {
 `
 }
 
+/** Placeholder in the CNI template the pod-network service replaces with the node's podCIDR. */
+export const POD_CIDR_PLACEHOLDER = '@POD_CIDR@'
+
 /** A bridge network with addresses from host-local: a stand-in for kindnetd (not buildable here). */
-export function renderCniConflist(range = NODE_POD_RANGE): string {
+export function renderCniConflist(range: string = POD_CIDR_PLACEHOLDER): string {
   return `${JSON.stringify(
     {
       cniVersion: '1.0.0',
@@ -251,7 +265,8 @@ export function renderCniConflist(range = NODE_POD_RANGE): string {
           type: 'bridge',
           bridge: 'cni0',
           isGateway: true,
-          ipMasq: true,
+          // masquerading of traffic leaving the pod network is the pod-network service's rule
+          ipMasq: false,
           hairpinMode: true,
           ipam: { type: 'host-local', ranges: [[{ subnet: range }]], routes: [{ dst: '0.0.0.0/0' }] },
         },
@@ -267,7 +282,7 @@ export function renderCniConflist(range = NODE_POD_RANGE): string {
  * kind applies this with `kubectl create`, so it must hold at least one object. The network itself
  * is the bridge config baked into the node (/etc/cni/net.d); this ConfigMap records it in the cluster.
  */
-export function renderDefaultCniManifest(range = NODE_POD_RANGE): string {
+export function renderDefaultCniManifest(range: string = POD_CIDR_PLACEHOLDER): string {
   const conf = renderCniConflist(range)
     .trimEnd()
     .split('\n')
@@ -364,12 +379,67 @@ for controller in $(findmnt -lun -o target -t cgroup); do
 done
 `
 
+/**
+ * The kindnetd stand-in, a loop on every node: once the kubelet has credentials, read the nodes'
+ * podCIDRs and addresses; write this node's CNI config for its own podCIDR (until then the runtime
+ * reports no network and the node stays NotReady), route every other node's podCIDR via that node
+ * (all nodes share one container network), masquerade pod traffic leaving the pod subnet.
+ */
+export function renderPodNetworkScript(podSubnet = DEFAULT_POD_SUBNET): string {
+  return `#!/bin/bash
+set -u
+conf=/etc/cni/net.d/10-d7y-bridge.conflist
+template=/kind/cni/10-d7y-bridge.conflist
+kubeconfig=/etc/kubernetes/kubelet.conf
+pod_subnet=${podSubnet}
+me=$(hostname)
+while true; do
+  if [[ -f $kubeconfig ]]; then
+    kubectl --kubeconfig=$kubeconfig get nodes -o \\
+      jsonpath='{range .items[*]}{.metadata.name}{" "}{.spec.podCIDR}{" "}{.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}' 2>/dev/null |
+      while read -r name cidr address; do
+        [[ -n "\${cidr:-}" && -n "\${address:-}" ]] || continue
+        if [[ "$name" == "$me" ]]; then
+          want=$(sed "s#${POD_CIDR_PLACEHOLDER}#$cidr#" "$template")
+          if [[ ! -f $conf || "$(cat "$conf")" != "$want" ]]; then
+            mkdir -p "$(dirname "$conf")"
+            printf '%s\\n' "$want" >"$conf.tmp" && mv "$conf.tmp" "$conf"
+            echo "pod range $cidr"
+          fi
+          iptables -t nat -C POSTROUTING -s "$cidr" ! -d "$pod_subnet" -j MASQUERADE 2>/dev/null ||
+            iptables -t nat -A POSTROUTING -s "$cidr" ! -d "$pod_subnet" -j MASQUERADE
+        else
+          ip route replace "$cidr" via "$address"
+        fi
+      done
+  fi
+  sleep 3
+done
+`
+}
+
+const POD_NETWORK_UNIT = `[Unit]
+Description=pod network of a d7y-conformance kind node (bridge CNI config, routes to other nodes)
+After=kubelet.service
+StartLimitIntervalSec=0
+
+[Service]
+ExecStart=/kind/bin/d7y-pod-network.sh
+Restart=always
+RestartSec=2s
+
+[Install]
+WantedBy=multi-user.target
+`
+
 export function renderNodeFiles(v: KindNodeVersions): Record<string, string> {
   return {
     '/usr/local/bin/entrypoint': renderEntrypoint(),
     '/etc/containerd/config.toml': renderContainerdConfig(v),
     '/etc/crictl.yaml': 'runtime-endpoint: unix:///run/containerd/containerd.sock\n',
-    '/etc/cni/net.d/10-d7y-bridge.conflist': renderCniConflist(),
+    '/kind/cni/10-d7y-bridge.conflist': renderCniConflist(),
+    '/kind/bin/d7y-pod-network.sh': renderPodNetworkScript(),
+    '/etc/systemd/system/d7y-pod-network.service': POD_NETWORK_UNIT,
     '/kind/bin/kubelet-cgroups.sh': KUBELET_CGROUPS_SCRIPT,
     '/etc/systemd/system/containerd.service': CONTAINERD_UNIT,
     '/etc/systemd/system/kubelet.service': KUBELET_UNIT,
@@ -401,7 +471,7 @@ export const NODE_PACKAGES = [
 // Units with nothing to do in a container; the node's own services enabled.
 const CUSTOMIZE = [
   'systemctl mask getty.target console-getty.service systemd-udevd.service systemd-logind.service systemd-binfmt.service systemd-modules-load.service',
-  'systemctl enable containerd.service kubelet.service undo-proc-cgroups.service',
+  'systemctl enable containerd.service kubelet.service undo-proc-cgroups.service d7y-pod-network.service',
   'echo ReadKMsg=no >>/etc/systemd/journald.conf',
   ': >/etc/machine-id',
 ].join('\n')
@@ -415,7 +485,7 @@ export function kindNodeRecipe(
     ...debian,
     packages: NODE_PACKAGES,
     files: renderNodeFiles(v),
-    executables: ['/usr/local/bin/entrypoint', '/kind/bin/kubelet-cgroups.sh'],
+    executables: ['/usr/local/bin/entrypoint', '/kind/bin/kubelet-cgroups.sh', '/kind/bin/d7y-pod-network.sh'],
     binaries: nodeBinaries(v),
     images: preloadImages(v),
     customize: CUSTOMIZE,
