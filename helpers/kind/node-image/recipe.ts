@@ -279,20 +279,43 @@ export function renderCniConflist(range: string = POD_CIDR_PLACEHOLDER): string 
 }
 
 /**
- * kind applies this with `kubectl create`, so it must hold at least one object. The network itself
- * is the bridge config baked into the node (/etc/cni/net.d); this ConfigMap records it in the cluster.
+ * kind applies this with `kubectl create`. The network itself is the node's pod-network service;
+ * this lets it read every node's podCIDR and address with the kubelet's credentials (the Node
+ * authorizer of v1.33 lets a kubelet read only its own Node), and records the CNI template.
  */
-export function renderDefaultCniManifest(range: string = POD_CIDR_PLACEHOLDER): string {
-  const conf = renderCniConflist(range)
+export function renderDefaultCniManifest(): string {
+  const conf = renderCniConflist()
     .trimEnd()
     .split('\n')
     .map((l) => `    ${l}`)
     .join('\n')
-  return `# Pod network of d7y-conformance kind nodes: CNI bridge + host-local, configured in the node image.
+  return `# Pod network of d7y-conformance kind nodes: CNI bridge + host-local per node, routes between nodes.
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: d7y-pod-network
+rules:
+  - apiGroups: [""]
+    resources: ["nodes"]
+    verbs: ["get", "list"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: d7y-pod-network
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: d7y-pod-network
+subjects:
+  - apiGroup: rbac.authorization.k8s.io
+    kind: Group
+    name: system:nodes
+---
 apiVersion: v1
 kind: ConfigMap
 metadata:
-  name: d7y-node-cni
+  name: d7y-pod-network
   namespace: kube-system
 data:
   10-d7y-bridge.conflist: |
