@@ -103,8 +103,15 @@ async function preloadImages(
       name: i.name,
       path: i.path,
       entrypoint: i.entrypoint,
-      content: await readFile(binaryPath(cacheDir, i.tool, i.version, i.binary)),
-      extra: i.fromRootfs ? await rootfsFiles(root, i.fromRootfs) : undefined,
+      content: await readFile(
+        i.rootfsBinary ? path.join(root, i.rootfsBinary) : binaryPath(cacheDir, i.tool!, i.version!, i.binary!),
+      ),
+      extra: [
+        ...(i.fromRootfs ? await rootfsFiles(root, i.fromRootfs) : []),
+        ...Object.entries(i.links ?? {}).map(
+          ([p, linkname]): LayerFile => ({ path: p, type: 'symlink', mode: 0o777, linkname }),
+        ),
+      ],
     })),
   )
   await writeOciArchive(archive, images)

@@ -29,6 +29,7 @@ export interface KindNodeVersions {
   runc: string
   crictl: string
   cni: string
+  localPath: string
 }
 
 export const KIND_NODE_VERSIONS: KindNodeVersions = {
@@ -43,6 +44,7 @@ export const KIND_NODE_VERSIONS: KindNodeVersions = {
   runc: 'v1.4.3',
   crictl: 'v1.34.0',
   cni: 'v1.9.1',
+  localPath: 'v0.0.30',
 }
 
 /** A built binary copied into the rootfs: tool cache entry -> absolute path in the image. */
@@ -57,9 +59,13 @@ export interface NodeBinary {
 export interface PreloadImage {
   /** full reference as kubeadm and the kubelet name it */
   name: string
-  tool: string
-  version: string
-  binary: string
+  /** the binary: a built tool (tool, version, binary) or a file of the node's rootfs (rootfsBinary) */
+  tool?: string
+  version?: string
+  binary?: string
+  rootfsBinary?: string
+  /** symlinks in the image: path -> target */
+  links?: Record<string, string>
   /** where the binary sits inside the image */
   path: string
   entrypoint?: string[]
@@ -90,6 +96,10 @@ export interface KindNodeRecipe {
 /** kind's default pod subnet; kube-controller-manager gives each node a /24 of it. */
 export const DEFAULT_POD_SUBNET = '10.244.0.0/16'
 const REGISTRY = 'registry.k8s.io'
+/** images of the suite's own making carry this prefix (never pulled: the kubelet finds them preloaded) */
+const LOCAL = 'localhost/d7y-conformance'
+/** the local-path helper pod's image: Debian's static busybox with the applets the scripts run */
+export const LOCAL_PATH_HELPER = `${LOCAL}/local-path-helper:bookworm`
 const BIN = '/usr/local/bin'
 
 export function sandboxImage(v: KindNodeVersions): string {
@@ -124,6 +134,19 @@ export function preloadImages(v: KindNodeVersions): PreloadImage[] {
       binary: 'coredns',
       path: '/coredns',
       entrypoint: ['/coredns'],
+    },
+    {
+      name: `${LOCAL}/local-path-provisioner:${v.localPath}`,
+      tool: 'localpath',
+      version: v.localPath,
+      binary: 'local-path-provisioner',
+      path: `${BIN}/local-path-provisioner`,
+    },
+    {
+      name: LOCAL_PATH_HELPER,
+      rootfsBinary: '/usr/bin/busybox',
+      path: '/bin/busybox',
+      links: Object.fromEntries(['sh', 'mkdir', 'rm', 'chmod', 'ls'].map((a) => [`/bin/${a}`, 'busybox'])),
     },
     {
       name: sandboxImage(v),
@@ -323,6 +346,166 @@ ${conf}
 `
 }
 
+/**
+ * kind applies this with `kubectl apply`: local-path-provisioner as the default StorageClass
+ * "standard", volumes under /var/local-path-provisioner of the node, helper pods from the preloaded
+ * busybox image.
+ */
+export function renderDefaultStorageManifest(v: KindNodeVersions): string {
+  const ns = 'local-path-storage'
+  const sa = 'local-path-provisioner'
+  return `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${ns}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: ${sa}
+  namespace: ${ns}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: ${sa}
+  namespace: ${ns}
+rules:
+  - apiGroups: [""]
+    resources: ["pods"]
+    verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: ${sa}
+  namespace: ${ns}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: ${sa}
+subjects:
+  - kind: ServiceAccount
+    name: ${sa}
+    namespace: ${ns}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: ${sa}
+rules:
+  - apiGroups: [""]
+    resources: ["nodes", "persistentvolumeclaims", "configmaps", "pods", "pods/log"]
+    verbs: ["get", "list", "watch"]
+  - apiGroups: [""]
+    resources: ["persistentvolumes"]
+    verbs: ["get", "list", "watch", "create", "patch", "update", "delete"]
+  - apiGroups: [""]
+    resources: ["events"]
+    verbs: ["create", "patch"]
+  - apiGroups: ["storage.k8s.io"]
+    resources: ["storageclasses"]
+    verbs: ["get", "list", "watch"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: ${sa}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: ${sa}
+subjects:
+  - kind: ServiceAccount
+    name: ${sa}
+    namespace: ${ns}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${sa}
+  namespace: ${ns}
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: ${sa}
+  template:
+    metadata:
+      labels:
+        app: ${sa}
+    spec:
+      serviceAccountName: ${sa}
+      tolerations:
+        - key: node-role.kubernetes.io/control-plane
+          operator: Exists
+          effect: NoSchedule
+      containers:
+        - name: provisioner
+          image: ${LOCAL}/local-path-provisioner:${v.localPath}
+          imagePullPolicy: IfNotPresent
+          command: ["${BIN}/local-path-provisioner", "--debug", "start", "--config", "/etc/config/config.json"]
+          env:
+            - name: POD_NAMESPACE
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.namespace
+            - name: SERVICE_ACCOUNT_NAME
+              value: ${sa}
+            - name: CONFIG_MOUNT_PATH
+              value: /etc/config/
+          volumeMounts:
+            - name: config
+              mountPath: /etc/config/
+      volumes:
+        - name: config
+          configMap:
+            name: local-path-config
+---
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations:
+    storageclass.kubernetes.io/is-default-class: "true"
+provisioner: rancher.io/local-path
+volumeBindingMode: WaitForFirstConsumer
+reclaimPolicy: Delete
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: local-path-config
+  namespace: ${ns}
+data:
+  config.json: |-
+    {"nodePathMap": [{"node": "DEFAULT_PATH_FOR_NON_LISTED_NODES", "paths": ["/var/local-path-provisioner"]}]}
+  setup: |-
+    #!/bin/sh
+    set -eu
+    mkdir -m 0777 -p "$VOL_DIR"
+  teardown: |-
+    #!/bin/sh
+    set -eu
+    rm -rf "$VOL_DIR"
+  helperPod.yaml: |-
+    apiVersion: v1
+    kind: Pod
+    metadata:
+      name: helper-pod
+    spec:
+      priorityClassName: system-node-critical
+      tolerations:
+        - key: node.kubernetes.io/disk-pressure
+          operator: Exists
+          effect: NoSchedule
+      containers:
+        - name: helper-pod
+          image: ${LOCAL_PATH_HELPER}
+          imagePullPolicy: IfNotPresent
+`
+}
+
 const CONTAINERD_UNIT = `[Unit]
 Description=containerd for a kind node
 After=network.target local-fs.target
@@ -406,15 +589,18 @@ done
  * The kindnetd stand-in, a loop on every node: once the kubelet has credentials, read the nodes'
  * podCIDRs and addresses; write this node's CNI config for its own podCIDR (until then the runtime
  * reports no network and the node stays NotReady), route every other node's podCIDR via that node
- * (all nodes share one container network), masquerade pod traffic leaving the pod subnet.
+ * (all nodes share one container network), masquerade pod traffic leaving the node's own podCIDR.
+ * That includes traffic to other nodes' pods: the container network's host bridge filters forwarded
+ * packets (Docker's FORWARD policy DROP with bridge netfilter on; the podman network's rules accept
+ * only its own subnet as source), so a pod address as source would be dropped between nodes. Pods
+ * on other nodes therefore see the node's address as the peer, not the pod's.
  */
-export function renderPodNetworkScript(podSubnet = DEFAULT_POD_SUBNET): string {
+export function renderPodNetworkScript(): string {
   return `#!/bin/bash
 set -u
 conf=/etc/cni/net.d/10-d7y-bridge.conflist
 template=/kind/cni/10-d7y-bridge.conflist
 kubeconfig=/etc/kubernetes/kubelet.conf
-pod_subnet=${podSubnet}
 me=$(hostname)
 while true; do
   if [[ -f $kubeconfig ]]; then
@@ -429,8 +615,8 @@ while true; do
             printf '%s\\n' "$want" >"$conf.tmp" && mv "$conf.tmp" "$conf"
             echo "pod range $cidr"
           fi
-          iptables -t nat -C POSTROUTING -s "$cidr" ! -d "$pod_subnet" -j MASQUERADE 2>/dev/null ||
-            iptables -t nat -A POSTROUTING -s "$cidr" ! -d "$pod_subnet" -j MASQUERADE
+          iptables -t nat -C POSTROUTING -s "$cidr" ! -d "$cidr" -j MASQUERADE 2>/dev/null ||
+            iptables -t nat -A POSTROUTING -s "$cidr" ! -d "$cidr" -j MASQUERADE
         else
           ip route replace "$cidr" via "$address"
         fi
@@ -473,6 +659,7 @@ export function renderNodeFiles(v: KindNodeVersions): Record<string, string> {
     '/etc/sysctl.d/10-d7y-kind-node.conf': 'net.ipv4.ip_forward = 1\nfs.inotify.max_user_watches = 524288\n',
     '/kind/version': v.kubernetes,
     '/kind/manifests/default-cni.yaml': renderDefaultCniManifest(),
+    '/kind/manifests/default-storage.yaml': renderDefaultStorageManifest(v),
   }
 }
 
@@ -489,6 +676,8 @@ export const NODE_PACKAGES = [
   'libseccomp2',
   'ca-certificates',
   'procps',
+  // its static binary becomes the local-path helper image
+  'busybox-static',
 ]
 
 // Units with nothing to do in a container; the node's own services enabled.

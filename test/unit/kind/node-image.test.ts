@@ -10,12 +10,14 @@ import { binaryLayer, imageBlobs, indexJson, writeOciArchive } from '../../../he
 import {
   KIND_NODE_VERSIONS,
   kindNodeImageRef,
+  LOCAL_PATH_HELPER,
   kindNodeRecipe,
   POD_CIDR_PLACEHOLDER,
   preloadImages,
   renderCniConflist,
   renderContainerdConfig,
   renderDefaultCniManifest,
+  renderDefaultStorageManifest,
   renderEntrypoint,
   renderPodNetworkScript,
 } from '../../../helpers/kind/node-image/recipe.ts'
@@ -41,8 +43,13 @@ describe('recipe', () => {
       'registry.k8s.io/kube-proxy:v1.33.1',
       'registry.k8s.io/etcd:3.5.21-0',
       'registry.k8s.io/coredns/coredns:v1.12.0',
+      'localhost/d7y-conformance/local-path-provisioner:v0.0.30',
+      'localhost/d7y-conformance/local-path-helper:bookworm',
       'registry.k8s.io/pause:3.10',
     ])
+    const helper = preloadImages(KIND_NODE_VERSIONS).find((i) => i.name === LOCAL_PATH_HELPER)!
+    expect(helper).toMatchObject({ rootfsBinary: '/usr/bin/busybox', path: '/bin/busybox' })
+    expect(helper.links?.['/bin/sh']).toBe('busybox')
     const coredns = preloadImages(KIND_NODE_VERSIONS).find((i) => i.binary === 'coredns')!
     expect(coredns).toMatchObject({ version: 'v1.14.7', path: '/coredns', entrypoint: ['/coredns'] })
     const proxy = preloadImages(KIND_NODE_VERSIONS).find((i) => i.binary === 'kube-proxy')!
@@ -87,9 +94,9 @@ describe('recipe', () => {
     expect(conf.plugins[0]).toMatchObject({ type: 'bridge', ipam: { type: 'host-local' } })
     expect(conf.plugins[0].ipam.ranges[0][0].subnet).toBe('10.244.3.0/24')
     expect(kindNodeRecipe(debian).files['/kind/cni/10-d7y-bridge.conflist']).toContain(POD_CIDR_PLACEHOLDER)
-    const script = renderPodNetworkScript('10.244.0.0/16')
+    const script = renderPodNetworkScript()
     expect(script).toContain(`s#${POD_CIDR_PLACEHOLDER}#$cidr#`)
-    expect(script).toContain('! -d "$pod_subnet" -j MASQUERADE')
+    expect(script).toContain('-s "$cidr" ! -d "$cidr" -j MASQUERADE')
     expect(script).toContain('ip route replace "$cidr" via "$address"')
   })
 
@@ -99,6 +106,22 @@ describe('recipe', () => {
     expect(docs[0].rules[0]).toMatchObject({ resources: ['nodes'], verbs: ['get', 'list'] })
     expect(docs[1].subjects[0]).toMatchObject({ kind: 'Group', name: 'system:nodes' })
     expect(JSON.parse(docs[2].data['10-d7y-bridge.conflist']).name).toBe('d7y-bridge')
+  })
+
+  test('default-storage.yaml: local-path-provisioner as default class "standard", preloaded images', () => {
+    const docs = parseAllDocuments(renderDefaultStorageManifest(KIND_NODE_VERSIONS)).map((d) => d.toJS())
+    const sc = docs.find((d) => d.kind === 'StorageClass')
+    expect(sc).toMatchObject({ metadata: { name: 'standard' }, provisioner: 'rancher.io/local-path' })
+    expect(sc.metadata.annotations['storageclass.kubernetes.io/is-default-class']).toBe('true')
+    const deploy = docs.find((d) => d.kind === 'Deployment')
+    const names = preloadImages(KIND_NODE_VERSIONS).map((i) => i.name)
+    expect(names).toContain(deploy.spec.template.spec.containers[0].image)
+    const cm = docs.find((d) => d.kind === 'ConfigMap')
+    expect(cm.data['helperPod.yaml']).toContain(`image: ${LOCAL_PATH_HELPER}`)
+    expect(JSON.parse(cm.data['config.json']).nodePathMap[0].paths).toEqual(['/var/local-path-provisioner'])
+    expect(kindNodeRecipe(debian).files['/kind/manifests/default-storage.yaml']).toBe(
+      renderDefaultStorageManifest(KIND_NODE_VERSIONS),
+    )
   })
 
   test('the build-time containerd keeps its store in the rootfs and runs no CRI', () => {
