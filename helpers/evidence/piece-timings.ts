@@ -2,7 +2,7 @@
 // ("start to download piece …" → "finished piece …"). This is what tells a slow lazy pull on a warm
 // cluster apart from a slow peer: small-range reads that skip the scheduler go to the source on every
 // node, whatever the peers hold, while whole-blob prefetch pieces come from parents.
-import { dfdaemonRecords, SMALL_RANGE_SPAN } from './dfdaemon-log.ts'
+import { classifyDfdaemonRecord, dfdaemonRecords, SMALL_RANGE_SPAN } from './dfdaemon-log.ts'
 import type { LineInput } from './lines.ts'
 
 export const PIECE_ROUTES = ['source-small-range', 'source-scheduled', 'parent'] as const
@@ -23,11 +23,6 @@ export interface RouteStats {
   spanMs: number
 }
 
-const START = /^start to download piece (?<id>\S+) from (?<from>source|parent "[^"]*")$/
-const FINISH =
-  /^finished piece (?<id>\S+) from (?<from>source|parent .*) using protocol \S+$|^finished piece (?<id2>\S+) from source$/
-const PIECE = /-(\d+)$/
-
 const ms = (t: string) => Date.parse(t)
 
 /** Every piece of `taskId` that started and finished inside [since, until) in this log. */
@@ -36,36 +31,31 @@ export async function pieceTimings(
   taskId: string,
   window: { since?: string; until?: string } = {},
 ): Promise<PieceTiming[]> {
-  const open = new Map<string, { route: PieceRoute; at: string }[]>()
+  const open = new Map<string, string[]>()
   const out: PieceTiming[] = []
   const lo = window.since ? ms(window.since) : -Infinity
   const hi = window.until ? ms(window.until) : Infinity
   for await (const r of dfdaemonRecords(input)) {
     const t = ms(r.time)
     if (t < lo || t >= hi) continue
-    const s = START.exec(r.message)?.groups
-    if (s?.id?.startsWith(taskId)) {
-      const route: PieceRoute = s.from!.startsWith('parent')
+    // The same messages the evidence parser reads (dfdaemon-log.ts), piece by piece.
+    const e = classifyDfdaemonRecord(r)
+    if (!e?.taskId?.startsWith(taskId) || e.pieceNumber === undefined) continue
+    const source = r.spans.includes(SMALL_RANGE_SPAN) ? 'source-small-range' : 'source-scheduled'
+    const route: PieceRoute | undefined =
+      e.kind === 'pieceFromParentStarted' || e.kind === 'pieceFromParentFinished'
         ? 'parent'
-        : r.spans.includes(SMALL_RANGE_SPAN)
-          ? 'source-small-range'
-          : 'source-scheduled'
-      const key = `${route}/${s.id}`
-      open.set(key, [...(open.get(key) ?? []), { route, at: r.time }])
+        : e.kind === 'pieceFromSourceStarted' || e.kind === 'pieceFromSourceFinished'
+          ? source
+          : undefined
+    if (!route) continue
+    const key = `${route}/${e.pieceNumber}`
+    if (e.kind.endsWith('Started')) {
+      open.set(key, [...(open.get(key) ?? []), r.time])
       continue
     }
-    const f = FINISH.exec(r.message)?.groups
-    const id = f?.id ?? f?.id2
-    if (!id?.startsWith(taskId)) continue
-    const fromParent = f!.from?.startsWith('parent') ?? false
-    const candidates: PieceRoute[] = fromParent ? ['parent'] : ['source-small-range', 'source-scheduled']
-    for (const route of candidates) {
-      const pending = open.get(`${route}/${id}`)
-      const first = pending?.shift()
-      if (!first) continue
-      out.push({ route, piece: Number(PIECE.exec(id)?.[1] ?? -1), startedAt: first.at, ms: t - ms(first.at) })
-      break
-    }
+    const startedAt = open.get(key)?.shift()
+    if (startedAt) out.push({ route, piece: e.pieceNumber, startedAt, ms: t - ms(startedAt) })
   }
   return out
 }
