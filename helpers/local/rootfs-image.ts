@@ -36,6 +36,29 @@ export function debian(): { suite: string; mirror?: string } {
   return mirror.value ? { suite: DEBIAN_SUITE, mirror: mirror.value } : { suite: DEBIAN_SUITE }
 }
 
+/** A minbase Debian rootfs with the recipe's packages, from the machine's own mirror when it has one. */
+export async function debootstrap(
+  recipe: { suite: string; packages: string[]; mirror?: string },
+  root: string,
+  log: (line: string) => void,
+): Promise<void> {
+  await run(
+    'debootstrap',
+    [
+      '--variant=minbase',
+      `--include=${recipe.packages.join(',')}`,
+      recipe.suite,
+      root,
+      ...(recipe.mirror ? [recipe.mirror] : []),
+    ],
+    // Only debootstrap's milestones: its per-package lines would drown the progress output.
+    {
+      timeoutMs: 20 * 60_000,
+      onLine: (l) => /^I: (Retrieving Release|Base system installed)/.test(l) && log(l),
+    },
+  )
+}
+
 export function recipeTag(recipe: RootfsRecipe): string {
   const hash = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12)
   return `${recipe.repository}:${hash}`
@@ -54,21 +77,7 @@ export async function ensureRootfsImage(
   await mkdir(path.dirname(root), { recursive: true })
   try {
     log(`debootstrap ${recipe.suite} with ${recipe.packages.join(',')} (about a minute)`)
-    await run(
-      'debootstrap',
-      [
-        '--variant=minbase',
-        `--include=${recipe.packages.join(',')}`,
-        recipe.suite,
-        root,
-        ...(recipe.mirror ? [recipe.mirror] : []),
-      ],
-      // Only debootstrap's milestones: its per-package lines would drown the progress output.
-      {
-        timeoutMs: 20 * 60_000,
-        onLine: (l) => /^I: (Retrieving Release|Base system installed)/.test(l) && log(l),
-      },
-    )
+    await debootstrap(recipe, root, log)
     for (const [file, content] of Object.entries(recipe.files ?? {})) {
       await run('sh', ['-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'write', path.join(root, file)], {
         input: content,

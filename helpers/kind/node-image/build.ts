@@ -7,6 +7,7 @@ import { copyFile, chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, re
 import os from 'node:os'
 import path from 'node:path'
 import { run } from '../../exec.ts'
+import { debootstrap } from '../../local/rootfs-image.ts'
 import { binaryPath } from '../../tools/layout.ts'
 import { kindNodeImageRef, type KindNodeRecipe } from './recipe.ts'
 import { writeOciArchive, type LayerFile } from './oci.ts'
@@ -168,20 +169,7 @@ export async function ensureKindNodeImage(
   await mkdir(work, { recursive: true })
   try {
     log(`debootstrap ${recipe.suite} with ${recipe.packages.join(',')}`)
-    await run(
-      'debootstrap',
-      [
-        '--variant=minbase',
-        `--include=${recipe.packages.join(',')}`,
-        recipe.suite,
-        root,
-        ...(recipe.mirror ? [recipe.mirror] : []),
-      ],
-      {
-        timeoutMs: 20 * 60_000,
-        onLine: (l) => /^I: (Retrieving Release|Base system installed)/.test(l) && log(l),
-      },
-    )
+    await debootstrap(recipe, root, log)
     for (const [file, content] of Object.entries(recipe.files)) {
       const dest = path.join(root, file)
       await mkdir(path.dirname(dest), { recursive: true })
