@@ -91,6 +91,12 @@ const settings = {
     accepts: 'an integer from 0 to 50 (2-worker concurrent P2P pulls in the scale chapter)',
   },
   reuseCluster: { env: 'D7Y_REUSE_CLUSTER', schema: bool, accepts: 'true | false' },
+  // kind's own variable: which engine runs kind's node containers (kind profile only)
+  kindProvider: {
+    env: 'KIND_EXPERIMENTAL_PROVIDER',
+    schema: z.enum(['docker', 'podman']),
+    accepts: 'docker | podman',
+  },
   benchmark: { env: 'D7Y_BENCHMARK', schema: bool, accepts: 'true | false' },
   benchmarkSamples: {
     env: 'D7Y_BENCHMARK_SAMPLES',
@@ -125,7 +131,7 @@ const settings = {
   chartPath: {
     env: 'D7Y_CHART_PATH',
     schema: z.string().min(1).optional(),
-    accepts: 'the path of a dragonfly chart directory (helm-charts checkout)',
+    accepts: 'the path of a dragonfly chart: a directory (helm-charts checkout) or a packaged .tgz',
   },
 } as const
 
@@ -156,6 +162,7 @@ export const defaults: SettingValues = {
   scaleModes: ['dragonfly', 'direct'],
   stabilityRuns: 0,
   reuseCluster: false,
+  kindProvider: 'docker',
   benchmark: false,
   benchmarkSamples: 3,
   stepTimeoutMinutes: 20,

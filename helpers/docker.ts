@@ -5,6 +5,9 @@ import { output, run, type RunOptions } from './exec.ts'
 
 export const RUN_LABEL = 'd7y-conformance.run'
 
+/** The CLI that reaches a node container: Docker, or podman for kind's podman provider (same verbs). */
+export type ContainerEngine = 'docker' | 'podman'
+
 export async function dockerReachable(): Promise<string | undefined> {
   const r = await run('docker', ['version', '--format', '{{.Server.Version}}'], {
     allowFailure: true,
@@ -26,13 +29,18 @@ export async function containerIp(container: string, network: string): Promise<s
   ])
 }
 
-export async function dockerExec(container: string, argv: readonly string[], opts: RunOptions = {}) {
+export async function dockerExec(
+  container: string,
+  argv: readonly string[],
+  opts: RunOptions = {},
+  engine: ContainerEngine = 'docker',
+) {
   const flags = opts.input !== undefined ? ['-i'] : []
-  return run('docker', ['exec', ...flags, container, ...argv], opts)
+  return run(engine, ['exec', ...flags, container, ...argv], opts)
 }
 
-export async function dockerCp(src: string, dest: string): Promise<void> {
-  await run('docker', ['cp', '-L', src, dest], { timeoutMs: 5 * 60_000 })
+export async function dockerCp(src: string, dest: string, engine: ContainerEngine = 'docker'): Promise<void> {
+  await run(engine, ['cp', '-L', src, dest], { timeoutMs: 5 * 60_000 })
 }
 
 export async function ensureNetwork(name: string, runId: string): Promise<void> {

@@ -1,7 +1,7 @@
-// Operations inside one node. Kind workers and local-profile nodes are both Docker containers
-// running systemd + containerd, so `docker exec` / `docker cp` serve both profiles.
+// Operations inside one node. Kind workers and local-profile nodes are both containers running
+// systemd + containerd, so `docker exec` / `docker cp` (podman's, for kind's podman provider) serve both.
 import path from 'node:path'
-import { dockerCp, dockerExec } from './docker.ts'
+import { dockerCp, dockerExec, type ContainerEngine } from './docker.ts'
 import { output, run, type RunOptions, type RunResult } from './exec.ts'
 import { waitFor } from './wait.ts'
 
@@ -13,19 +13,21 @@ export interface Node {
   role: 'control-plane' | 'worker'
   /** address on the run's Docker network */
   ip: string
+  /** the CLI that reaches the container (absent: docker) */
+  engine?: ContainerEngine
 }
 
 export function exec(node: Node, argv: readonly string[], opts?: RunOptions): Promise<RunResult> {
-  return dockerExec(node.container, argv, opts)
+  return dockerExec(node.container, argv, opts, node.engine)
 }
 
 export function sh(node: Node, script: string, opts?: RunOptions): Promise<RunResult> {
-  return dockerExec(node.container, ['sh', '-ec', script], opts)
+  return dockerExec(node.container, ['sh', '-ec', script], opts, node.engine)
 }
 
 export async function copyTo(node: Node, localPath: string, remotePath: string): Promise<void> {
   await exec(node, ['mkdir', '-p', path.posix.dirname(remotePath)])
-  await dockerCp(localPath, `${node.container}:${remotePath}`)
+  await dockerCp(localPath, `${node.container}:${remotePath}`, node.engine)
 }
 
 export async function writeFile(
@@ -75,7 +77,7 @@ export async function journal(node: Node, unit: string, since?: string): Promise
  * evidence starts in its journal: a mark in whole seconds would let the previous pull's last lines in.
  */
 export async function nodeTime(node: Node): Promise<string> {
-  return output('docker', ['exec', node.container, 'date', '+%Y-%m-%d %H:%M:%S.%6N'])
+  return output(node.engine ?? 'docker', ['exec', node.container, 'date', '+%Y-%m-%d %H:%M:%S.%6N'])
 }
 
 export { run }

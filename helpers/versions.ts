@@ -184,6 +184,22 @@ export const versions = {
       },
       build: { kind: 'go', module: 'd7y.io/dragonfly/v2', pkg: 'cmd/scheduler' },
     },
+    // The chart's scheduler and seed-client wait for a manager; the kind profile runs it (same release).
+    manager: {
+      version: 'v2.5.1',
+      release: {
+        url: 'https://github.com/dragonflyoss/dragonfly/releases/download/v2.5.1/dragonfly-2.5.1-linux-amd64.tar.gz',
+        // PENDING: as the scheduler's (the same archive)
+        sha256: 'PENDING',
+        member: 'manager',
+      },
+      build: { kind: 'go', module: 'd7y.io/dragonfly/v2', pkg: 'cmd/manager' },
+    },
+    // The chart's probes exec /bin/grpc_health_probe in the manager, scheduler and client images.
+    grpcHealthProbe: {
+      version: 'v0.4.63',
+      build: { kind: 'go', module: 'github.com/grpc-ecosystem/grpc-health-probe', pkg: '' },
+    },
     dfdaemon: {
       version: 'v1.5.0',
       release: {

@@ -4,6 +4,7 @@
 import { quote } from '../exec.ts'
 import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
 import type { Config } from '../config.ts'
+import type { ContainerEngine } from '../docker.ts'
 import type { KindLayout } from './layout.ts'
 
 export interface Command {
@@ -27,7 +28,10 @@ export const KIND_ROLE_LABEL = 'io.x-k8s.kind.role'
 export const KIND_NETWORK = 'kind'
 
 export interface KindContext {
-  config: Pick<Config, 'clusterName' | 'chartPath' | 'chartVersion' | 'versions' | 'stepTimeoutMinutes'>
+  config: Pick<
+    Config,
+    'clusterName' | 'chartPath' | 'chartVersion' | 'versions' | 'stepTimeoutMinutes' | 'kindProvider'
+  >
   bin: Binaries
   layout: KindLayout
 }
@@ -49,26 +53,34 @@ export const docker = {
   imageInspect: (ref: string): Command => cmd('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]),
   pull: (ref: string): Command => cmd('docker', ['pull', ref], 15 * 60_000),
   tag: (source: string, target: string): Command => cmd('docker', ['tag', source, target]),
-  /** "<role> <ip on the kind network>" of a kind node container */
-  nodeInfo: (container: string): Command =>
-    cmd('docker', [
+  /** "<role> <ip on the kind network>" of a kind node container (podman for kind's podman provider) */
+  nodeInfo: (container: string, engine: ContainerEngine = 'docker'): Command =>
+    cmd(engine, [
       'inspect',
       '--format',
       `{{index .Config.Labels "${KIND_ROLE_LABEL}"}} {{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`,
       container,
     ]),
-  exec: (container: string, argv: string[], timeoutMs?: number): Command =>
-    cmd('docker', ['exec', container, ...argv], timeoutMs),
-  logs: (container: string): Command => cmd('docker', ['logs', container], 60_000),
+  exec: (container: string, argv: string[], timeoutMs?: number, engine: ContainerEngine = 'docker'): Command =>
+    cmd(engine, ['exec', container, ...argv], timeoutMs),
+  logs: (container: string, engine: ContainerEngine = 'docker'): Command =>
+    cmd(engine, ['logs', container], 60_000),
+  /** one archive of images for `kind load image-archive` (works for every kind provider) */
+  save: (archive: string, refs: string[]): Command => cmd('docker', ['save', '-o', archive, ...refs], 15 * 60_000),
 }
 
 /** Copies a local file into a node container (parent directory first; -L follows cache symlinks). */
-export function copyIntoNode(container: string, localPath: string, nodePath: string): Command[] {
+export function copyIntoNode(
+  container: string,
+  localPath: string,
+  nodePath: string,
+  engine: ContainerEngine = 'docker',
+): Command[] {
   const dir = nodePath.slice(0, nodePath.lastIndexOf('/')) || '/'
   return [
-    docker.exec(container, ['mkdir', '-p', dir]),
-    cmd('docker', ['cp', '-L', localPath, `${container}:${nodePath}`], 5 * 60_000),
-    docker.exec(container, ['chmod', '0755', nodePath]),
+    docker.exec(container, ['mkdir', '-p', dir], undefined, engine),
+    cmd(engine, ['cp', '-L', localPath, `${container}:${nodePath}`], 5 * 60_000),
+    docker.exec(container, ['chmod', '0755', nodePath], undefined, engine),
   ]
 }
 
@@ -103,6 +115,8 @@ export const kind = {
     cmd(ctx.bin.kind, ['get', 'nodes', '--name', ctx.config.clusterName], 60_000),
   loadImage: (ctx: KindContext, image: string): Command =>
     cmd(ctx.bin.kind, ['load', 'docker-image', image, '--name', ctx.config.clusterName], stepMs(ctx)),
+  loadArchive: (ctx: KindContext, archive: string): Command =>
+    cmd(ctx.bin.kind, ['load', 'image-archive', archive, '--name', ctx.config.clusterName], stepMs(ctx)),
   exportLogs: (ctx: KindContext, dir: string): Command =>
     cmd(ctx.bin.kind, ['export', 'logs', dir, '--name', ctx.config.clusterName], 10 * 60_000),
   deleteCluster: (ctx: KindContext): Command =>

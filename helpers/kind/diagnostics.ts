@@ -3,6 +3,7 @@
 // containers, `kubectl describe` and events of the namespace, each worker's stargz journal and
 // containerd / snapshotter config, the origin registry's log, and metrics snapshots. Every item is
 // best effort: a failure is recorded in index.json and the next item is still collected.
+import type { ContainerEngine } from '../docker.ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { loadConfig, type Config } from '../config.ts'
@@ -29,14 +30,14 @@ export interface DiagnosticsItem {
 }
 
 /** The per-worker commands: stargz journal, containerd and snapshotter config, the plugin table. */
-export function workerDiagnostics(container: string): { file: string; command: Command }[] {
+export function workerDiagnostics(container: string, engine: ContainerEngine = 'docker'): { file: string; command: Command }[] {
   return [
-    { file: 'stargz.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT]) },
-    { file: 'containerd.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', 'containerd']) },
-    { file: 'containerd-config.toml', command: docker.exec(container, ['cat', '/etc/containerd/config.toml']) },
-    { file: 'stargz-config.toml', command: docker.exec(container, ['cat', STARGZ_PATHS.config]) },
-    { file: 'ctr-plugins.txt', command: docker.exec(container, ['ctr', 'plugin', 'ls']) },
-    { file: 'mounts.txt', command: docker.exec(container, ['cat', '/proc/mounts']) },
+    { file: 'stargz.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT], undefined, engine) },
+    { file: 'containerd.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', 'containerd'], undefined, engine) },
+    { file: 'containerd-config.toml', command: docker.exec(container, ['cat', '/etc/containerd/config.toml'], undefined, engine) },
+    { file: 'stargz-config.toml', command: docker.exec(container, ['cat', STARGZ_PATHS.config], undefined, engine) },
+    { file: 'ctr-plugins.txt', command: docker.exec(container, ['ctr', 'plugin', 'ls'], undefined, engine) },
+    { file: 'mounts.txt', command: docker.exec(container, ['cat', '/proc/mounts'], undefined, engine) },
   ] // prettier-ignore
 }
 
@@ -118,7 +119,7 @@ export async function collectKindDiagnostics(
 
   const nodes = await capture('kind-nodes.txt', kind.getNodes(ctx))
   for (const container of (nodes ?? '').split('\n').map((s) => s.trim()).filter((n) => /-worker\d*$/.test(n)))
-    for (const item of workerDiagnostics(container)) await capture(`nodes/${container}/${item.file}`, item.command)
+    for (const item of workerDiagnostics(container, config.kindProvider)) await capture(`nodes/${container}/${item.file}`, item.command)
 
   await capture('registry.log', docker.logs(config.registryName), true)
 

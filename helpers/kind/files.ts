@@ -3,10 +3,13 @@
 import type { Config } from '../config.ts'
 import {
   imageRef,
+  managerBackendsManifests,
+  type HostAlias,
   registryHost,
   renderHelmValues,
   renderKindConfig,
   renderPeerService,
+  yamlText,
 } from '../render/index.ts'
 
 /**
@@ -20,8 +23,18 @@ export function kindConfigFile(config: Config, nodeImage: string): string {
 }
 
 /** values.yaml: dfdaemon's upstream is the origin registry as the nodes reach it. */
-export function valuesFile(config: Config, origin: string = registryHost(config)): string {
-  return renderHelmValues(config, { originRegistry: `http://${origin}` })
+export function valuesFile(config: Config, origin: string = registryHost(config), registryAlias?: HostAlias): string {
+  return renderHelmValues(config, {
+    originRegistry: `http://${origin}`,
+    ...(registryAlias ? { hostAliases: [registryAlias] } : {}),
+  })
+}
+
+/** MariaDB and Redis for the manager (kubectl apply before helm install). */
+export function managerBackendsFile(image: string): string {
+  return managerBackendsManifests(image)
+    .map((o) => yamlText(o))
+    .join('---\n')
 }
 
 export function peerServiceFile(config: Config): string {

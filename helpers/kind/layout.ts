@@ -10,6 +10,7 @@ export interface KindLayout {
   kindConfig: string
   values: string
   peerService: string
+  managerBackends: string
   kubeconfig: string
 }
 
@@ -20,6 +21,7 @@ export function kindLayout(config: Pick<Config, 'cacheDir' | 'clusterName'>): Ki
     kindConfig: path.join(dir, 'kind-config.yaml'),
     values: path.join(dir, 'values.yaml'),
     peerService: path.join(dir, 'peer-service.yaml'),
+    managerBackends: path.join(dir, 'manager-backends.yaml'),
     kubeconfig: path.join(dir, 'kubeconfig'),
   }
 }

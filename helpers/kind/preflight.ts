@@ -28,6 +28,12 @@ export interface KindPreflightProbes {
   commandExists(name: string): Promise<boolean>
   /** whether this process runs as root (debootstrap and chroot need it) */
   root(): boolean
+  /** podman's version, undefined when it does not run (asked for the podman provider only) */
+  podman?(): Promise<string | undefined>
+  /** whether a path exists on this machine */
+  pathExists?(path: string): Promise<boolean>
+  /** whether podman's containers.conf sets default_ulimits with nproc (asked for the podman provider only) */
+  podmanUlimits?(): Promise<boolean>
 }
 
 export interface KindPreflightInput {
@@ -35,6 +41,8 @@ export interface KindPreflightInput {
   reuseCluster: boolean
   nodeImage: string
   toolVersions: Record<KindTool, string>
+  /** kind's node provider (KIND_EXPERIMENTAL_PROVIDER) */
+  provider?: 'docker' | 'podman'
 }
 
 const LOCAL_PROFILE_HINT =
@@ -118,8 +126,30 @@ export async function kindPreflight(
       fix: 'run as root (sudo -E), e.g. in CI',
     })
 
-  // Without Docker the pull would only repeat the first problem.
-  if (dockerVersion && !reusing) {
+  if (input.provider === 'podman') {
+    if (!(await safely(() => raw.podman?.() ?? Promise.resolve(undefined), () => undefined)))
+      problems.push({
+        what: 'podman does not run (KIND_EXPERIMENTAL_PROVIDER=podman: kind runs its nodes with podman)',
+        fix: 'apt-get install -y podman, or unset KIND_EXPERIMENTAL_PROVIDER to use Docker',
+      })
+    // kind mounts the host's /lib/modules into every node; podman refuses a missing source
+    if (!(await safely(() => raw.pathExists?.('/lib/modules') ?? Promise.resolve(true), () => false)))
+      problems.push({
+        what: "/lib/modules does not exist (kind mounts it into every node; podman fails with 'statfs /lib/modules')",
+        fix: 'mkdir -p /lib/modules (an empty directory is enough)',
+      })
+    // podman --privileged raises RLIMIT_NPROC to unlimited unless a default is configured, which
+    // fails in a container whose own limit is lower (this kind of machine)
+    if (!(await safely(() => raw.podmanUlimits?.() ?? Promise.resolve(true), () => false)))
+      problems.push({
+        what: 'podman has no default_ulimits for nproc: its privileged kind nodes fail setting RLIMIT_NPROC',
+        fix: 'add to /etc/containers/containers.conf under [containers]: default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]',
+      })
+  }
+
+  // Without Docker the pull would only repeat the first problem. Under podman an image that cannot
+  // be pulled is built offline when the cluster is created (said in the run's output then).
+  if (dockerVersion && !reusing && input.provider !== 'podman') {
     const image = await probes.image(input.nodeImage)
     if (!image.ok)
       problems.push({

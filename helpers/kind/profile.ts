@@ -2,9 +2,14 @@
 // (Docker), Dragonfly comes from its Helm chart, and readiness is read through the Kubernetes API.
 // Every command line comes from commands.ts and every file from files.ts, which the dry-run plan
 // (plan.ts) prints without running anything.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { existsSync, statSync } from 'node:fs'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import type { Config } from '../config.ts'
-import { removeLabelled } from '../docker.ts'
+import { containerIp, ensureNetwork, removeLabelled } from '../docker.ts'
+import { debian } from '../local/rootfs-image.ts'
+import { ensureDebianRegistryImage } from '../local/registry-image.ts'
+import { registryImage } from '../registry.ts'
 import { run, type RunOptions, type RunResult } from '../exec.ts'
 import { exec as nodeExec, sh, type Node } from '../node.ts'
 import type { PreflightProblem, Profile } from '../profile.ts'
@@ -15,6 +20,7 @@ import {
   chartPodLabels,
   helmValues,
   labelSelector,
+  type ChartImage,
   peerService,
 } from '../render/index.ts'
 import { obtainTool } from '../tools/obtain.ts'
@@ -34,8 +40,11 @@ import {
   type Command,
   type KindContext,
 } from './commands.ts'
-import { kindConfigFile, peerServiceFile, valuesFile } from './files.ts'
-import { dragonflyImages, kindNodeImage, localImageRef, registryImagePin } from './images.ts'
+import { kindConfigFile, managerBackendsFile, peerServiceFile, valuesFile } from './files.ts'
+import { ensureKindNodeImage, podmanImageExists } from './node-image/build.ts'
+import { kindNodeRecipe } from './node-image/recipe.ts'
+import { supplyWorkloadImages } from './workload-images-build.ts'
+import { KIND_NODE_IMAGE_ENV, dragonflyImages, kindNodeImage, localImageRef, registryImagePin } from './images.ts'
 import { kubeFrom, listPods, waitForNodesReady, waitForReplacedPods, waitForWorkloads, type Kube } from './k8s.ts'
 import { kindLayout } from './layout.ts'
 import { collectKindDiagnostics } from './diagnostics.ts'
@@ -50,6 +59,7 @@ import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } 
 export const NERDCTL_PATH = '/usr/local/bin/nerdctl'
 
 const NAMING = { release: DRAGONFLY_RELEASE }
+const imageName = (i: ChartImage): string => `${i.repository}:${i.tag}`
 const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, component))
 
 /** Whether teardown deletes the cluster: not when it is to be kept or reused by the next run. */
@@ -92,22 +102,57 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     return parseKindNodes((await exec(kind.getClusters(ctx))).stdout).includes(config.clusterName)
   }
 
+  const engine = config.kindProvider
+  const runId = (): string => process.env.D7Y_RUN_ID ?? 'adhoc'
+
   async function kindNodes(ctx: KindContext): Promise<Node[]> {
     const containers = parseKindNodes((await exec(kind.getNodes(ctx))).stdout)
     const nodes = await Promise.all(
-      containers.map(async (c) => parseNodeInfo(c, (await exec(docker.nodeInfo(c))).stdout)),
+      containers.map(async (c) => ({
+        ...parseNodeInfo(c, (await exec(docker.nodeInfo(c, engine))).stdout),
+        engine,
+      })),
     )
     return sortNodes(nodes)
   }
 
+  /**
+   * The node image: the override, the pinned kindest/node when the provider has it or can pull it,
+   * else (podman, no registry reachable) the suite's offline build of a node image, said out loud.
+   */
+  async function resolveNodeImage(log: (l: string) => void): Promise<string> {
+    const pinned = kindNodeImage(config)
+    if (process.env[KIND_NODE_IMAGE_ENV]?.trim()) return pinned
+    const present =
+      engine === 'podman' ? await podmanImageExists(pinned) : await imagePresent(pinned)
+    if (present) return pinned
+    const pull = await run(engine, ['pull', pinned], { allowFailure: true, timeoutMs: 15 * 60_000 })
+    if (pull.exitCode === 0) return pinned
+    const reason = pull.stderr.trim().split('\n').pop() ?? `exit ${pull.exitCode}`
+    if (engine !== 'podman')
+      throw new Error(`kind node image ${pinned} cannot be pulled (${reason})`)
+    log(`OFFLINE: ${pinned} cannot be pulled (${reason}): using the suite's node image built from Debian packages and the suite's binaries (helpers/kind/node-image)`)
+    const built = await ensureKindNodeImage(kindNodeRecipe(debian()), {
+      cacheDir: config.cacheDir,
+      workDir: path.join(config.cacheDir, 'kind-node-build'),
+      log,
+    })
+    log(`${built.built ? 'built' : 'cached'}: ${built.ref}`)
+    return built.ref
+  }
+
+  /**
+   * Under another engine than Docker (podman) the nodes cannot resolve the registry's name: Docker's
+   * DNS serves only Docker's containers. Each node's /etc/hosts gets it (containerd, nerdctl and the
+   * snapshotter resolve there); the chart's pods get it as hostAliases (values).
+   */
+  async function registryAlias(): Promise<{ ip: string; hostnames: string[] } | undefined> {
+    if (engine === 'docker') return undefined
+    return { ip: await containerIp(config.registryName, KIND_NETWORK), hostnames: [config.registryName] }
+  }
+
   const imagePresent = async (ref: string): Promise<boolean> =>
     (await exec(docker.imageInspect(localImageRef(ref)), { allowFailure: true })).exitCode === 0
-
-  async function pullUnlessPresent(ref: string, log: (l: string) => void): Promise<void> {
-    if (await imagePresent(ref)) return
-    log(commandLine(docker.pull(ref)))
-    await exec(docker.pull(ref))
-  }
 
   async function podFor(component: string, node?: string) {
     const pod = podOn(await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(component)), component, node)
@@ -161,6 +206,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
           reuseCluster: config.reuseCluster,
           nodeImage,
           toolVersions: config.toolVersions,
+          provider: engine,
         },
         {
           docker: async () => {
@@ -180,6 +226,15 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
           commandExists: async (name) =>
             (await run('sh', ['-c', `command -v ${name}`], { allowFailure: true })).exitCode === 0,
           root: () => process.getuid?.() === 0,
+          podman: async () => {
+            const r = await run('podman', ['version', '--format', '{{.Client.Version}}'], { allowFailure: true })
+            return r.exitCode === 0 ? r.stdout.trim() : undefined
+          },
+          pathExists: async (p) => existsSync(p),
+          podmanUlimits: async () => {
+            const conf = await readFile('/etc/containers/containers.conf', 'utf8').catch(() => '')
+            return /^\s*default_ulimits\s*=.*nproc=/m.test(conf)
+          },
           image: async (ref) => {
             if (await imagePresent(ref)) return { ok: true }
             const pull = docker.pull(ref)
@@ -194,7 +249,6 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
 
     async createCluster(log) {
       const ctx = await context()
-      const nodeImage = kindNodeImage(config)
       await mkdir(layout.dir, { recursive: true })
       if (await clusterExists(ctx)) {
         if (!config.reuseCluster)
@@ -204,6 +258,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
         log(`reusing kind cluster ${config.clusterName}`)
         await exec(kind.exportKubeconfig(ctx))
       } else {
+        const nodeImage = await resolveNodeImage(log)
         await writeFile(layout.kindConfig, kindConfigFile(config, nodeImage))
         const create = kind.createCluster(ctx, nodeImage)
         log(commandLine(create))
@@ -217,6 +272,9 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
           `kind cluster ${config.clusterName} has ${workers} workers, the configuration asks for ${config.workers} (D7Y_WORKERS): delete it or set D7Y_WORKERS=${workers}`,
         )
       log(`nodes: ${nodes.map((n) => `${n.name} (${n.role}, ${n.ip})`).join(', ')}`)
+      // podman's kind network is not Docker's: the registry and test containers (Docker) get a
+      // Docker network of the same name; traffic between the two bridges is routed by this host.
+      if (engine !== 'docker') await ensureNetwork(KIND_NETWORK, runId())
       return { nodes, network: KIND_NETWORK }
     },
 
@@ -224,28 +282,52 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       // kind nodes ship containerd (and ctr); nerdctl is the one tool the chapters add.
       const nerdctl = await tool('nerdctl', log)
       for (const node of nodes) {
-        for (const c of copyIntoNode(node.container, nerdctl.binary, NERDCTL_PATH)) await exec(c)
+        for (const c of copyIntoNode(node.container, nerdctl.binary, NERDCTL_PATH, engine)) await exec(c)
         log(`${node.name}: ${(await nodeExec(node, [NERDCTL_PATH, '--version'])).stdout.trim()}`)
       }
     },
 
     async registryImage(log) {
       const pin = registryImagePin(config)
-      await pullUnlessPresent(pin.pull, log)
-      if (pin.pull !== pin.ref) await exec(docker.tag(pin.pull, pin.ref))
-      return pin.ref
+      if (await imagePresent(pin.pull)) {
+        if (pin.pull !== pin.ref) await exec(docker.tag(pin.pull, pin.ref))
+        return pin.ref
+      }
+      // pulled by digest when possible, else Debian's build of the same program (said in `log`)
+      const ref = await registryImage(pin.pull, ensureDebianRegistryImage, log)
+      if (ref === pin.pull && pin.pull !== pin.ref) await exec(docker.tag(pin.pull, pin.ref))
+      return ref === pin.pull ? pin.ref : ref
     },
 
     async deployDragonfly(nodes, registryHost, log) {
       const ctx = await context()
-      for (const image of dragonflyImages(config)) {
-        await pullUnlessPresent(image, log)
-        log(`kind load docker-image ${image}`)
-        await exec(kind.loadImage(ctx, image))
-      }
+      const supplied = await supplyWorkloadImages(
+        { manager: imageName(values.manager.image), scheduler: imageName(values.scheduler.image), client: imageName(values.client.image) },
+        config,
+        path.join(config.cacheDir, 'rootfs'),
+        log,
+      )
+      for (const i of supplied.images) log(`image ${i.ref}: ${i.source}`)
       await mkdir(layout.dir, { recursive: true })
-      await writeFile(layout.values, valuesFile(config, registryHost))
-      if (config.chartPath) await exec(helm.dependencyUpdate(ctx, config.chartPath))
+      // one archive, loaded into every node's containerd (any provider: kind streams it to `ctr import`)
+      const archive = path.join(layout.dir, 'workload-images.tar')
+      const refs = [...new Set([...dragonflyImages(config), ...supplied.images.map((i) => i.ref)])]
+      await exec(docker.save(archive, refs))
+      log(`kind load image-archive (${refs.length} images)`)
+      await exec(kind.loadArchive(ctx, archive))
+      await rm(archive, { force: true })
+      const alias = await registryAlias()
+      if (alias) {
+        for (const node of nodes)
+          await sh(node, `grep -q ' ${alias.hostnames[0]}$' /etc/hosts || echo '${alias.ip} ${alias.hostnames.join(' ')}' >> /etc/hosts`)
+        log(`${alias.hostnames[0]} → ${alias.ip} in every node's /etc/hosts and the chart's hostAliases`)
+      }
+      await writeFile(layout.managerBackends, managerBackendsFile(supplied.services))
+      await exec(kubectlCmd.apply(ctx, layout.managerBackends))
+      await waitForWorkloads(kube(), DRAGONFLY_NAMESPACE, stepMs, log)
+      await writeFile(layout.values, valuesFile(config, registryHost, alias))
+      if (config.chartPath && statSync(config.chartPath).isDirectory())
+        await exec(helm.dependencyUpdate(ctx, config.chartPath))
       const install = helm.upgradeInstall(ctx)
       log(commandLine(install))
       await exec(install, { onLine: log })

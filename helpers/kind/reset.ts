@@ -116,8 +116,13 @@ export const resetCommands = {
     kubectl(ctx, ['scale', 'statefulset', name, ...ns, `--replicas=${replicas}`]),
   deletePvcs: (ctx: KindContext, names: string[]): Command =>
     kubectl(ctx, ['delete', 'pvc', ...ns, '--ignore-not-found', ...names], 5 * 60_000),
-  clearHostPath: (container: string, dir: string): Command =>
-    docker.exec(container, ['sh', '-c', `[ ! -d "$1" ] || find "$1" -mindepth 1 -delete`, 'clear', dir]),
+  clearHostPath: (ctx: KindContext, container: string, dir: string): Command =>
+    docker.exec(
+      container,
+      ['sh', '-c', `[ ! -d "$1" ] || find "$1" -mindepth 1 -delete`, 'clear', dir],
+      undefined,
+      ctx.config.kindProvider,
+    ),
 }
 
 /** The commands a reset runs, in order (the waits between them are by condition, not listed). */
@@ -128,7 +133,7 @@ export function resetCommandList(
   nodeContainers: string[],
 ): Command[] {
   if (actions.mode === 'restart') return [resetCommands.deletePods(ctx, target.selector)]
-  const clear = nodeContainers.flatMap((n) => actions.hostPaths.map((p) => resetCommands.clearHostPath(n, p)))
+  const clear = nodeContainers.flatMap((n) => actions.hostPaths.map((p) => resetCommands.clearHostPath(ctx, n, p)))
   const pvcs = actions.pvcs.length ? [resetCommands.deletePvcs(ctx, actions.pvcs)] : []
   return target.kind === 'DaemonSet'
     ? [resetCommands.pauseDaemonSet(ctx, target.name), ...clear, resetCommands.resumeDaemonSet(ctx, target.name)]

@@ -8,6 +8,7 @@ import deepmerge from 'deepmerge'
 import { parse as parseYaml } from 'yaml'
 import type { Config } from '../config.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
+import { MANAGER_DATABASE, managerDatabaseHost, managerRedisAddr } from './manager-backends.ts'
 import { DFDAEMON_PORTS, SCHEDULER_PORTS } from './ports.ts'
 
 export const DRAGONFLY_RELEASE = 'dragonfly'
@@ -60,6 +61,11 @@ export interface SchedulerValuesConfig {
 
 export interface DragonflyValues {
   manager: { enable: boolean; replicas: number; image: ChartImage; metrics: { enable: boolean } }
+  /** the chart's bitnami subcharts: off, the manager uses the suite's MariaDB and Redis */
+  mysql: { enable: boolean }
+  redis: { enable: boolean }
+  externalMysql: { migrate: boolean; host: string; username: string; password: string; database: string; port: number }
+  externalRedis: { addrs: string[]; password: string }
   scheduler: {
     enable: boolean
     replicas: number
@@ -69,6 +75,7 @@ export interface DragonflyValues {
   }
   seedClient: {
     enable: boolean
+    hostAliases?: HostAlias[]
     replicas: number
     image: ChartImage
     metrics: { enable: boolean }
@@ -76,6 +83,7 @@ export interface DragonflyValues {
   }
   client: {
     enable: boolean
+    hostAliases?: HostAlias[]
     hostNetwork: boolean
     image: ChartImage
     metrics: { enable: boolean }
@@ -83,7 +91,15 @@ export interface DragonflyValues {
   }
 }
 
+/** A pod /etc/hosts entry (Kubernetes hostAliases). */
+export interface HostAlias {
+  ip: string
+  hostnames: string[]
+}
+
 export interface HelmValuesOptions {
+  /** names the dfdaemon pods must resolve that cluster DNS does not know (the origin under podman) */
+  hostAliases?: HostAlias[]
   /** the origin registry as a URL (default `http://<registryName>:<registryPort>`) */
   originRegistry?: string
 }
@@ -128,6 +144,7 @@ export function helmValues(config: Config, options: HelmValuesOptions = {}): Dra
 
 function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValues {
   const origin = options.originRegistry ?? originRegistryUrl(config)
+  const aliases = options.hostAliases?.length ? { hostAliases: options.hostAliases } : {}
   const schedulerTag = config.toolVersions.scheduler
   const clientTag = config.toolVersions.dfdaemon
   return {
@@ -138,6 +155,17 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
       image: { repository: 'dragonflyoss/manager', tag: schedulerTag },
       metrics: { enable: true },
     },
+    mysql: { enable: false },
+    redis: { enable: false },
+    externalMysql: {
+      migrate: true,
+      host: managerDatabaseHost(),
+      username: MANAGER_DATABASE.username,
+      password: MANAGER_DATABASE.password,
+      database: MANAGER_DATABASE.database,
+      port: MANAGER_DATABASE.port,
+    },
+    externalRedis: { addrs: [managerRedisAddr()], password: '' },
     scheduler: {
       enable: true,
       replicas: 1,
@@ -147,6 +175,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
     },
     seedClient: {
       enable: true,
+      ...aliases,
       replicas: 1,
       image: { repository: config.versions.images.client.repository, tag: clientTag },
       metrics: { enable: true },
@@ -154,6 +183,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
     },
     client: {
       enable: true,
+      ...aliases,
       hostNetwork: true,
       image: { repository: config.versions.images.client.repository, tag: clientTag },
       metrics: { enable: true },
@@ -173,12 +203,18 @@ export function renderHelmValues(config: Config, options: HelmValuesOptions = {}
       {
         path: ['manager'],
         comment:
-          'The manager (and the chart-default mysql and redis it needs) is deployed on kind: the chart\n' +
+          'The manager (with the MariaDB and Redis below) is deployed on kind: the chart\n' +
           'cannot run without one. Its scheduler and seed-client pods have a wait-for-manager init\n' +
           'container that, with manager.enable=false, waits for externalManager.host forever, and its\n' +
           'ConfigMaps always render manager.addr (for dfdaemon and the scheduler an address, even an\n' +
           'unreachable one, selects the remote dynconfig). The binaries themselves run manager-less when\n' +
           'manager.addr is absent: the local profile does that (see the local renderers).',
+      },
+      {
+        path: ['mysql'],
+        comment:
+          "The chart's bitnami MySQL and Redis are off: Debian's MariaDB and Redis run beside the release\n" +
+          '(helpers/render/manager-backends.ts) and reach the manager through externalMysql/externalRedis.',
       },
       {
         path: ['client', 'hostNetwork'],

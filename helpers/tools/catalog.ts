@@ -197,6 +197,15 @@ export const catalog: Record<ToolName, ToolSpec> = {
     }),
   },
   dfdaemon: { binaries: [{ name: 'dfdaemon' }], versionArgs: ['--version'] },
+  grpcHealthProbe: { binaries: [{ name: 'grpc_health_probe' }], versionArgs: ['-version'] },
+  manager: {
+    binaries: [{ name: 'manager' }],
+    versionArgs: ['version'],
+    goVersionVars: (v) => ({
+      'd7y.io/dragonfly/v2/version.GitVersion': v,
+      'd7y.io/dragonfly/v2/version.GitCommit': v,
+    }),
+  },
 }
 
 /** The tools each profile needs on the machine that runs the suite (build-all's default). */
