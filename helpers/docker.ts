@@ -1,6 +1,7 @@
 // Thin wrappers over the docker CLI for what both profiles do to node containers.
 // Everything the run creates carries the run label so teardown (also after Ctrl-C) can find it.
 import { execFileSync } from 'node:child_process'
+import { realpath } from 'node:fs/promises'
 import { output, run, type RunOptions } from './exec.ts'
 
 export const RUN_LABEL = 'd7y-conformance.run'
@@ -40,7 +41,9 @@ export async function dockerExec(
 }
 
 export async function dockerCp(src: string, dest: string, engine: ContainerEngine = 'docker'): Promise<void> {
-  await run(engine, ['cp', '-L', src, dest], { timeoutMs: 5 * 60_000 })
+  // -L follows a symlinked source; podman cp has no -L, so it gets the resolved path
+  const args = engine === 'docker' ? ['cp', '-L', src, dest] : ['cp', await realpath(src), dest]
+  await run(engine, args, { timeoutMs: 5 * 60_000 })
 }
 
 export async function ensureNetwork(name: string, runId: string): Promise<void> {

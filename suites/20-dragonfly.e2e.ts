@@ -38,10 +38,27 @@ describe('dragonfly', () => {
     if (!profile.peerServiceEndpoints) return ctx.skip('this profile has no Kubernetes Services')
     const endpoints = await profile.peerServiceEndpoints()
     const missing = workers().filter((w) => !endpoints.some((e) => e.node === w.name))
+    // An endpoint needs a ready client pod first; only with one is the selector to blame.
+    const serving = new Set(
+      (await profile.dragonflyStatus(runState().nodes))
+        .filter((s) => s.component === 'client' && s.ok)
+        .map((s) => s.where),
+    )
+    const noClient = missing.filter((m) => !serving.has(m.name)).map((m) => m.name)
+    const unselected = missing.filter((m) => serving.has(m.name)).map((m) => m.name)
     await judge('peer-endpoints', {
       passed: missing.length === 0,
       diagnosis: missing.length
-        ? `no endpoint on ${missing.map((m) => m.name).join(', ')}: the Service selector does not match the client pods' labels (chart >= 1.4.3 has no 'release' pod label)`
+        ? [
+            noClient.length
+              ? `no ready dfdaemon client pod on ${noClient.join(', ')} (see dragonfly-ready), so no endpoint there`
+              : '',
+            unselected.length
+              ? `no endpoint on ${unselected.join(', ')} although its client pod is ready: the Service selector does not match the client pods' labels (chart >= 1.4.3 has no 'release' pod label)`
+              : '',
+          ]
+            .filter(Boolean)
+            .join('; ')
         : `endpoints on ${endpoints.map((e) => `${e.node} (${e.ip})`).join(', ')}`,
       evidence: endpoints,
     })

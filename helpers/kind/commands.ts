@@ -79,7 +79,8 @@ export function copyIntoNode(
   const dir = nodePath.slice(0, nodePath.lastIndexOf('/')) || '/'
   return [
     docker.exec(container, ['mkdir', '-p', dir], undefined, engine),
-    cmd(engine, ['cp', '-L', localPath, `${container}:${nodePath}`], 5 * 60_000),
+    // podman cp has no -L: podman callers pass a path without symlinks (realpath)
+    cmd(engine, ['cp', ...(engine === 'docker' ? ['-L'] : []), localPath, `${container}:${nodePath}`], 5 * 60_000),
     docker.exec(container, ['chmod', '0755', nodePath], undefined, engine),
   ]
 }

@@ -9,8 +9,8 @@ import {
   renderHelmValues,
   renderKindConfig,
   renderPeerService,
-  yamlText,
 } from '../render/index.ts'
+import { stringify as stringifyYaml } from 'yaml'
 
 /**
  * kind-config.yaml with every node on `nodeImage`. Newer kind releases let a per-node `image:` in the
@@ -32,8 +32,9 @@ export function valuesFile(config: Config, origin: string = registryHost(config)
 
 /** MariaDB and Redis for the manager (kubectl apply before helm install). */
 export function managerBackendsFile(image: string): string {
+  // YAML 1.1 output: Kubernetes reads `no`, `on` and the like as booleans unless quoted
   return managerBackendsManifests(image)
-    .map((o) => yamlText(o))
+    .map((o) => stringifyYaml(o, { version: '1.1' }))
     .join('---\n')
 }
 

@@ -2,7 +2,7 @@
 // (Docker), Dragonfly comes from its Helm chart, and readiness is read through the Kubernetes API.
 // Every command line comes from commands.ts and every file from files.ts, which the dry-run plan
 // (plan.ts) prints without running anything.
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, realpathSync, statSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
@@ -282,7 +282,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       // kind nodes ship containerd (and ctr); nerdctl is the one tool the chapters add.
       const nerdctl = await tool('nerdctl', log)
       for (const node of nodes) {
-        for (const c of copyIntoNode(node.container, nerdctl.binary, NERDCTL_PATH, engine)) await exec(c)
+        for (const c of copyIntoNode(node.container, realpathSync(nerdctl.binary), NERDCTL_PATH, engine)) await exec(c)
         log(`${node.name}: ${(await nodeExec(node, [NERDCTL_PATH, '--version'])).stdout.trim()}`)
       }
     },

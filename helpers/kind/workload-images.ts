@@ -39,10 +39,11 @@ export function runtimeRecipe(debian: { suite: string; mirror?: string }): Rootf
   return {
     repository: 'd7y-conformance/kind-runtime',
     ...debian,
-    packages: ['busybox', 'ca-certificates'],
-    // The applets the chart's init containers call; Debian installs busybox without its links.
+    // The chart's init containers run `nslookup` (busybox's applet) and `nc -vz` (Debian's busybox
+    // nc has no -z: netcat-openbsd's has).
+    packages: ['busybox', 'ca-certificates', 'netcat-openbsd'],
     customize: [
-      'for a in nslookup nc wget; do ln -sf /bin/busybox /usr/local/bin/$a; done',
+      'ln -sf /bin/busybox /usr/local/bin/nslookup',
       `mkdir -p ${DRAGONFLY_DIRS.join(' ')}`,
     ].join('\n'),
   }

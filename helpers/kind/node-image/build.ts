@@ -45,14 +45,16 @@ disabled_plugins = [
 
 /**
  * Files of `paths` in the rootfs for an image layer: each executable with the libraries ldd names
- * (run in the rootfs), symlinks kept and followed, directories with everything in them.
+ * (run in the rootfs), symlinks kept and followed, directories with everything in them and the
+ * libraries their shared objects need.
  */
 export async function rootfsFiles(root: string, paths: string[]): Promise<LayerFile[]> {
   const ldd = await run('chroot', [
     root,
     'sh',
     '-c',
-    'for f; do [ -d "$f" ] || ldd "$f" 2>/dev/null || true; done',
+    // a directory's shared objects (iptables' xtables modules) need their libraries too
+    'for f; do if [ -d "$f" ]; then find "$f" -type f -name "*.so*" -exec ldd {} + 2>/dev/null; else ldd "$f" 2>/dev/null; fi; true; done',
     'ldd',
     ...paths,
   ])

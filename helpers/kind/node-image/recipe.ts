@@ -77,6 +77,8 @@ export interface PreloadImage {
 }
 
 export interface KindNodeRecipe {
+  /** how build.ts lays the recipe out; raised when that changes, so cached images are rebuilt */
+  builder: number
   /** podman reference without tag; `localhost/` so kind's podman provider finds it locally */
   repository: string
   suite: string
@@ -694,6 +696,8 @@ export function kindNodeRecipe(
 ): KindNodeRecipe {
   return {
     repository: 'localhost/d7y-conformance/kind-node',
+    // 2: shared objects inside preloaded directories bring their libraries (kube-proxy's xtables)
+    builder: 2,
     ...debian,
     packages: NODE_PACKAGES,
     files: renderNodeFiles(v),
