@@ -15,6 +15,8 @@ export interface Node {
   ip: string
   /** the CLI that reaches the container (absent: docker) */
   engine?: ContainerEngine
+  /** its containerd also serves a kubelet (kind): resets must keep the cluster's own images */
+  runsKubernetes?: boolean
 }
 
 export function exec(node: Node, argv: readonly string[], opts?: RunOptions): Promise<RunResult> {

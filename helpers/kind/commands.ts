@@ -116,8 +116,19 @@ export const kind = {
     cmd(ctx.bin.kind, ['get', 'nodes', '--name', ctx.config.clusterName], 60_000),
   loadImage: (ctx: KindContext, image: string): Command =>
     cmd(ctx.bin.kind, ['load', 'docker-image', image, '--name', ctx.config.clusterName], stepMs(ctx)),
-  loadArchive: (ctx: KindContext, archive: string): Command =>
-    cmd(ctx.bin.kind, ['load', 'image-archive', archive, '--name', ctx.config.clusterName], stepMs(ctx)),
+  loadArchive: (ctx: KindContext, archive: string, nodes?: readonly string[]): Command =>
+    cmd(
+      ctx.bin.kind,
+      [
+        'load',
+        'image-archive',
+        archive,
+        '--name',
+        ctx.config.clusterName,
+        ...(nodes?.length ? ['--nodes', nodes.join(',')] : []),
+      ],
+      stepMs(ctx),
+    ),
   exportLogs: (ctx: KindContext, dir: string): Command =>
     cmd(ctx.bin.kind, ['export', 'logs', dir, '--name', ctx.config.clusterName], 10 * 60_000),
   deleteCluster: (ctx: KindContext): Command =>

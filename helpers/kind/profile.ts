@@ -111,6 +111,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       containers.map(async (c) => ({
         ...parseNodeInfo(c, (await exec(docker.nodeInfo(c, engine))).stdout),
         engine,
+        runsKubernetes: true,
       })),
     )
     return sortNodes(nodes)
@@ -309,13 +310,22 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       )
       for (const i of supplied.images) log(`image ${i.ref}: ${i.source}`)
       await mkdir(layout.dir, { recursive: true })
-      // one archive, loaded into every node's containerd (any provider: kind streams it to `ctr import`)
-      const archive = path.join(layout.dir, 'workload-images.tar')
-      const refs = [...new Set([...dragonflyImages(config), ...supplied.images.map((i) => i.ref)])]
-      await exec(docker.save(archive, refs))
-      log(`kind load image-archive (${refs.length} images)`)
-      await exec(kind.loadArchive(ctx, archive))
-      await rm(archive, { force: true })
+      // Archives loaded into the nodes' containerd (any provider: kind streams them to `ctr import`).
+      // Dragonfly's images go everywhere; MariaDB/Redis only where they are scheduled.
+      const dragonfly = [
+        ...new Set([...dragonflyImages(config), ...supplied.images.map((i) => i.ref)].filter((r) => r !== supplied.services)),
+      ]
+      const controlPlane = nodes.filter((n) => n.role === 'control-plane').map((n) => n.name)
+      for (const [name, refs, onNodes] of [
+        ['dragonfly', dragonfly, undefined],
+        ['manager-backends', [supplied.services], controlPlane],
+      ] as const) {
+        const archive = path.join(layout.dir, `${name}-images.tar`)
+        await exec(docker.save(archive, [...refs]))
+        log(`kind load image-archive: ${refs.join(', ')}${onNodes ? ` (on ${onNodes.join(', ')})` : ''}`)
+        await exec(kind.loadArchive(ctx, archive, onNodes))
+        await rm(archive, { force: true })
+      }
       const alias = await registryAlias()
       if (alias) {
         for (const node of nodes)

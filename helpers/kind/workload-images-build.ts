@@ -47,7 +47,10 @@ async function buildDerived(
 ): Promise<string> {
   const files = await Promise.all(
     image.binaries.map(async (b) => {
-      const tool = await obtainTool(b.tool as ToolName, config, { log })
+      // a cached tool says nothing; a build (minutes) keeps its progress lines
+      const tool = await obtainTool(b.tool as ToolName, config, {
+        log: (l) => !/: (trying|path skipped|cache skipped)/.test(l) && log(l),
+      })
       return { src: path.join(path.dirname(tool.binary), b.binary), dest: b.dest }
     }),
   )
@@ -56,6 +59,7 @@ async function buildDerived(
   const recipeHash = hash.digest('hex').slice(0, 12)
   const existing = await inspect(image.ref)
   if (existing.offline === recipeHash) return 'built here earlier'
+  log(`build ${image.ref} FROM ${baseRef}`)
   const ctx = await mkdtemp(path.join(os.tmpdir(), 'd7y-workload-'))
   try {
     for (const f of files) {
@@ -102,7 +106,6 @@ export async function supplyWorkloadImages(
   if (toBuild.length) {
     const runtime = await ensureRootfsImage(runtimeRecipe(deb), workDir, log)
     for (const image of toBuild) {
-      log(`build ${image.ref} FROM ${runtime.ref}`)
       images.push({ ref: image.ref, source: (await buildDerived(image, runtime.ref, config, log)) as SuppliedImage['source'] })
     }
   }

@@ -72,6 +72,7 @@ export async function waitForStargzPlugin(node: Node, timeoutMs: number): Promis
  * daemons first is the only way to drop the snapshotter's FUSE mounts and caches together.
  */
 export async function resetImageState(node: Node, timeoutMs: number): Promise<void> {
+  if (node.runsKubernetes) return resetTestImages(node, timeoutMs)
   await systemctl(node, 'stop', 'containerd')
   await systemctl(node, 'stop', STARGZ_UNIT)
   await sh(
@@ -82,6 +83,27 @@ export async function resetImageState(node: Node, timeoutMs: number): Promise<vo
   )
   await systemctl(node, 'start', STARGZ_UNIT)
   await systemctl(node, 'start', 'containerd')
+  await waitForStargzPlugin(node, timeoutMs)
+}
+
+/**
+ * Cold state on a node whose containerd also runs the cluster (kind): wiping containerd would take
+ * the kubelet's and Dragonfly's images with it (not pullable again on a machine without a
+ * registry). So only the test images go: every image from a registry addressed with a port (the
+ * origin; the cluster's images come from registries without one), removed with their content and
+ * snapshots (--sync runs containerd's GC, which unmounts their stargz layers); then the
+ * snapshotter's fetch caches, with it stopped. Its snapshot directories stay: pods use them.
+ */
+async function resetTestImages(node: Node, timeoutMs: number): Promise<void> {
+  await sh(
+    node,
+    `for ns in default k8s.io; do
+       ctr -n "$ns" images ls -q | grep -E '^[^/]+:[0-9]+/' | xargs -r ctr -n "$ns" images rm --sync >/dev/null
+     done`,
+  )
+  await systemctl(node, 'stop', STARGZ_UNIT)
+  await sh(node, `rm -rf ${STARGZ_PATHS.root}/stargz/*`)
+  await systemctl(node, 'start', STARGZ_UNIT)
   await waitForStargzPlugin(node, timeoutMs)
 }
 
