@@ -5,6 +5,7 @@ import { quote } from '../exec.ts'
 import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
 import type { Config } from '../config.ts'
 import type { ContainerEngine } from '../docker.ts'
+import { localImageRef } from './images.ts'
 import type { KindLayout } from './layout.ts'
 
 export interface Command {
@@ -67,6 +68,40 @@ export const docker = {
     cmd(engine, ['logs', container], 60_000),
   /** one archive of images for `kind load image-archive` (works for every kind provider) */
   save: (archive: string, refs: string[]): Command => cmd('docker', ['save', '-o', archive, ...refs], 15 * 60_000),
+}
+
+/**
+ * The node image through the provider's CLI. podman resolves no short names without a configured
+ * search registry, so a Docker Hub reference is pulled fully qualified.
+ */
+export const nodeImageCommands = {
+  exists: (engine: ContainerEngine, ref: string): Command =>
+    engine === 'podman' ? cmd('podman', ['image', 'exists', ref]) : docker.imageInspect(localImageRef(ref)),
+  pull: (engine: ContainerEngine, ref: string): Command =>
+    cmd(engine, ['pull', engine === 'podman' ? qualified(ref) : ref], 15 * 60_000),
+}
+
+/** `kindest/node:x` → `docker.io/kindest/node:x`; references with a registry host stay. */
+export function qualified(ref: string): string {
+  const first = ref.split('/')[0]!
+  const hasHost = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')
+  return hasHost ? ref : `docker.io/${ref.includes('/') ? ref : `library/${ref}`}`
+}
+
+/** The origin registry's address on the kind network (Docker). */
+export function registryIpCommand(registryName: string): Command {
+  return cmd('docker', [
+    'inspect',
+    '--format',
+    `{{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`,
+    registryName,
+  ])
+}
+
+/** Shell that adds one /etc/hosts entry unless the name is already there. */
+export function registryHostsLine(alias: { ip: string; hostnames: string[] }): string {
+  const name = alias.hostnames[0]!
+  return `grep -q ' ${name}$' /etc/hosts || echo '${alias.ip} ${alias.hostnames.join(' ')}' >> /etc/hosts`
 }
 
 /** Copies a local file into a node container (parent directory first; -L follows cache symlinks). */

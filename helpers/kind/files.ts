@@ -1,5 +1,6 @@
 // The files the kind profile writes before running kind, helm and kubectl, rendered by the shared
 // renderers (helpers/render) so the profile and the dry-run plan write the same bytes.
+import { existsSync, statSync } from 'node:fs'
 import type { Config } from '../config.ts'
 import {
   imageRef,
@@ -28,6 +29,11 @@ export function valuesFile(config: Config, origin: string = registryHost(config)
     originRegistry: `http://${origin}`,
     ...(registryAlias ? { hostAliases: [registryAlias] } : {}),
   })
+}
+
+/** A chart checkout needs `helm dependency update`; a packaged chart (.tgz) carries its subcharts. */
+export function chartIsDirectory(config: Pick<Config, 'chartPath'>): boolean {
+  return Boolean(config.chartPath && existsSync(config.chartPath) && statSync(config.chartPath).isDirectory())
 }
 
 /** MariaDB and Redis for the manager (kubectl apply before helm install). */

@@ -2,6 +2,7 @@
 // and the Helm values, so what is pulled and `kind load`ed is exactly what the chart will run.
 import type { Config } from '../config.ts'
 import { helmValues, imageRef, type ChartImage } from '../render/index.ts'
+import { INIT_CONTAINER_IMAGE } from './workload-images.ts'
 
 /** Overrides the kind node image (any ref kind accepts, a digest recommended). */
 export const KIND_NODE_IMAGE_ENV = 'D7Y_KIND_NODE_IMAGE'
@@ -24,6 +25,11 @@ export function dragonflyImages(config: Config): string[] {
   const enabled = [v.manager.enable, v.scheduler.enable, v.seedClient.enable, v.client.enable]
   const refs = images.filter((_, i) => enabled[i]).map((i) => `${i.repository}:${i.tag}`)
   return [...new Set(refs)]
+}
+
+/** Every image the chart's pods run: Dragonfly's and the init containers' busybox. */
+export function workloadImageRefs(config: Config): string[] {
+  return [...new Set([...dragonflyImages(config), INIT_CONTAINER_IMAGE])]
 }
 
 /**

@@ -5,11 +5,11 @@
 // run id) appear as <placeholders>; waits by condition appear as `# wait:` lines.
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { RUN_LABEL } from '../docker.ts'
+import { RUN_LABEL, type ContainerEngine } from '../docker.ts'
 import { quote } from '../exec.ts'
 import { registryRefs } from '../image/publish.ts'
 import { testImageRecipe } from '../image/test-image.ts'
-import { recipeTag } from '../local/rootfs-image.ts'
+import { debian, recipeTag } from '../local/rootfs-image.ts'
 import {
   CHART_COMPONENTS,
   DFDAEMON_PORTS,
@@ -28,8 +28,12 @@ import { STARGZ_PATHS, STARGZ_UNIT } from '../stargz/install.ts'
 import { catalog } from '../tools/catalog.ts'
 import { binaryPath } from '../tools/layout.ts'
 import {
+  KIND_NETWORK,
   NAMED_BINARIES,
   commandLine,
+  nodeImageCommands,
+  registryHostsLine,
+  registryIpCommand,
   copyIntoNode,
   docker,
   helm,
@@ -41,8 +45,9 @@ import {
 } from './commands.ts'
 import { registryHostsToml, runPodManifest, runPodName } from './cri-run.ts'
 import { namespaceDiagnostics, workerDiagnostics } from './diagnostics.ts'
-import { kindConfigFile, peerServiceFile, valuesFile } from './files.ts'
-import { dragonflyImages, kindNodeImage, localImageRef, registryImagePin } from './images.ts'
+import { chartIsDirectory, kindConfigFile, managerBackendsFile, peerServiceFile, valuesFile } from './files.ts'
+import { servicesRecipe } from './workload-images.ts'
+import { KIND_NODE_IMAGE_ENV, kindNodeImage, localImageRef, registryImagePin, workloadImageRefs } from './images.ts'
 import { diagnosticsDir, kindLayout } from './layout.ts'
 import { clientLogSource, FILE_LOG_SCRIPT } from './logs.ts'
 import { kindNodeNames } from './nodes.ts'
@@ -66,10 +71,10 @@ function nodeFile(container: string, filePath: string, content: string): { path:
   return { path: `${container}:${filePath}`, content }
 }
 
-function writeInNode(container: string, filePath: string, mode = '0644'): string {
+function writeInNode(engine: ContainerEngine, container: string, filePath: string, mode = '0644'): string {
   return commandLine(
-    docker.exec(container, ['sh', '-c', `cat > "$1" && chmod ${mode} "$1"`, 'write', filePath]),
-  ).replace(/^docker exec /, 'docker exec -i ')
+    docker.exec(container, ['sh', '-c', `cat > "$1" && chmod ${mode} "$1"`, 'write', filePath], undefined, engine),
+  ).replace(/^(docker|podman) exec /, '$1 exec -i ')
 }
 
 /** The chart's default storage layout, for showing the reset (decided from live templates at run time). */
@@ -104,6 +109,8 @@ function chartDefaultResetTargets(config: Config): ResetTarget[] {
 export function kindPlan(config: Config): PlanStep[] {
   const layout = kindLayout(config)
   const ctx: KindContext = { config, bin: NAMED_BINARIES, layout }
+  const engine = config.kindProvider
+  const nodeExec = (container: string, argv: string[]): Command => docker.exec(container, argv, undefined, engine)
   const nodeImage = kindNodeImage(config)
   const nodes = kindNodeNames(config.clusterName, config.workers)
   const controlPlane = nodes[0]!.name
@@ -121,11 +128,15 @@ export function kindPlan(config: Config): PlanStep[] {
   const refs = registryRefs(registry, config.image)
   const localTestImage = recipeTag(testImageRecipe(config.image))
   const nerdctl = (container: string, args: string[]) =>
-    commandLine(docker.exec(container, [NERDCTL_PATH, '--insecure-registry', ...args]))
+    commandLine(nodeExec(container, [NERDCTL_PATH, '--insecure-registry', ...args]))
   const clientPod = (w: string) => `<client pod on ${w}>`
   const seedPod = '<seed-client pod>'
   const logSource = clientLogSource(config.toolVersions.dfdaemon, values.client.config.console)
   const registryPin = registryImagePin(config)
+  const overridden = Boolean(process.env[KIND_NODE_IMAGE_ENV]?.trim())
+  const workload = workloadImageRefs(config)
+  const services = recipeTag(servicesRecipe(debian()))
+  const archive = (name: string): string => path.join(layout.dir, `${name}-images.tar`)
 
   const steps: PlanStep[] = []
   const add = (step: string, title: string, commands: string[], files: PlanStep['files'] = []) =>
@@ -144,8 +155,16 @@ export function kindPlan(config: Config): PlanStep[] {
     note('/dev/fuse must exist on the Docker host'),
     "sh -c 'command -v debootstrap'   # the image chapter builds the test image from Debian packages",
     note('must run as root (debootstrap, chroot)'),
-    commandLine(docker.imageInspect(localImageRef(nodeImage))),
-    `${commandLine(docker.pull(nodeImage))}   # only when absent; failing: use the local profile (npm run conformance:local)`,
+    ...(engine === 'podman'
+      ? [
+          "podman version --format '{{.Client.Version}}'",
+          note('/lib/modules must exist (kind mounts it into every node)'),
+          note('/etc/containers/containers.conf must set default_ulimits with nproc (privileged podman nodes)'),
+        ]
+      : [
+          commandLine(docker.imageInspect(localImageRef(nodeImage))),
+          `${commandLine(docker.pull(nodeImage))}   # only when absent; failing: use the local profile (npm run conformance:local)`,
+        ]),
   ])
 
   add(
@@ -156,10 +175,23 @@ export function kindPlan(config: Config): PlanStep[] {
       ...(config.reuseCluster
         ? [`${commandLine(kind.exportKubeconfig(ctx))}   # when it exists (D7Y_REUSE_CLUSTER)`]
         : []),
+      ...(overridden
+        ? []
+        : [
+            commandLine(nodeImageCommands.exists(engine, nodeImage)),
+            `${commandLine(nodeImageCommands.pull(engine, nodeImage))}   # only when absent${engine === 'podman' ? `; failing: the suite's offline node image (npm run kind:node-image)` : ''}`,
+          ]),
       `${commandLine(kind.createCluster(ctx, nodeImage))}${config.reuseCluster ? '   # when it does not exist' : ''}`,
       wait(`${nodes.length} nodes Ready (GET /api/v1/nodes through ${layout.kubeconfig}, polled)`),
       commandLine(kind.getNodes(ctx)),
-      ...nodes.map((n) => commandLine(docker.nodeInfo(n.name))),
+      ...nodes.map((n) => commandLine(docker.nodeInfo(n.name, engine))),
+      ...(engine === 'docker'
+        ? []
+        : [
+            note(`podman's kind network is not Docker's: a Docker network of the same name for the registry`),
+            commandLine({ file: 'docker', args: ['network', 'inspect', KIND_NETWORK] }),
+            `${commandLine({ file: 'docker', args: ['network', 'create', '--label', `${RUN_LABEL}=<run id>`, KIND_NETWORK] })}   # only when absent`,
+          ]),
     ],
     [{ path: layout.kindConfig, content: kindConfigFile(config, nodeImage) }],
   )
@@ -168,8 +200,8 @@ export function kindPlan(config: Config): PlanStep[] {
     'node-tools',
     `Copy nerdctl ${config.toolVersions.nerdctl} into every node (kind nodes ship containerd)`,
     nodes.flatMap((n) => [
-      ...lines(copyIntoNode(n.name, nerdctlBinary, NERDCTL_PATH)),
-      commandLine(docker.exec(n.name, [NERDCTL_PATH, '--version'])),
+      ...lines(copyIntoNode(n.name, nerdctlBinary, NERDCTL_PATH, engine)),
+      commandLine(nodeExec(n.name, [NERDCTL_PATH, '--version'])),
     ]),
   )
 
@@ -177,6 +209,7 @@ export function kindPlan(config: Config): PlanStep[] {
     commandLine(docker.imageInspect(localImageRef(registryPin.pull))),
     `${commandLine(docker.pull(registryPin.pull))}   # only when absent`,
     commandLine(docker.tag(registryPin.pull, registryPin.ref)),
+    note(`not pullable: Debian's build of the same program (docker-registry package) instead, said in the run's output`),
     note(
       `chapter 15 starts ${config.registryName} from it on the ${'kind'} network (testcontainers), port ${config.registryPort}`,
     ),
@@ -186,16 +219,41 @@ export function kindPlan(config: Config): PlanStep[] {
     'dragonfly',
     `Install Dragonfly: chart ${config.chartPath ?? `${config.versions.chart.name} ${config.chartVersion}`}, images loaded into kind`,
     [
-      ...dragonflyImages(config).flatMap((image) => [
-        commandLine(docker.imageInspect(localImageRef(image))),
-        `${commandLine(docker.pull(image))}   # only when absent`,
-        commandLine(kind.loadImage(ctx, image)),
-      ]),
-      ...(config.chartPath ? [commandLine(helm.dependencyUpdate(ctx, config.chartPath))] : []),
+      note(
+        `images ${workload.join(', ')}: the published ones when present or pullable, else the suite's builds (OFFLINE, said in the output; helpers/kind/workload-images.ts)`,
+      ),
+      note(`MariaDB + Redis for the manager: ${services} (Debian packages)`),
+      commandLine(docker.save(archive('dragonfly'), workload)),
+      commandLine(kind.loadArchive(ctx, archive('dragonfly'))),
+      commandLine(docker.save(archive('manager-backends'), [services])),
+      commandLine(kind.loadArchive(ctx, archive('manager-backends'), [controlPlane])),
+      ...(engine === 'docker'
+        ? []
+        : [
+            commandLine(registryIpCommand(config.registryName)),
+            ...nodes.map((n) =>
+              commandLine(
+                nodeExec(n.name, ['sh', '-ec', registryHostsLine({ ip: '<registry ip>', hostnames: [config.registryName] })]),
+              ),
+            ),
+          ]),
+      commandLine(kube.apply(ctx, layout.managerBackends)),
+      wait(`MariaDB and Redis Deployments in ${DRAGONFLY_NAMESPACE} ready (API, polled)`),
+      ...(chartIsDirectory(config) ? [commandLine(helm.dependencyUpdate(ctx, config.chartPath!))] : []),
       commandLine(helm.upgradeInstall(ctx)),
       wait(`every Deployment, StatefulSet and DaemonSet in ${DRAGONFLY_NAMESPACE} rolled out and ready (API, polled)`),
     ],
-    [{ path: layout.values, content: valuesFile(config, registry) }],
+    [
+      { path: layout.managerBackends, content: managerBackendsFile(services) },
+      {
+        path: layout.values,
+        content: valuesFile(
+          config,
+          registry,
+          engine === 'docker' ? undefined : { ip: '<registry ip>', hostnames: [config.registryName] },
+        ),
+      },
+    ],
   )
 
   add(
@@ -212,15 +270,15 @@ export function kindPlan(config: Config): PlanStep[] {
     'stargz',
     'Install the stargz snapshotter on every worker (binary, config, unit, containerd proxy plugin)',
     workers.flatMap((w) => [
-      ...lines(copyIntoNode(w, stargzBinary, STARGZ_PATHS.binary)),
-      writeInNode(w, STARGZ_PATHS.config),
-      writeInNode(w, STARGZ_PATHS.unit),
-      commandLine(docker.exec(w, ['cat', STARGZ_PATHS.containerdConfig])),
-      `${writeInNode(w, STARGZ_PATHS.containerdConfig)}   # the node's config with the stargz change merged in`,
-      commandLine(docker.exec(w, ['systemctl', 'daemon-reload'])),
-      commandLine(docker.exec(w, ['systemctl', 'enable', '--now', STARGZ_UNIT])),
-      commandLine(docker.exec(w, ['systemctl', 'restart', 'containerd'])),
-      wait(`${commandLine(docker.exec(w, ['ctr', 'plugin', 'ls']))} shows stargz "ok"`),
+      ...lines(copyIntoNode(w, stargzBinary, STARGZ_PATHS.binary, engine)),
+      writeInNode(engine, w, STARGZ_PATHS.config),
+      writeInNode(engine, w, STARGZ_PATHS.unit),
+      commandLine(nodeExec(w, ['cat', STARGZ_PATHS.containerdConfig])),
+      `${writeInNode(engine, w, STARGZ_PATHS.containerdConfig)}   # the node's config with the stargz change merged in`,
+      commandLine(nodeExec(w, ['systemctl', 'daemon-reload'])),
+      commandLine(nodeExec(w, ['systemctl', 'enable', '--now', STARGZ_UNIT])),
+      commandLine(nodeExec(w, ['systemctl', 'restart', 'containerd'])),
+      wait(`${commandLine(nodeExec(w, ['ctr', 'plugin', 'ls']))} shows stargz "ok"`),
     ]),
     workers.flatMap((w) => [
       nodeFile(w, STARGZ_PATHS.config, install.config),
@@ -255,7 +313,7 @@ export function kindPlan(config: Config): PlanStep[] {
     [
       ...workers.map((w) =>
         commandLine(
-          docker.exec(w, [
+          nodeExec(w, [
             NERDCTL_PATH,
             '--insecure-registry',
             '--snapshotter',
@@ -269,7 +327,7 @@ export function kindPlan(config: Config): PlanStep[] {
           ]),
         ),
       ),
-      ...workers.map((w) => writeInNode(w, registryHostsToml(registry).path)),
+      ...workers.map((w) => writeInNode(engine, w, registryHostsToml(registry).path)),
       ...workers.map((w) => note(`create the pod for ${w} (below) through the API; wait until it terminates; read its log`)),
       note(`expected output: /${config.image.expectOutput}/`),
     ],
@@ -280,7 +338,7 @@ export function kindPlan(config: Config): PlanStep[] {
     logSource === 'stdout'
       ? [commandLine(kube.logs(ctx, pod, container, { sinceTime: '<phase mark, RFC 3339>' }))]
       : [
-          ...(node ? [commandLine(docker.exec(node, ['sh', '-c', FILE_LOG_SCRIPT]))] : []),
+          ...(node ? [commandLine(nodeExec(node, ['sh', '-c', FILE_LOG_SCRIPT]))] : []),
           `${commandLine(kube.exec(ctx, pod, container, ['sh', '-c', FILE_LOG_SCRIPT]))}${node ? '   # when the node has none' : ''}`,
         ]
   const metricsPort = values.client.config.metrics.server.port
@@ -290,7 +348,7 @@ export function kindPlan(config: Config): PlanStep[] {
     [
       ...workers.flatMap((w) => [
         commandLine(
-          docker.exec(w, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT, '--since', '<phase mark>']),
+          nodeExec(w, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT, '--since', '<phase mark>']),
         ),
         ...logCommands(clientPod(w), 'client', w),
         commandLine(kube.raw(ctx, podProxyPath(DRAGONFLY_NAMESPACE, clientPod(w), metricsPort, 'metrics'))),
@@ -306,12 +364,11 @@ export function kindPlan(config: Config): PlanStep[] {
     'negative-control',
     'Negative control: the mirror pointed straight at the origin, image state cleared, run again',
     workers.flatMap((w) => [
-      writeInNode(w, STARGZ_PATHS.config),
-      commandLine(docker.exec(w, ['systemctl', 'stop', 'containerd'])),
-      commandLine(docker.exec(w, ['systemctl', 'stop', STARGZ_UNIT])),
-      note(`unmount and clear /var/lib/containerd and ${STARGZ_PATHS.root} in ${w}`),
-      commandLine(docker.exec(w, ['systemctl', 'start', STARGZ_UNIT])),
-      commandLine(docker.exec(w, ['systemctl', 'start', 'containerd'])),
+      writeInNode(engine, w, STARGZ_PATHS.config),
+      note(`remove the origin's images (namespaces default, k8s.io) with their snapshots in ${w}: the cluster's own images stay`),
+      commandLine(nodeExec(w, ['systemctl', 'stop', STARGZ_UNIT])),
+      note(`clear the snapshotter's fetch caches (${STARGZ_PATHS.root}/stargz) in ${w}`),
+      commandLine(nodeExec(w, ['systemctl', 'start', STARGZ_UNIT])),
       wait(`stargz plugin "ok" in ${w}`),
     ]),
     workers.map((w) => nodeFile(w, STARGZ_PATHS.config, directStargzConfig(config))),
@@ -339,7 +396,7 @@ export function kindPlan(config: Config): PlanStep[] {
     ...namespaceDiagnostics(ctx).map((d) => `${commandLine(d.command)} > ${d.file}`),
     note(`for every pod in ${DRAGONFLY_NAMESPACE}: kubectl logs of every container (and --previous after restarts)`),
     note(`for every client and seed-client pod: GET ${podProxyPath(DRAGONFLY_NAMESPACE, '<pod>', DFDAEMON_PORTS.metrics, 'metrics')}`),
-    ...workers.flatMap((w) => workerDiagnostics(w).map((d) => `${commandLine(d.command)} > nodes/${w}/${d.file}`)),
+    ...workers.flatMap((w) => workerDiagnostics(w, engine).map((d) => `${commandLine(d.command)} > nodes/${w}/${d.file}`)),
     `${commandLine(docker.logs(config.registryName))} > registry.log`,
   ])
 

@@ -2,11 +2,11 @@
 // (Docker), Dragonfly comes from its Helm chart, and readiness is read through the Kubernetes API.
 // Every command line comes from commands.ts and every file from files.ts, which the dry-run plan
 // (plan.ts) prints without running anything.
-import { existsSync, realpathSync, statSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { containerIp, ensureNetwork, removeLabelled } from '../docker.ts'
+import { ensureNetwork, removeLabelled } from '../docker.ts'
 import { debian } from '../local/rootfs-image.ts'
 import { ensureDebianRegistryImage } from '../local/registry-image.ts'
 import { registryImage } from '../registry.ts'
@@ -31,6 +31,9 @@ import {
   KIND_NETWORK,
   NAMED_BINARIES,
   commandLine,
+  nodeImageCommands,
+  registryHostsLine,
+  registryIpCommand,
   copyIntoNode,
   docker,
   helm,
@@ -40,11 +43,11 @@ import {
   type Command,
   type KindContext,
 } from './commands.ts'
-import { kindConfigFile, managerBackendsFile, peerServiceFile, valuesFile } from './files.ts'
-import { ensureKindNodeImage, podmanImageExists } from './node-image/build.ts'
+import { chartIsDirectory, kindConfigFile, managerBackendsFile, peerServiceFile, valuesFile } from './files.ts'
+import { ensureKindNodeImage } from './node-image/build.ts'
 import { kindNodeRecipe } from './node-image/recipe.ts'
 import { supplyWorkloadImages } from './workload-images-build.ts'
-import { KIND_NODE_IMAGE_ENV, dragonflyImages, kindNodeImage, localImageRef, registryImagePin } from './images.ts'
+import { KIND_NODE_IMAGE_ENV, kindNodeImage, localImageRef, registryImagePin, workloadImageRefs } from './images.ts'
 import { kubeFrom, listPods, waitForNodesReady, waitForReplacedPods, waitForWorkloads, type Kube } from './k8s.ts'
 import { kindLayout } from './layout.ts'
 import { collectKindDiagnostics } from './diagnostics.ts'
@@ -124,10 +127,8 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
   async function resolveNodeImage(log: (l: string) => void): Promise<string> {
     const pinned = kindNodeImage(config)
     if (process.env[KIND_NODE_IMAGE_ENV]?.trim()) return pinned
-    const present =
-      engine === 'podman' ? await podmanImageExists(pinned) : await imagePresent(pinned)
-    if (present) return pinned
-    const pull = await run(engine, ['pull', pinned], { allowFailure: true, timeoutMs: 15 * 60_000 })
+    if ((await exec(nodeImageCommands.exists(engine, pinned), { allowFailure: true })).exitCode === 0) return pinned
+    const pull = await exec(nodeImageCommands.pull(engine, pinned), { allowFailure: true })
     if (pull.exitCode === 0) return pinned
     const reason = pull.stderr.trim().split('\n').pop() ?? `exit ${pull.exitCode}`
     if (engine !== 'podman')
@@ -149,7 +150,8 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
    */
   async function registryAlias(): Promise<{ ip: string; hostnames: string[] } | undefined> {
     if (engine === 'docker') return undefined
-    return { ip: await containerIp(config.registryName, KIND_NETWORK), hostnames: [config.registryName] }
+    const ip = (await exec(registryIpCommand(config.registryName))).stdout.trim()
+    return { ip, hostnames: [config.registryName] }
   }
 
   const imagePresent = async (ref: string): Promise<boolean> =>
@@ -283,7 +285,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       // kind nodes ship containerd (and ctr); nerdctl is the one tool the chapters add.
       const nerdctl = await tool('nerdctl', log)
       for (const node of nodes) {
-        for (const c of copyIntoNode(node.container, realpathSync(nerdctl.binary), NERDCTL_PATH, engine)) await exec(c)
+        for (const c of copyIntoNode(node.container, engine === 'podman' ? realpathSync(nerdctl.binary) : nerdctl.binary, NERDCTL_PATH, engine)) await exec(c)
         log(`${node.name}: ${(await nodeExec(node, [NERDCTL_PATH, '--version'])).stdout.trim()}`)
       }
     },
@@ -312,9 +314,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       await mkdir(layout.dir, { recursive: true })
       // Archives loaded into the nodes' containerd (any provider: kind streams them to `ctr import`).
       // Dragonfly's images go everywhere; MariaDB/Redis only where they are scheduled.
-      const dragonfly = [
-        ...new Set([...dragonflyImages(config), ...supplied.images.map((i) => i.ref)].filter((r) => r !== supplied.services)),
-      ]
+      const dragonfly = workloadImageRefs(config)
       const controlPlane = nodes.filter((n) => n.role === 'control-plane').map((n) => n.name)
       for (const [name, refs, onNodes] of [
         ['dragonfly', dragonfly, undefined],
@@ -329,15 +329,14 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       const alias = await registryAlias()
       if (alias) {
         for (const node of nodes)
-          await sh(node, `grep -q ' ${alias.hostnames[0]}$' /etc/hosts || echo '${alias.ip} ${alias.hostnames.join(' ')}' >> /etc/hosts`)
+          await exec(docker.exec(node.container, ['sh', '-ec', registryHostsLine(alias)], undefined, engine))
         log(`${alias.hostnames[0]} → ${alias.ip} in every node's /etc/hosts and the chart's hostAliases`)
       }
       await writeFile(layout.managerBackends, managerBackendsFile(supplied.services))
       await exec(kubectlCmd.apply(ctx, layout.managerBackends))
       await waitForWorkloads(kube(), DRAGONFLY_NAMESPACE, stepMs, log)
       await writeFile(layout.values, valuesFile(config, registryHost, alias))
-      if (config.chartPath && statSync(config.chartPath).isDirectory())
-        await exec(helm.dependencyUpdate(ctx, config.chartPath))
+      if (chartIsDirectory(config)) await exec(helm.dependencyUpdate(ctx, config.chartPath!))
       const install = helm.upgradeInstall(ctx)
       log(commandLine(install))
       await exec(install, { onLine: log })

@@ -64,7 +64,14 @@ export interface DragonflyValues {
   /** the chart's bitnami subcharts: off, the manager uses the suite's MariaDB and Redis */
   mysql: { enable: boolean }
   redis: { enable: boolean }
-  externalMysql: { migrate: boolean; host: string; username: string; password: string; database: string; port: number }
+  externalMysql: {
+    migrate: boolean
+    host: string
+    username: string
+    password: string
+    database: string
+    port: number
+  }
   externalRedis: { addrs: string[]; password: string }
   scheduler: {
     enable: boolean

@@ -40,13 +40,31 @@ function backends(): Backend[] {
         { name: 'DB_USER', value: db.username },
         { name: 'DB_PASSWORD', value: db.password },
       ],
-      ready: ['mariadb', `-u${db.username}`, `-p${db.password}`, '-h127.0.0.1', db.database, '-e', 'SELECT 1'],
+      ready: [
+        'mariadb',
+        `-u${db.username}`,
+        `-p${db.password}`,
+        '-h127.0.0.1',
+        db.database,
+        '-e',
+        'SELECT 1',
+      ],
     },
     {
       name: MANAGER_REDIS.service,
       port: MANAGER_REDIS.port,
       // no persistence: the manager's job queue lives as long as the run
-      command: ['redis-server', '--bind', '0.0.0.0', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'],
+      command: [
+        'redis-server',
+        '--bind',
+        '0.0.0.0',
+        '--protected-mode',
+        'no',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+      ],
       ready: ['redis-cli', 'ping'],
     },
   ]
@@ -54,7 +72,10 @@ function backends(): Backend[] {
 
 /** The manifest (namespace, Deployments, Services) applied before `helm install`. */
 export function managerBackendsManifests(image: string): object[] {
-  const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'd7y-conformance' })
+  const labels = (name: string) => ({
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/part-of': 'd7y-conformance',
+  })
   const objects: object[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: DRAGONFLY_NAMESPACE } }]
   for (const b of backends()) {
     objects.push({
@@ -69,7 +90,9 @@ export function managerBackendsManifests(image: string): object[] {
           spec: {
             // the scheduler must not put them on a worker whose node the faults chapter disturbs
             nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
-            tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+            tolerations: [
+              { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+            ],
             containers: [
               {
                 name: b.name,

@@ -28,6 +28,7 @@ describe('layout', () => {
       kindConfig: '/c/kind/x/kind-config.yaml',
       values: '/c/kind/x/values.yaml',
       peerService: '/c/kind/x/peer-service.yaml',
+      managerBackends: '/c/kind/x/manager-backends.yaml',
       kubeconfig: '/c/kind/x/kubeconfig',
     })
     expect(diagnosticsDir({ reportsDir: 'reports' })).toBe('reports/diagnostics')

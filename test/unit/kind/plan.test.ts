@@ -2,7 +2,10 @@
 // Nothing may run while planning: the one process runner is replaced by one that fails the test.
 import { parse as parseToml } from 'smol-toml'
 import { beforeAll, describe, expect, test, vi } from 'vitest'
-import { parse as parseYaml } from 'yaml'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { parse as parseYaml, parseAllDocuments } from 'yaml'
 import { loadConfig, type Config } from '../../../helpers/config.ts'
 import type { PlanStep } from '../../../helpers/kind/plan.ts'
 
@@ -150,12 +153,19 @@ describe('kind plan', () => {
     })
 
     test('a local chart checkout: dependencies fetched, the path installed, no --repo/--version', () => {
-      const s = stepOf(kindPlan(config({ D7Y_CHART_PATH: '/src/charts/dragonfly' })), 'dragonfly')
+      const checkout = mkdtempSync(path.join(os.tmpdir(), 'chart-'))
+      const s = stepOf(kindPlan(config({ D7Y_CHART_PATH: checkout })), 'dragonfly')
       const cs = commands(s)
-      expect(cs).toContain('helm dependency update /src/charts/dragonfly')
+      expect(cs).toContain(`helm dependency update ${checkout}`)
       const install = cs.find((c) => c.startsWith('helm upgrade'))!
-      expect(install).toContain('upgrade --install dragonfly /src/charts/dragonfly --namespace')
+      expect(install).toContain(`upgrade --install dragonfly ${checkout} --namespace`)
       expect(install).not.toMatch(/--repo|--version/)
+    })
+
+    test('a packaged chart (.tgz, or any file) carries its subcharts: no dependency update', () => {
+      const cs = commands(stepOf(kindPlan(config({ D7Y_CHART_PATH: '/charts/dragonfly-1.7.4.tgz' })), 'dragonfly'))
+      expect(cs.some((c) => c.startsWith('helm dependency'))).toBe(false)
+      expect(cs.find((c) => c.startsWith('helm upgrade'))).toContain('dragonfly /charts/dragonfly-1.7.4.tgz --namespace')
     })
 
     test('no helm --wait: readiness is watched through the API, workload by workload', () => {
@@ -166,11 +176,56 @@ describe('kind plan', () => {
       )
     })
 
-    test('every image the values deploy is pulled and kind-loaded, at the pinned (or overridden) tags', () => {
+    test('every image the values deploy is saved and kind-loaded, at the pinned (or overridden) tags', () => {
       const cs = commands(stepOf(kindPlan(config({ D7Y_DFDAEMON_VERSION: 'v1.5.1' })), 'dragonfly'))
-      for (const image of ['dragonflyoss/manager:v2.5.1', 'dragonflyoss/scheduler:v2.5.1', 'dragonflyoss/client:v1.5.1'])
-        expect(cs).toContain(`kind load docker-image ${image} --name d7y-stargz`)
-      expect(cs.filter((c) => c.startsWith('kind load'))).toHaveLength(3)
+      const save = cs.find((c) => c.startsWith('docker save') && c.includes('dragonfly-images.tar'))!
+      for (const image of ['dragonflyoss/manager:v2.5.1', 'dragonflyoss/scheduler:v2.5.1', 'dragonflyoss/client:v1.5.1', 'busybox:latest'])
+        expect(save).toContain(image)
+      const loads = cs.filter((c) => c.startsWith('kind load'))
+      expect(loads).toHaveLength(2)
+      expect(loads[0]).toMatch(/^kind load image-archive \S+dragonfly-images\.tar --name d7y-stargz$/)
+      // MariaDB and Redis are scheduled on the control-plane only, so only it gets their image
+      expect(loads[1]).toMatch(/manager-backends-images\.tar --name d7y-stargz --nodes d7y-stargz-control-plane$/)
+    })
+
+    test("the manager's MariaDB and Redis go in before the chart, which reaches them as external services", () => {
+      const s = stepOf(steps, 'dragonfly')
+      const cs = commands(s)
+      const apply = cs.findIndex((c) => c.includes('apply -f') && c.endsWith('manager-backends.yaml'))
+      expect(apply).toBeGreaterThan(-1)
+      expect(apply).toBeLessThan(cs.findIndex((c) => c.startsWith('helm upgrade')))
+      const v = parseYaml(file(s, 'values.yaml')) as {
+        mysql: { enable: boolean }
+        redis: { enable: boolean }
+        externalMysql: { host: string; database: string }
+        externalRedis: { addrs: string[] }
+      }
+      expect(v.mysql.enable).toBe(false)
+      expect(v.redis.enable).toBe(false)
+      expect(v.externalMysql.host).toBe('dragonfly-mariadb.dragonfly-system.svc.cluster.local')
+      expect(v.externalRedis.addrs).toEqual(['dragonfly-redis.dragonfly-system.svc.cluster.local:6379'])
+      // Kubernetes reads YAML 1.1: redis-server's "no" arguments must stay strings
+      const backends = parseAllDocuments(file(s, 'manager-backends.yaml')).map((d) => d.toJS({}) as { kind: string; spec?: { template: { spec: { containers: { command: unknown[] }[] } } } })
+      const redis = backends.find((b) => b.kind === 'Deployment' && JSON.stringify(b).includes('redis-server'))!
+      expect(redis.spec!.template.spec.containers[0]!.command.every((a) => typeof a === 'string')).toBe(true)
+      expect(file(s, 'manager-backends.yaml')).toContain('- "no"')
+    })
+
+    test('kind on podman: node commands through podman, a Docker network for the registry, its name in /etc/hosts', () => {
+      const p = kindPlan(config({ KIND_EXPERIMENTAL_PROVIDER: 'podman' }))
+      const cluster = commands(stepOf(p, 'cluster'))
+      expect(cluster).toContain('podman image exists kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f')
+      expect(cluster.some((c) => c.startsWith('podman pull docker.io/kindest/node:v1.33.1@sha256:'))).toBe(true)
+      expect(cluster.some((c) => c.startsWith('podman inspect') && c.endsWith('d7y-stargz-worker'))).toBe(true)
+      expect(cluster).toContain('docker network inspect kind')
+      const tools = commands(stepOf(p, 'node-tools'))
+      expect(tools.some((c) => c.startsWith('podman cp ') && !c.includes(' -L '))).toBe(true)
+      const df = stepOf(p, 'dragonfly')
+      expect(commands(df).filter((c) => c.startsWith('podman exec') && c.includes('/etc/hosts'))).toHaveLength(3)
+      const v = parseYaml(file(df, 'values.yaml')) as { client: { hostAliases: unknown }; seedClient: { hostAliases: unknown } }
+      expect(v.client.hostAliases).toEqual([{ ip: '<registry ip>', hostnames: ['d7y-stargz-registry'] }])
+      expect(v.seedClient.hostAliases).toEqual(v.client.hostAliases)
+      expect(commands(stepOf(p, 'stargz')).every((c) => !c.startsWith('docker exec'))).toBe(true)
     })
 
     test('values: debug logs for client and seed-client, hostNetwork clients, the origin as the mirror upstream', () => {

@@ -178,3 +178,41 @@ test("a tool's reasons are listed on one line, without the resolver's heading", 
     'kubectl v1.33.1 is not installed and could not be obtained: path: not v1.33.1; download: fetch failed',
   ])
 })
+
+describe('kind on podman (KIND_EXPERIMENTAL_PROVIDER=podman)', () => {
+  const podman = { ...input, provider: 'podman' as const }
+  const ready = {
+    podman: async () => '4.3.1',
+    pathExists: async () => true,
+    podmanUlimits: async () => true,
+  }
+
+  test('in place: no problems, and a node image that cannot be pulled is not one (it is built offline)', async () => {
+    const probes = healthy({ ...ready, image: async () => ({ ok: false, reason: 'no such host' }) })
+    expect(await kindPreflight(podman, probes)).toEqual([])
+    expect(probes.asked.some((a) => a.startsWith('image '))).toBe(false)
+  })
+
+  test('what a fresh machine of this kind lacks: podman, /lib/modules, the nproc default', async () => {
+    const problems = await kindPreflight(
+      podman,
+      healthy({ podman: async () => undefined, pathExists: async () => false, podmanUlimits: async () => false }),
+    )
+    expect(problems.map((p) => p.fix)).toEqual([
+      'apt-get install -y podman, or unset KIND_EXPERIMENTAL_PROVIDER to use Docker',
+      'mkdir -p /lib/modules (an empty directory is enough)',
+      expect.stringContaining('default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]'),
+    ])
+  })
+
+  test('the Docker provider asks none of it', async () => {
+    const asked: string[] = []
+    const probes = healthy({
+      podman: async () => (asked.push('podman'), undefined),
+      pathExists: async () => (asked.push('path'), false),
+      podmanUlimits: async () => (asked.push('ulimits'), false),
+    })
+    expect(await kindPreflight(input, probes)).toEqual([])
+    expect(asked).toEqual([])
+  })
+})

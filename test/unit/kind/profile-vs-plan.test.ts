@@ -71,6 +71,15 @@ vi.mock('../../../helpers/kind/k8s.ts', () => ({
   waitForReplacedPods: async () => undefined,
 }))
 
+// The image supply (pull or build) has its own tests; here it answers as on a machine that has them.
+vi.mock('../../../helpers/kind/workload-images-build.ts', async () => {
+  const { debian, recipeTag } = await import('../../../helpers/local/rootfs-image.ts')
+  const { servicesRecipe } = await import('../../../helpers/kind/workload-images.ts')
+  return {
+    supplyWorkloadImages: async () => ({ images: [], services: recipeTag(servicesRecipe(debian())) }),
+  }
+})
+
 const { kindProfile } = await import('../../../helpers/kind/profile.ts')
 const { kindPlan } = await import('../../../helpers/kind/plan.ts')
 
