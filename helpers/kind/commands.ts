@@ -98,6 +98,48 @@ export function registryIpCommand(registryName: string): Command {
   ])
 }
 
+/**
+ * The origin tells nodes apart by their source address (its access log is the per-node evidence).
+ * podman masquerades what leaves its network, so traffic from podman's kind network to Docker's
+ * would reach the registry from one gateway address: this host NAT rule (inserted first, marked
+ * with NAT_EXEMPTION_MARK, removed at teardown) lets it through with the nodes' own addresses.
+ */
+export const NAT_EXEMPTION_MARK = 'd7y-conformance-origin-sees-node-addresses'
+
+export const natExemption = {
+  podmanSubnets: (): Command =>
+    cmd('podman', ['network', 'inspect', KIND_NETWORK, '--format', '{{range .Subnets}}{{.Subnet}} {{end}}']),
+  dockerSubnets: (): Command =>
+    cmd('docker', ['network', 'inspect', KIND_NETWORK, '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}']),
+  rule: (from: string, to: string): string[] => [
+    'POSTROUTING',
+    '-s',
+    from,
+    '-d',
+    to,
+    '-m',
+    'comment',
+    '--comment',
+    NAT_EXEMPTION_MARK,
+    '-j',
+    'ACCEPT',
+  ],
+  check: (from: string, to: string): Command => cmd('iptables', ['-t', 'nat', '-C', ...natExemption.rule(from, to)]),
+  insert: (from: string, to: string): Command =>
+    cmd('iptables', ['-t', 'nat', '-I', ...natExemption.rule(from, to).slice(0, 1), '1', ...natExemption.rule(from, to).slice(1)]),
+  /** every rule this suite inserted, whatever run left it */
+  removeAll: (): Command =>
+    cmd('sh', [
+      '-c',
+      `iptables -t nat -S POSTROUTING | grep -e '--comment ${NAT_EXEMPTION_MARK}' | sed 's/^-A //' | while read -r rule; do eval "iptables -t nat -D $rule"; done`,
+    ]),
+}
+
+/** The first IPv4 subnet of `inspect` output listing subnets separated by spaces. */
+export function ipv4Subnet(output: string): string | undefined {
+  return output.split(/\s+/).find((s) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(s))
+}
+
 /** Shell that adds one /etc/hosts entry unless the name is already there. */
 export function registryHostsLine(alias: { ip: string; hostnames: string[] }): string {
   const name = alias.hostnames[0]!

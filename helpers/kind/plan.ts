@@ -31,6 +31,7 @@ import {
   KIND_NETWORK,
   NAMED_BINARIES,
   commandLine,
+  natExemption,
   nodeImageCommands,
   registryHostsLine,
   registryIpCommand,
@@ -191,6 +192,11 @@ export function kindPlan(config: Config): PlanStep[] {
             note(`podman's kind network is not Docker's: a Docker network of the same name for the registry`),
             commandLine({ file: 'docker', args: ['network', 'inspect', KIND_NETWORK] }),
             `${commandLine({ file: 'docker', args: ['network', 'create', '--label', `${RUN_LABEL}=<run id>`, KIND_NETWORK] })}   # only when absent`,
+            note('podman masquerades what leaves its network: exempt the way to the origin, which tells nodes apart by address'),
+            commandLine(natExemption.podmanSubnets()),
+            commandLine(natExemption.dockerSubnets()),
+            commandLine(natExemption.check('<podman subnet>', '<docker subnet>')),
+            `${commandLine(natExemption.insert('<podman subnet>', '<docker subnet>'))}   # only when absent`,
           ]),
     ],
     [{ path: layout.kindConfig, content: kindConfigFile(config, nodeImage) }],
@@ -407,6 +413,7 @@ export function kindPlan(config: Config): PlanStep[] {
       : `Keep the cluster (${config.keep ? 'D7Y_KEEP' : 'D7Y_REUSE_CLUSTER'}); remove the run's containers`,
     [
       ...(deletesClusterOnTeardown(config) ? [commandLine(kind.deleteCluster(ctx))] : []),
+      ...(deletesClusterOnTeardown(config) && engine !== 'docker' ? [commandLine(natExemption.removeAll())] : []),
       `docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=<run id>)`,
     ],
   )

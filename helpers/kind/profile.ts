@@ -31,6 +31,9 @@ import {
   KIND_NETWORK,
   NAMED_BINARIES,
   commandLine,
+  NAT_EXEMPTION_MARK,
+  ipv4Subnet,
+  natExemption,
   nodeImageCommands,
   registryHostsLine,
   registryIpCommand,
@@ -277,7 +280,15 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       log(`nodes: ${nodes.map((n) => `${n.name} (${n.role}, ${n.ip})`).join(', ')}`)
       // podman's kind network is not Docker's: the registry and test containers (Docker) get a
       // Docker network of the same name; traffic between the two bridges is routed by this host.
-      if (engine !== 'docker') await ensureNetwork(KIND_NETWORK, runId())
+      if (engine !== 'docker') {
+        await ensureNetwork(KIND_NETWORK, runId())
+        const from = ipv4Subnet((await exec(natExemption.podmanSubnets())).stdout)
+        const to = ipv4Subnet((await exec(natExemption.dockerSubnets())).stdout)
+        if (!from || !to) throw new Error(`no IPv4 subnet on podman's or Docker's ${KIND_NETWORK} network`)
+        if ((await exec(natExemption.check(from, to), { allowFailure: true })).exitCode !== 0)
+          await exec(natExemption.insert(from, to))
+        log(`${from} → ${to} not masqueraded: the origin sees each node's own address`)
+      }
       return { nodes, network: KIND_NETWORK }
     },
 
@@ -417,6 +428,10 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
         if (await clusterExists(ctx)) {
           await exec(kind.deleteCluster(ctx))
           removed.push(`kind cluster ${config.clusterName}`)
+        }
+        if (engine !== 'docker') {
+          await exec(natExemption.removeAll(), { allowFailure: true })
+          removed.push(`host NAT exemption ${NAT_EXEMPTION_MARK}`)
         }
       }
       removed.push(...(await removeLabelled(runId)))
