@@ -59,8 +59,23 @@ export interface SchedulerValuesConfig {
   console: boolean
 }
 
+/** Where a chart workload may run (Kubernetes nodeSelector and tolerations). */
+export interface Placement {
+  nodeSelector: Record<string, string>
+  tolerations: { key: string; operator: 'Exists'; effect: 'NoSchedule' }[]
+}
+
+/**
+ * The control-plane node, as the local profile lays Dragonfly out: the seed peer's origin traffic
+ * leaves from that node's address, so the origin's log tells it apart from the workers' own fetches.
+ */
+export const CONTROL_PLANE_PLACEMENT: Placement = {
+  nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
+  tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+}
+
 export interface DragonflyValues {
-  manager: { enable: boolean; replicas: number; image: ChartImage; metrics: { enable: boolean } }
+  manager: { enable: boolean; replicas: number; image: ChartImage; metrics: { enable: boolean } } & Placement
   /** the chart's bitnami subcharts: off, the manager uses the suite's MariaDB and Redis */
   mysql: { enable: boolean }
   redis: { enable: boolean }
@@ -73,14 +88,14 @@ export interface DragonflyValues {
     port: number
   }
   externalRedis: { addrs: string[]; password: string }
-  scheduler: {
+  scheduler: Placement & {
     enable: boolean
     replicas: number
     image: ChartImage
     metrics: { enable: boolean }
     config: SchedulerValuesConfig
   }
-  seedClient: {
+  seedClient: Placement & {
     enable: boolean
     hostAliases?: HostAlias[]
     replicas: number
@@ -161,6 +176,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
       // The manager is released from the same repository and tag as the scheduler.
       image: { repository: 'dragonflyoss/manager', tag: schedulerTag },
       metrics: { enable: true },
+      ...CONTROL_PLANE_PLACEMENT,
     },
     mysql: { enable: false },
     redis: { enable: false },
@@ -175,6 +191,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
     externalRedis: { addrs: [managerRedisAddr()], password: '' },
     scheduler: {
       enable: true,
+      ...CONTROL_PLANE_PLACEMENT,
       replicas: 1,
       image: { repository: config.versions.images.scheduler.repository, tag: schedulerTag },
       metrics: { enable: true },
@@ -182,6 +199,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
     },
     seedClient: {
       enable: true,
+      ...CONTROL_PLANE_PLACEMENT,
       ...aliases,
       replicas: 1,
       image: { repository: config.versions.images.client.repository, tag: clientTag },
@@ -222,6 +240,12 @@ export function renderHelmValues(config: Config, options: HelmValuesOptions = {}
         comment:
           "The chart's bitnami MySQL and Redis are off: Debian's MariaDB and Redis run beside the release\n" +
           '(helpers/render/manager-backends.ts) and reach the manager through externalMysql/externalRedis.',
+      },
+      {
+        path: ['seedClient', 'nodeSelector'],
+        comment:
+          "On the control-plane, as the local profile runs it: the origin tells the seed peer's fetches\n" +
+          "(its node's address) apart from the workers' own.",
       },
       {
         path: ['client', 'hostNetwork'],

@@ -2,7 +2,7 @@
 // making (helpers/kind/workload-images.ts), run as a Deployment + Service each in the release's
 // namespace, and handed to the chart through externalMysql / externalRedis (the chart's bitnami
 // subcharts are disabled: their images are not the suite's to build).
-import { DRAGONFLY_NAMESPACE } from './helm-values.ts'
+import { CONTROL_PLANE_PLACEMENT, DRAGONFLY_NAMESPACE } from './helm-values.ts'
 
 export const MANAGER_DATABASE = {
   service: 'dragonfly-mariadb',
@@ -88,11 +88,8 @@ export function managerBackendsManifests(image: string): object[] {
         template: {
           metadata: { labels: labels(b.name) },
           spec: {
-            // the scheduler must not put them on a worker whose node the faults chapter disturbs
-            nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
-            tolerations: [
-              { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-            ],
+            // beside the manager, off the workers whose nodes the chapters disturb
+            ...CONTROL_PLANE_PLACEMENT,
             containers: [
               {
                 name: b.name,
