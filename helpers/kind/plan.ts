@@ -196,6 +196,7 @@ export function kindPlan(config: Config): PlanStep[] {
             commandLine(natExemption.podmanSubnets()),
             commandLine(natExemption.dockerSubnets()),
             commandLine(natExemption.check('<podman subnet>', '<docker subnet>')),
+            `${commandLine(natExemption.removeAll())}   # only when absent: earlier clusters' rules`,
             `${commandLine(natExemption.insert('<podman subnet>', '<docker subnet>'))}   # only when absent`,
           ]),
     ],

@@ -285,8 +285,11 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
         const from = ipv4Subnet((await exec(natExemption.podmanSubnets())).stdout)
         const to = ipv4Subnet((await exec(natExemption.dockerSubnets())).stdout)
         if (!from || !to) throw new Error(`no IPv4 subnet on podman's or Docker's ${KIND_NETWORK} network`)
-        if ((await exec(natExemption.check(from, to), { allowFailure: true })).exitCode !== 0)
+        if ((await exec(natExemption.check(from, to), { allowFailure: true })).exitCode !== 0) {
+          // rules of kept or interrupted earlier clusters point at networks that are gone
+          await exec(natExemption.removeAll(), { allowFailure: true })
           await exec(natExemption.insert(from, to))
+        }
         log(`${from} → ${to} not masqueraded: the origin sees each node's own address`)
       }
       return { nodes, network: KIND_NETWORK }
