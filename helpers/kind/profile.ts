@@ -353,7 +353,9 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       if (chartIsDirectory(config)) await exec(helm.dependencyUpdate(ctx, config.chartPath!))
       const install = helm.upgradeInstall(ctx)
       log(commandLine(install))
-      await exec(install, { onLine: log })
+      // the release status; the chart's NOTES (port-forward how-tos) are not for this log
+      let notes = false
+      await exec(install, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || log(l) })
       const ready = await waitForWorkloads(kube(), DRAGONFLY_NAMESPACE, stepMs, log)
       log(`ready: ${ready.map((w) => `${w.kind}/${w.name}`).join(', ')}`)
       await writeFile(layout.peerService, peerServiceFile(config))

@@ -1,6 +1,5 @@
 // The images the chart's pods run on a machine without a registry: what each is made of.
 import { describe, expect, test } from 'vitest'
-import { qualified } from '../../../helpers/kind/commands.ts'
 import {
   INIT_CONTAINER_IMAGE,
   OFFLINE_LABEL,
@@ -55,12 +54,4 @@ describe('workload images', () => {
     expect(steps.at(-1)).toBe('rm -f /usr/sbin/policy-rc.d')
     expect(r.files!['/usr/local/bin/d7y-mariadb']).toContain("CREATE USER IF NOT EXISTS '$DB_USER'@'%'")
   })
-})
-
-test('podman pulls Docker Hub short names fully qualified; references with a registry host stay', () => {
-  expect(qualified('kindest/node:v1.33.1')).toBe('docker.io/kindest/node:v1.33.1')
-  expect(qualified('busybox:latest')).toBe('docker.io/library/busybox:latest')
-  expect(qualified('localhost/d7y-conformance/kind-node:x')).toBe('localhost/d7y-conformance/kind-node:x')
-  expect(qualified('registry.k8s.io/pause:3.10')).toBe('registry.k8s.io/pause:3.10')
-  expect(qualified('127.0.0.1:5000/a/b:c')).toBe('127.0.0.1:5000/a/b:c')
 })
