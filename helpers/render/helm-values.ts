@@ -54,8 +54,30 @@ export interface DfdaemonValuesConfig {
   seedPeer?: { enable: boolean; type: 'super' | 'normal' }
 }
 
+/** The scheduling retries (scheduler.yaml `scheduler:`); the chart merges it onto its own defaults. */
+export interface SchedulerRetries {
+  retryInterval: string
+  retryLimit: number
+  retryBackToSourceLimit: number
+}
+
+/**
+ * The scheduler binary's own defaults (d7y.io/dragonfly/v2@v2.5.1 scheduler/config/constants.go).
+ * Chart 1.7.4 sets retryInterval 2s and retryBackToSourceLimit 3 instead: the first peer of a new
+ * task then waits 2 s for parents, and every lazy read in that window goes to the origin (dfdaemon
+ * 1.5.0 serves range requests from local pieces or the source, never asking the scheduler). Measured
+ * on kind, 2026-12-03: 6 on-demand pieces (24 MiB) from the origin on the first worker, attributed
+ * 1.36x. Both profiles run with the binary's defaults, so they test the same scheduler.
+ */
+export const SCHEDULER_RETRIES: SchedulerRetries = {
+  retryInterval: '500ms',
+  retryLimit: 5,
+  retryBackToSourceLimit: 4,
+}
+
 export interface SchedulerValuesConfig {
   server: { port: number }
+  scheduler: SchedulerRetries
   console: boolean
 }
 
@@ -195,7 +217,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
       replicas: 1,
       image: { repository: config.versions.images.scheduler.repository, tag: schedulerTag },
       metrics: { enable: true },
-      config: { server: { port: SCHEDULER_PORTS.grpc }, console: true },
+      config: { server: { port: SCHEDULER_PORTS.grpc }, scheduler: SCHEDULER_RETRIES, console: true },
     },
     seedClient: {
       enable: true,
@@ -240,6 +262,12 @@ export function renderHelmValues(config: Config, options: HelmValuesOptions = {}
         comment:
           "The chart's bitnami MySQL and Redis are off: Debian's MariaDB and Redis run beside the release\n" +
           '(helpers/render/manager-backends.ts) and reach the manager through externalMysql/externalRedis.',
+      },
+      {
+        path: ['scheduler', 'config', 'scheduler'],
+        comment:
+          "The binary's defaults, not the chart's (retryInterval 2s): the first peer of a task would\n" +
+          'wait 2 s for parents while its lazy reads go to the origin (helpers/render/helm-values.ts).',
       },
       {
         path: ['seedClient', 'nodeSelector'],

@@ -9,12 +9,13 @@
 // `database.redis.addrs` there is no redis client: persistent(-cache) tasks and jobs are off, normal
 // tasks (what the proxy downloads) are unaffected. Upstream's manager-less docker-compose deployment
 // (deploy/docker-compose in the same module) sets `job.enable: false` likewise.
-import type { DragonflyValues } from './helm-values.ts'
+import type { DragonflyValues, SchedulerRetries } from './helm-values.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
 import { DRAGONFLY_PATHS, SCHEDULER_PORTS } from './ports.ts'
 
 export interface SchedulerFile {
   server: { port: number; advertiseIP?: string; advertisePort?: number }
+  scheduler: SchedulerRetries
   console: boolean
   job: { enable: boolean }
   metrics: { enable: boolean; addr: string; enableHost: boolean }
@@ -32,6 +33,7 @@ export function schedulerConfig(values: DragonflyValues, inputs: LocalSchedulerI
       port,
       ...(inputs.advertiseIP ? { advertiseIP: inputs.advertiseIP, advertisePort: port } : {}),
     },
+    scheduler: values.scheduler.config.scheduler,
     console: values.scheduler.config.console,
     job: { enable: false },
     metrics: {
