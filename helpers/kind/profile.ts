@@ -11,6 +11,7 @@ import { debian } from '../local/rootfs-image.ts'
 import { ensureDebianRegistryImage } from '../local/registry-image.ts'
 import { registryImage } from '../registry.ts'
 import { run, type RunOptions, type RunResult } from '../exec.ts'
+import { loudNote } from '../run-context.ts'
 import { exec as nodeExec, sh, type Node } from '../node.ts'
 import type { PreflightProblem, Profile } from '../profile.ts'
 import {
@@ -143,6 +144,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       log,
     })
     log(`${built.built ? 'built' : 'cached'}: ${built.ref}`)
+    loudNote(`kind node image: ${pinned} could not be pulled; the nodes run the suite's offline build ${built.ref} (same Kubernetes version, built from the package registries)`)
     return built.ref
   }
 
@@ -325,6 +327,11 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
         log,
       )
       for (const i of supplied.images) log(`image ${i.ref}: ${i.source}`)
+      const ours = supplied.images
+        .filter((i) => i.source.startsWith('built here') && i.ref !== supplied.services)
+        .map((i) => i.ref)
+      if (ours.length)
+        loudNote(`images the chart runs that are the suite's builds, not the published ones (no registry reachable): ${ours.join(', ')}`)
       await mkdir(layout.dir, { recursive: true })
       // Archives loaded into the nodes' containerd (any provider: kind streams them to `ctr import`).
       // Dragonfly's images go everywhere; MariaDB/Redis only where they are scheduled.
