@@ -227,11 +227,6 @@ export const profileTools: Record<Profile, ToolName[]> = {
     'coredns',
     'localpath',
     'kubernetes',
-    // what the chart's images are made of where they cannot be pulled (helpers/kind/workload-images.ts)
-    'manager',
-    'scheduler',
-    'dfdaemon',
-    'grpcHealthProbe',
   ],
 }
 
