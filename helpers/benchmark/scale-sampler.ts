@@ -1,9 +1,18 @@
-// The resource sampler around one scale sample: `docker stats` of the run's containers, back to back
-// (each call takes its own two reads, about two seconds), and every POLL_INTERVAL_MS the Dragonfly
-// processes' /proc entries inside the sampled nodes, read by one shell loop per node. stop() ends
-// both and returns the peaks. What it costs on the cores the pull uses: a docker CLI every ~2 s and,
-// per sampled node, a shell reading /proc once a second.
+// The resource sampler around one scale sample: every POLL_INTERVAL_MS the run's containers from
+// their cgroup files (cgroup-stats.ts; `docker stats`, back to back, only for a container whose
+// cgroup cannot be read here) and the Dragonfly processes' /proc entries inside the sampled nodes,
+// read by one shell loop per node. stop() ends both and returns the peaks. What it costs on the
+// cores the pull uses: a few file reads per container and, per sampled node, a shell reading /proc
+// once a second.
+import { readFile } from 'node:fs/promises'
 import { setTimeout as delay } from 'node:timers/promises'
+import {
+  cgroupPaths,
+  cpuPercent,
+  readCgroupSample,
+  type CgroupPaths,
+  type CgroupSample,
+} from './cgroup-stats.ts'
 import { RUN_LABEL } from '../docker.ts'
 import { run } from '../exec.ts'
 import { exec, type Node } from '../node.ts'
@@ -43,6 +52,24 @@ export async function runContainers(runId: string, nodes: Node[]): Promise<strin
   return [...new Set([...labelled, ...nodes.map((n) => n.container)].filter(Boolean))].sort()
 }
 
+/** Each container's cgroup files, by name, where its init process's cgroup can be read here. */
+async function containerCgroups(containers: string[]): Promise<Map<string, CgroupPaths>> {
+  const out = new Map<string, CgroupPaths>()
+  if (!containers.length) return out
+  const r = await run('docker', ['inspect', '--format', '{{.Name}} {{.State.Pid}} {{.Id}}', ...containers], {
+    allowFailure: true,
+    timeoutMs: 30_000,
+  })
+  for (const line of r.stdout.split('\n')) {
+    const [name, pid, id] = line.trim().replace(/^\//, '').split(' ')
+    if (!name || !pid || !id || pid === '0') continue
+    const text = await readFile(`/proc/${pid}/cgroup`, 'utf8').catch(() => '')
+    const paths = cgroupPaths(text, id)
+    if (paths && (await readCgroupSample(paths))) out.set(name, paths)
+  }
+  return out
+}
+
 export function startResourceSampler(
   targets: SamplerTargets,
   intervalMs = POLL_INTERVAL_MS,
@@ -52,19 +79,44 @@ export function startResourceSampler(
   const stopper = new AbortController()
   const stopped = () => stopper.signal.aborted
 
+  // Containers whose cgroup this machine can read are sampled from it (docker stats reads 0 here,
+  // see cgroup-stats.ts); the rest through docker stats.
+  const cgroupLoop = async (viaCgroup: Map<string, CgroupPaths>) => {
+    const last = new Map<string, CgroupSample>()
+    while (!stopped() && viaCgroup.size) {
+      for (const [name, paths] of viaCgroup) {
+        const s = await readCgroupSample(paths)
+        if (!s) {
+          problems.add(`${name}: cgroup files unreadable (${paths.memory})`)
+          continue
+        }
+        const before = last.get(name)
+        last.set(name, s)
+        const cpu = before ? cpuPercent(before, s) : undefined
+        tracker.addContainers([
+          { name, memBytes: s.memBytes, ...(cpu !== undefined ? { cpuPercent: cpu } : {}) },
+        ])
+      }
+      await pause(intervalMs)
+    }
+  }
+
   const containersLoop = async () => {
-    while (!stopped() && targets.containers.length) {
-      const r = await run(
-        'docker',
-        ['stats', '--no-stream', '--format', '{{json .}}', ...targets.containers],
-        { allowFailure: true, timeoutMs: 60_000 },
-      ).catch((err: Error) => ({ exitCode: -1, stdout: '', stderr: err.message }))
+    const viaCgroup = await containerCgroups(targets.containers)
+    const viaDocker = targets.containers.filter((c) => !viaCgroup.has(c))
+    const cgroups = cgroupLoop(viaCgroup)
+    while (!stopped() && viaDocker.length) {
+      const r = await run('docker', ['stats', '--no-stream', '--format', '{{json .}}', ...viaDocker], {
+        allowFailure: true,
+        timeoutMs: 60_000,
+      }).catch((err: Error) => ({ exitCode: -1, stdout: '', stderr: err.message }))
       if (r.exitCode !== 0)
         problems.add(`docker stats: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.exitCode}`}`)
       // a read that ends after stop() still covers part of the sample
       tracker.addContainers(parseDockerStats(r.stdout))
       if (r.exitCode !== 0) await pause(intervalMs)
     }
+    await cgroups
   }
 
   const pause = (ms: number) => delay(ms, undefined, { signal: stopper.signal }).catch(() => undefined)
