@@ -198,7 +198,8 @@ export function scaleMarkdown(r: ScaleReport): string {
     '',
     "Median (min–max) over the repetitions of each sample's peak; for dfdaemon and node containers the " +
       'busiest instance. Processes: resident set from /proc (VmRSS) and CPU between two polls (about 1 s ' +
-      'apart), percent of one core; containers: docker stats.',
+      'apart), percent of one core; containers: their cgroup (memory in use without inactive file cache, as ' +
+      'docker stats counts it; CPU between reads), docker stats where the cgroup cannot be read.',
     '',
     table(
       ['N', 'mode', 'pattern', 'dfdaemon', 'seed peer', 'scheduler', 'node container'],

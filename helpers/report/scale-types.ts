@@ -79,11 +79,11 @@ export interface ResourcePeak {
   component: 'dfdaemon' | 'seed-peer' | 'scheduler' | 'container'
   /** the node (processes) or container name */
   where: string
-  /** largest resident set seen (processes: VmRSS; containers: docker stats' memory usage) */
+  /** largest resident set seen (processes: VmRSS; containers: cgroup memory in use, docker stats' convention) */
   peakMemBytes: number
   /** processes: VmHWM at the last poll (the high-water mark since the process started) */
   highWaterMemBytes?: number
-  /** largest CPU use between two polls, percent of one core (docker stats' CPU %, like top) */
+  /** largest CPU use between two polls, percent of one core (like top and docker stats) */
   peakCpuPercent: number
   /** polls that saw it */
   polls: number
