@@ -29,6 +29,11 @@ export interface ImagePin {
   digest?: string
 }
 
+// asset name from .goreleaser.yml at v2.5.1: dragonfly-{{ .Version }}-{{ .Os }}-{{ .Arch }} (no "v");
+// one archive holds the scheduler and the manager
+const DRAGONFLY_V2_ARCHIVE =
+  'https://github.com/dragonflyoss/dragonfly/releases/download/v2.5.1/dragonfly-2.5.1-linux-amd64.tar.gz'
+
 export const versions = {
   tools: {
     kind: {
@@ -176,8 +181,7 @@ export const versions = {
     scheduler: {
       version: 'v2.5.1',
       release: {
-        // asset name from .goreleaser.yml at v2.5.1: dragonfly-{{ .Version }}-{{ .Os }}-{{ .Arch }} (no "v")
-        url: 'https://github.com/dragonflyoss/dragonfly/releases/download/v2.5.1/dragonfly-2.5.1-linux-amd64.tar.gz',
+        url: DRAGONFLY_V2_ARCHIVE,
         // PENDING: no stored copy of the release's checksums.txt or any pin of this asset was found
         sha256: 'PENDING',
         member: 'scheduler',
@@ -188,7 +192,7 @@ export const versions = {
     manager: {
       version: 'v2.5.1',
       release: {
-        url: 'https://github.com/dragonflyoss/dragonfly/releases/download/v2.5.1/dragonfly-2.5.1-linux-amd64.tar.gz',
+        url: DRAGONFLY_V2_ARCHIVE,
         // PENDING: as the scheduler's (the same archive)
         sha256: 'PENDING',
         member: 'manager',

@@ -81,6 +81,9 @@ export const nodeImageCommands = {
     cmd(engine, ['pull', engine === 'podman' ? qualified(ref) : ref], 15 * 60_000),
 }
 
+/** podman's version: does it run at all (kind's podman provider) */
+export const podmanVersion = (): Command => cmd('podman', ['version', '--format', '{{.Client.Version}}'], 15_000)
+
 /** `kindest/node:x` → `docker.io/kindest/node:x`; references with a registry host stay. */
 export function qualified(ref: string): string {
   const first = ref.split('/')[0]!
@@ -191,8 +194,6 @@ export const kind = {
     ),
   getNodes: (ctx: KindContext): Command =>
     cmd(ctx.bin.kind, ['get', 'nodes', '--name', ctx.config.clusterName], 60_000),
-  loadImage: (ctx: KindContext, image: string): Command =>
-    cmd(ctx.bin.kind, ['load', 'docker-image', image, '--name', ctx.config.clusterName], stepMs(ctx)),
   loadArchive: (ctx: KindContext, archive: string, nodes?: readonly string[]): Command =>
     cmd(
       ctx.bin.kind,

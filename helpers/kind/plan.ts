@@ -33,6 +33,7 @@ import {
   commandLine,
   natExemption,
   nodeImageCommands,
+  podmanVersion,
   registryHostsLine,
   registryIpCommand,
   copyIntoNode,
@@ -158,7 +159,7 @@ export function kindPlan(config: Config): PlanStep[] {
     note('must run as root (debootstrap, chroot)'),
     ...(engine === 'podman'
       ? [
-          "podman version --format '{{.Client.Version}}'",
+          commandLine(podmanVersion()),
           note('/lib/modules must exist (kind mounts it into every node)'),
           note('/etc/containers/containers.conf must set default_ulimits with nproc (privileged podman nodes)'),
         ]

@@ -36,6 +36,7 @@ import {
   ipv4Subnet,
   natExemption,
   nodeImageCommands,
+  podmanVersion,
   registryHostsLine,
   registryIpCommand,
   copyIntoNode,
@@ -235,7 +236,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
             (await run('sh', ['-c', `command -v ${name}`], { allowFailure: true })).exitCode === 0,
           root: () => process.getuid?.() === 0,
           podman: async () => {
-            const r = await run('podman', ['version', '--format', '{{.Client.Version}}'], { allowFailure: true })
+            const r = await exec(podmanVersion(), { allowFailure: true })
             return r.exitCode === 0 ? r.stdout.trim() : undefined
           },
           pathExists: async (p) => existsSync(p),

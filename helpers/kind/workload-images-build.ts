@@ -44,7 +44,7 @@ async function buildDerived(
   baseRef: string,
   config: Pick<Config, 'cacheDir' | 'toolVersions'>,
   log: (line: string) => void,
-): Promise<string> {
+): Promise<'built here' | 'built here earlier'> {
   const files = await Promise.all(
     image.binaries.map(async (b) => {
       // a cached tool says nothing; a build (minutes) keeps its progress lines
@@ -106,7 +106,7 @@ export async function supplyWorkloadImages(
   if (toBuild.length) {
     const runtime = await ensureRootfsImage(runtimeRecipe(deb), workDir, log)
     for (const image of toBuild) {
-      images.push({ ref: image.ref, source: (await buildDerived(image, runtime.ref, config, log)) as SuppliedImage['source'] })
+      images.push({ ref: image.ref, source: await buildDerived(image, runtime.ref, config, log) })
     }
   }
   const services = await ensureRootfsImage(servicesRecipe(deb), workDir, log)

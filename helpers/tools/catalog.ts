@@ -78,6 +78,16 @@ const cniPlugin = (name: string, dir: string): BinarySpec => ({
   goPackage: `plugins/${dir}/${name}`,
 })
 
+/**
+ * d7y.io/dragonfly/v2 commands (scheduler, manager): v2.5.1's version package still says GitVersion
+ * "v2.5.0"; upstream's build script puts the release tag in GitCommit. Set both so a source build
+ * names the version it was built from.
+ */
+const dragonflyVersionVars = (v: string): Record<string, string> => ({
+  'd7y.io/dragonfly/v2/version.GitVersion': v,
+  'd7y.io/dragonfly/v2/version.GitCommit': v,
+})
+
 export const catalog: Record<ToolName, ToolSpec> = {
   kind: { binaries: [{ name: 'kind' }], versionArgs: ['version'] },
   kubectl: {
@@ -186,26 +196,14 @@ export const catalog: Record<ToolName, ToolSpec> = {
     ],
     versionArgs: ['--version'],
   },
-  // v2.5.1's version package still says GitVersion "v2.5.0"; upstream's build script puts the release
-  // tag in GitCommit. Set both so a source build names the version it was built from.
   scheduler: {
     binaries: [{ name: 'scheduler' }],
     versionArgs: ['version'],
-    goVersionVars: (v) => ({
-      'd7y.io/dragonfly/v2/version.GitVersion': v,
-      'd7y.io/dragonfly/v2/version.GitCommit': v,
-    }),
+    goVersionVars: dragonflyVersionVars,
   },
   dfdaemon: { binaries: [{ name: 'dfdaemon' }], versionArgs: ['--version'] },
   grpcHealthProbe: { binaries: [{ name: 'grpc_health_probe' }], versionArgs: ['-version'] },
-  manager: {
-    binaries: [{ name: 'manager' }],
-    versionArgs: ['version'],
-    goVersionVars: (v) => ({
-      'd7y.io/dragonfly/v2/version.GitVersion': v,
-      'd7y.io/dragonfly/v2/version.GitCommit': v,
-    }),
-  },
+  manager: { binaries: [{ name: 'manager' }], versionArgs: ['version'], goVersionVars: dragonflyVersionVars },
 }
 
 /** The tools each profile needs on the machine that runs the suite (build-all's default). */

@@ -55,7 +55,7 @@ describe('kind', () => {
 
   test('load, nodes, export, delete name the cluster', () => {
     const c = ctx({ D7Y_CLUSTER_NAME: 'other' })
-    expect(kind.loadImage(c, 'a/b:1').args).toEqual(['load', 'docker-image', 'a/b:1', '--name', 'other'])
+    expect(kind.loadArchive(c, '/a.tar').args).toEqual(['load', 'image-archive', '/a.tar', '--name', 'other'])
     expect(kind.getNodes(c).args).toEqual(['get', 'nodes', '--name', 'other'])
     expect(kind.exportKubeconfig(c).args).toEqual([
       'export', 'kubeconfig', '--name', 'other', '--kubeconfig', '/c/kind/other/kubeconfig',
