@@ -85,6 +85,12 @@ const settings = {
     schema: commaList(z.enum(['dragonfly', 'direct'])),
     accepts: 'a comma-separated list of dragonfly (mirror: dfdaemon) | direct (mirror: the origin)',
   },
+  scaleBlobs: {
+    env: 'D7Y_SCALE_BLOBS',
+    schema: z.enum(['fresh', 'same']),
+    accepts:
+      "fresh (each sample pulls the image's layers as new blobs) | same (every sample pulls the same blobs)",
+  },
   stabilityRuns: {
     env: 'D7Y_STABILITY_RUNS',
     schema: z.coerce.number().int().min(0).max(50),
@@ -160,6 +166,7 @@ export const defaults: SettingValues = {
   scaleRepetitions: 3,
   scalePatterns: ['concurrent', 'sequential'],
   scaleModes: ['dragonfly', 'direct'],
+  scaleBlobs: 'fresh',
   stabilityRuns: 0,
   reuseCluster: false,
   kindProvider: 'docker',

@@ -43,6 +43,7 @@ async function ready(): Promise<{ runner: ScaleRunner; info: ScaleRunInfo }> {
     modes: [...config.scaleModes],
     patterns: [...config.scalePatterns],
     repetitions: config.scaleRepetitions,
+    blobs: config.scaleBlobs,
     image: {
       ref: image.esgzRef,
       largeLayers: image.layers

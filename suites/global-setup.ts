@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { RUN_LABEL, removeLabelledSync } from '../helpers/docker.ts'
 import { loadConfig, type Config } from '../helpers/config.ts'
 import { buildSummary } from '../helpers/report/summary.ts'
@@ -12,6 +13,9 @@ import { profileFor } from '../helpers/profiles.ts'
 import { binaryPath } from '../helpers/tools/layout.ts'
 import { statePath, type RunState } from '../helpers/run-context.ts'
 import { RUN_FILTER_ENV, RUN_ID_ENV } from '../helpers/run/run-env.ts'
+import { NAT_EXEMPTION_MARK, natExemption } from '../helpers/kind/commands.ts'
+
+const DIAGNOSTICS_MAIN = fileURLToPath(new URL('../helpers/run/diagnostics-main.ts', import.meta.url))
 
 function readState(config: Config): RunState | undefined {
   try {
@@ -31,6 +35,32 @@ function deleteKindClusterSync(config: Config): void {
     })
   } catch (err) {
     console.error(`could not delete kind cluster ${config.clusterName}: ${(err as Error).message}`)
+  }
+}
+
+/** The diagnostics bundle from a blocking child process (the signal path cannot await anything). */
+function collectDiagnosticsSync(config: Config): string | undefined {
+  const dir = path.join(config.reportsDir, 'diagnostics')
+  console.error(`collecting the diagnostics bundle into ${dir} (at most 5 min)`)
+  try {
+    execFileSync(process.execPath, ['--import', 'tsx', DIAGNOSTICS_MAIN, dir], {
+      stdio: 'inherit',
+      timeout: 5 * 60_000,
+    })
+    return undefined
+  } catch (err) {
+    return `diagnostics could not be collected after the interrupt: ${(err as Error).message.split('\n')[0]}`
+  }
+}
+
+/** kind on podman: the host NAT rule the cluster step inserted (helpers/kind/flow.ts). */
+function removeNatExemptionSync(): void {
+  const c = natExemption.removeAll()
+  try {
+    execFileSync(c.file, c.args, { stdio: 'inherit', timeout: 30_000 })
+    console.log(`teardown: removed host NAT exemption ${NAT_EXEMPTION_MARK}`)
+  } catch (err) {
+    console.error(`could not remove the host NAT exemption ${NAT_EXEMPTION_MARK}: ${(err as Error).message}`)
   }
 }
 
@@ -83,10 +113,20 @@ export default function setup(): () => Promise<void> {
     if (finished) return
     finished = true
     console.error(`\n${signal}: writing the summary and cleaning up before exiting`)
-    const { summary } = summarize(true)
+    const { state, summary } = summarize(true)
     console.log(`summary: ${writeReports(config, summary)} (FAILED: interrupted)`)
+    if (state?.nodes.length) {
+      const problem = collectDiagnosticsSync(config)
+      if (problem) {
+        summary.notes.push(problem)
+        writeReports(config, summary)
+      }
+    }
     if (config.keep) return
-    if (config.profile === 'kind' && !config.reuseCluster) deleteKindClusterSync(config)
+    if (config.profile === 'kind' && !config.reuseCluster) {
+      deleteKindClusterSync(config)
+      if (config.kindProvider !== 'docker') removeNatExemptionSync()
+    }
     console.log(`teardown: removed ${removeLabelledSync(runId).length} labelled resources`)
   }
   process.once('SIGINT', onSignal)

@@ -23,6 +23,7 @@ import type { ScaleMode, ScaleSample } from '../report/scale-types.ts'
 import type { LayerInfo } from '../run-context.ts'
 import { directStargzConfig, p2pStargzConfig } from '../stargz/configs.ts'
 import { switchStargzConfig } from '../stargz/install.ts'
+import { FreshBlobPublisher, type FreshImage } from './fresh-blobs.ts'
 import { runContainers, startResourceSampler, type ResourceSampler } from './scale-sampler.ts'
 import {
   layerSamples,
@@ -86,17 +87,26 @@ export class ScaleRunner {
   private readonly mode = new Map<string, ScaleMode>()
   private readonly dirty: Set<string>
   private containers?: string[]
+  private readonly fresh: FreshBlobPublisher
+  private lastStamp = 0
 
   constructor(private readonly ctx: ScaleContext) {
     this.dirty = new Set(ctx.workers.map((w) => w.name))
+    this.fresh = new FreshBlobPublisher(ctx.registry.localUrl, ctx.image)
+  }
+
+  /** The image a sample pulls: the test image, or (D7Y_SCALE_BLOBS=fresh) a restamped copy of it. */
+  private async imageFor(log: Log): Promise<FreshImage> {
+    if (this.ctx.config.scaleBlobs === 'same') return this.ctx.image
+    // Seconds since the epoch, never repeated: a reused registry never hands out an earlier digest.
+    this.lastStamp = Math.max(this.lastStamp + 1, Math.floor(Date.now() / 1000))
+    const image = await this.fresh.publish(this.lastStamp)
+    log(`fresh blobs: ${image.esgzRef}`)
+    return image
   }
 
   private get stepMs() {
     return this.ctx.config.stepTimeoutMinutes * 60_000
-  }
-
-  private layers() {
-    return imageLayers(this.ctx.image, this.ctx.config)
   }
 
   /** Clean state on the sample's workers (in the mode's config), empty seed and idle caches. */
@@ -122,10 +132,12 @@ export class ScaleRunner {
   }
 
   async sample(spec: SampleSpec, log: Log): Promise<ScaleSample> {
-    const { config, profile, registry, image } = this.ctx
+    const { config, profile, registry } = this.ctx
     const active = this.ctx.workers.slice(0, spec.n)
-    const layers = this.layers()
-    const large = layers.filter((l) => l.size >= LARGE_LAYER_BYTES)
+    // Sizes are the same in a fresh copy; digests and task ids are taken from the sample's image.
+    const largeBytes = this.ctx.image.layers
+      .filter((l) => l.size >= LARGE_LAYER_BYTES)
+      .reduce((s, l) => s + l.size, 0)
     const base: ScaleSample = {
       ...spec,
       startedAt: new Date().toISOString(),
@@ -135,7 +147,8 @@ export class ScaleRunner {
       maxMs: 0,
       lastNodeMs: 0,
       originBytes: 0,
-      largeLayerBytes: large.reduce((s, l) => s + l.size, 0),
+      image: this.ctx.image.esgzRef,
+      largeLayerBytes: largeBytes,
       rawAmplification: 0,
       layers: [],
       traffic: {},
@@ -150,6 +163,10 @@ export class ScaleRunner {
       if (sampler && !resources) resources = await sampler.stop()
     }
     try {
+      const image = await this.imageFor(log)
+      const layers = imageLayers(image, config)
+      const large = layers.filter((l) => l.size >= LARGE_LAYER_BYTES)
+      base.image = image.esgzRef
       await this.prepare(active, spec.mode, log)
       this.containers ??= await runContainers(this.ctx.runId, [this.ctx.controlPlane, ...this.ctx.workers])
       const mark = await markPhase(active, this.ctx.runId)

@@ -4,7 +4,7 @@
 import { quote } from '../exec.ts'
 import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
 import type { Config } from '../config.ts'
-import type { ContainerEngine } from '../docker.ts'
+import { RUN_LABEL, type ContainerEngine } from '../docker.ts'
 import { localImageRef } from './images.ts'
 import type { KindLayout } from './layout.ts'
 
@@ -66,6 +66,9 @@ export const docker = {
     cmd(engine, ['exec', container, ...argv], timeoutMs),
   logs: (container: string, engine: ContainerEngine = 'docker'): Command =>
     cmd(engine, ['logs', container], 60_000),
+  networkInspect: (name: string): Command => cmd('docker', ['network', 'inspect', name]),
+  networkCreate: (name: string, runId: string): Command =>
+    cmd('docker', ['network', 'create', '--label', `${RUN_LABEL}=${runId}`, name]),
   /** one archive of images for `kind load image-archive` (works for every kind provider) */
   save: (archive: string, refs: string[]): Command => cmd('docker', ['save', '-o', archive, ...refs], 15 * 60_000),
 }

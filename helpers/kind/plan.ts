@@ -5,11 +5,11 @@
 // run id) appear as <placeholders>; waits by condition appear as `# wait:` lines.
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { RUN_LABEL, type ContainerEngine } from '../docker.ts'
+import type { ContainerEngine } from '../docker.ts'
 import { quote } from '../exec.ts'
 import { registryRefs } from '../image/publish.ts'
 import { testImageRecipe } from '../image/test-image.ts'
-import { debian, recipeTag } from '../local/rootfs-image.ts'
+import { recipeTag } from '../local/rootfs-image.ts'
 import {
   CHART_COMPONENTS,
   DFDAEMON_PORTS,
@@ -28,17 +28,11 @@ import { STARGZ_PATHS, STARGZ_UNIT } from '../stargz/install.ts'
 import { catalog } from '../tools/catalog.ts'
 import { binaryPath } from '../tools/layout.ts'
 import {
-  KIND_NETWORK,
   NAMED_BINARIES,
   commandLine,
-  natExemption,
-  nodeImageCommands,
   podmanVersion,
-  registryHostsLine,
-  registryIpCommand,
   copyIntoNode,
   docker,
-  helm,
   kind,
   kube,
   podProxyPath,
@@ -47,14 +41,23 @@ import {
 } from './commands.ts'
 import { registryHostsToml, runPodManifest, runPodName } from './cri-run.ts'
 import { namespaceDiagnostics, workerDiagnostics } from './diagnostics.ts'
-import { chartIsDirectory, kindConfigFile, managerBackendsFile, peerServiceFile, valuesFile } from './files.ts'
-import { servicesRecipe } from './workload-images.ts'
-import { KIND_NODE_IMAGE_ENV, kindNodeImage, localImageRef, registryImagePin, workloadImageRefs } from './images.ts'
+import { kindNodeImage, localImageRef, registryImagePin } from './images.ts'
 import { diagnosticsDir, kindLayout } from './layout.ts'
 import { clientLogSource, FILE_LOG_SCRIPT } from './logs.ts'
 import { kindNodeNames } from './nodes.ts'
 import { KIND_TOOLS, PUBLISHED_PORTS } from './preflight.ts'
-import { NERDCTL_PATH, deletesClusterOnTeardown } from './profile.ts'
+import {
+  NERDCTL_PATH,
+  clusterStep,
+  deletesClusterOnTeardown,
+  dragonflyStep,
+  nodeToolsStep,
+  peerServiceStep,
+  registryStep,
+  teardownStep,
+  type Flow,
+} from './flow.ts'
+import { recordingIO, type RecordedStep, type StepIO } from './step-io.ts'
 import { resetActions, resetCommandList, resetCommands, type ResetTarget } from './reset.ts'
 
 export interface PlanStep {
@@ -108,7 +111,7 @@ function chartDefaultResetTargets(config: Config): ResetTarget[] {
   ]
 }
 
-export function kindPlan(config: Config): PlanStep[] {
+export async function kindPlan(config: Config): Promise<PlanStep[]> {
   const layout = kindLayout(config)
   const ctx: KindContext = { config, bin: NAMED_BINARIES, layout }
   const engine = config.kindProvider
@@ -134,15 +137,16 @@ export function kindPlan(config: Config): PlanStep[] {
   const clientPod = (w: string) => `<client pod on ${w}>`
   const seedPod = '<seed-client pod>'
   const logSource = clientLogSource(config.toolVersions.dfdaemon, values.client.config.console)
-  const registryPin = registryImagePin(config)
-  const overridden = Boolean(process.env[KIND_NODE_IMAGE_ENV]?.trim())
-  const workload = workloadImageRefs(config)
-  const services = recipeTag(servicesRecipe(debian()))
-  const archive = (name: string): string => path.join(layout.dir, `${name}-images.tar`)
 
   const steps: PlanStep[] = []
   const add = (step: string, title: string, commands: string[], files: PlanStep['files'] = []) =>
     steps.push({ step, title, commands, files })
+  const recorded = async <T>(step: string, title: string, body: (io: StepIO) => Promise<T>): Promise<T> => {
+    const into: RecordedStep = { commands: [], files: [] }
+    const result = await body(recordingIO(into))
+    steps.push({ step, title, ...into })
+    return result
+  }
 
   add('preflight', 'Check every prerequisite; create nothing', [
     commandLine(docker.serverVersion()),
@@ -169,109 +173,40 @@ export function kindPlan(config: Config): PlanStep[] {
         ]),
   ])
 
-  add(
+  // The profile's own steps: flow.ts, recorded (helpers/kind/step-io.ts) on the path of a first run.
+  const flow: Flow = {
+    config,
+    ctx,
+    engine,
+    runId: '<run id>',
+    kube: () => {
+      throw new Error('the plan has no API client')
+    },
+  }
+  const cluster = await recorded(
     'cluster',
     `Create the kind cluster ${config.clusterName} (1 control-plane, ${config.workers} workers, /dev/fuse in workers)`,
-    [
-      commandLine(kind.getClusters(ctx)),
-      ...(config.reuseCluster
-        ? [`${commandLine(kind.exportKubeconfig(ctx))}   # when it exists (D7Y_REUSE_CLUSTER)`]
-        : []),
-      ...(overridden
-        ? []
-        : [
-            commandLine(nodeImageCommands.exists(engine, nodeImage)),
-            `${commandLine(nodeImageCommands.pull(engine, nodeImage))}   # only when absent${engine === 'podman' ? `; failing: the suite's offline node image (npm run kind:node-image)` : ''}`,
-          ]),
-      `${commandLine(kind.createCluster(ctx, nodeImage))}${config.reuseCluster ? '   # when it does not exist' : ''}`,
-      wait(`${nodes.length} nodes Ready (GET /api/v1/nodes through ${layout.kubeconfig}, polled)`),
-      commandLine(kind.getNodes(ctx)),
-      ...nodes.map((n) => commandLine(docker.nodeInfo(n.name, engine))),
-      ...(engine === 'docker'
-        ? []
-        : [
-            note(`podman's kind network is not Docker's: a Docker network of the same name for the registry`),
-            commandLine({ file: 'docker', args: ['network', 'inspect', KIND_NETWORK] }),
-            `${commandLine({ file: 'docker', args: ['network', 'create', '--label', `${RUN_LABEL}=<run id>`, KIND_NETWORK] })}   # only when absent`,
-            note('podman masquerades what leaves its network: exempt the way to the origin, which tells nodes apart by address'),
-            commandLine(natExemption.podmanSubnets()),
-            commandLine(natExemption.dockerSubnets()),
-            commandLine(natExemption.check('<podman subnet>', '<docker subnet>')),
-            `${commandLine(natExemption.removeAll())}   # only when absent: earlier clusters' rules`,
-            `${commandLine(natExemption.insert('<podman subnet>', '<docker subnet>'))}   # only when absent`,
-          ]),
-    ],
-    [{ path: layout.kindConfig, content: kindConfigFile(config, nodeImage) }],
+    (io) => clusterStep(io, flow),
   )
-
-  add(
+  await recorded(
     'node-tools',
     `Copy nerdctl ${config.toolVersions.nerdctl} into every node (kind nodes ship containerd)`,
-    nodes.flatMap((n) => [
-      ...lines(copyIntoNode(n.name, nerdctlBinary, NERDCTL_PATH, engine)),
-      commandLine(nodeExec(n.name, [NERDCTL_PATH, '--version'])),
-    ]),
+    (io) => nodeToolsStep(io, flow, cluster.nodes, nerdctlBinary),
   )
-
-  add('registry', `Origin registry image ${registryPin.ref} (pinned digest)`, [
-    commandLine(docker.imageInspect(localImageRef(registryPin.pull))),
-    `${commandLine(docker.pull(registryPin.pull))}   # only when absent`,
-    commandLine(docker.tag(registryPin.pull, registryPin.ref)),
-    note(`not pullable: Debian's build of the same program (docker-registry package) instead, said in the run's output`),
-    note(
-      `chapter 15 starts ${config.registryName} from it on the ${'kind'} network (testcontainers), port ${config.registryPort}`,
-    ),
-  ])
-
-  add(
+  const registryPin = registryImagePin(config)
+  await recorded('registry', `Origin registry image ${registryPin.ref} (pinned digest)`, async (io) => {
+    await registryStep(io, flow)
+    io.note(`chapter 15 starts ${config.registryName} from it on the kind network (testcontainers), port ${config.registryPort}`)
+  })
+  await recorded(
     'dragonfly',
     `Install Dragonfly: chart ${config.chartPath ?? `${config.versions.chart.name} ${config.chartVersion}`}, images loaded into kind`,
-    [
-      note(
-        `images ${workload.join(', ')}: the published ones when present or pullable, else the suite's builds (OFFLINE, said in the output; helpers/kind/workload-images.ts)`,
-      ),
-      note(`MariaDB + Redis for the manager: ${services} (Debian packages)`),
-      commandLine(docker.save(archive('dragonfly'), workload)),
-      commandLine(kind.loadArchive(ctx, archive('dragonfly'))),
-      commandLine(docker.save(archive('manager-backends'), [services])),
-      commandLine(kind.loadArchive(ctx, archive('manager-backends'), [controlPlane])),
-      ...(engine === 'docker'
-        ? []
-        : [
-            commandLine(registryIpCommand(config.registryName)),
-            ...nodes.map((n) =>
-              commandLine(
-                nodeExec(n.name, ['sh', '-ec', registryHostsLine({ ip: '<registry ip>', hostnames: [config.registryName] })]),
-              ),
-            ),
-          ]),
-      commandLine(kube.apply(ctx, layout.managerBackends)),
-      wait(`MariaDB and Redis Deployments in ${DRAGONFLY_NAMESPACE} ready (API, polled)`),
-      ...(chartIsDirectory(config) ? [commandLine(helm.dependencyUpdate(ctx, config.chartPath!))] : []),
-      commandLine(helm.upgradeInstall(ctx)),
-      wait(`every Deployment, StatefulSet and DaemonSet in ${DRAGONFLY_NAMESPACE} rolled out and ready (API, polled)`),
-    ],
-    [
-      { path: layout.managerBackends, content: managerBackendsFile(services) },
-      {
-        path: layout.values,
-        content: valuesFile(
-          config,
-          registry,
-          engine === 'docker' ? undefined : { ip: '<registry ip>', hostnames: [config.registryName] },
-        ),
-      },
-    ],
+    (io) => dragonflyStep(io, flow, cluster.nodes, registry),
   )
-
-  add(
+  await recorded(
     'peer-service',
     'The peer NodePort Service in front of the client pods (selector: app/component labels)',
-    [
-      commandLine(kube.apply(ctx, layout.peerService)),
-      wait(`EndpointSlices of Service peer have an endpoint on ${workers.join(', ')} (at most 60 s; chapter 20 judges)`),
-    ],
-    [{ path: layout.peerService, content: peerServiceFile(config) }],
+    (io) => peerServiceStep(io, flow, workers, async () => []),
   )
 
   add(
@@ -408,16 +343,12 @@ export function kindPlan(config: Config): PlanStep[] {
     `${commandLine(docker.logs(config.registryName))} > registry.log`,
   ])
 
-  add(
+  await recorded(
     'teardown',
     deletesClusterOnTeardown(config)
       ? `Delete the cluster and the run's containers`
       : `Keep the cluster (${config.keep ? 'D7Y_KEEP' : 'D7Y_REUSE_CLUSTER'}); remove the run's containers`,
-    [
-      ...(deletesClusterOnTeardown(config) ? [commandLine(kind.deleteCluster(ctx))] : []),
-      ...(deletesClusterOnTeardown(config) && engine !== 'docker' ? [commandLine(natExemption.removeAll())] : []),
-      `docker rm -f -v $(docker ps -aq --filter label=${RUN_LABEL}=<run id>)`,
-    ],
+    (io) => teardownStep(io, flow),
   )
   return steps
 }

@@ -69,6 +69,11 @@ export function scaleMarkdown(r: ScaleReport): string {
     `Measured ${utc(r.measuredAt)}, ${r.profile} profile, cluster of ${r.clusterWorkers} worker(s); each point ` +
       `used the first N. Image \`${r.image.ref}\`, large layer(s) ${layers.map((l) => `${shortDigest(l.digest)} ${size(l.size)}`).join(', ') || 'none'}. ` +
       `${r.repetitions} repetition(s) per point, every sample from clean state (image state, dfdaemon and seed peer caches). ` +
+      (r.blobs === 'fresh'
+        ? "Every sample pulled its own copy of the image with each layer's gzip header restamped: new blobs, so new Dragonfly tasks, as a rollout of a new version would pull. "
+        : r.blobs === 'same'
+          ? 'Every sample pulled the same blobs (the same Dragonfly tasks, with whatever state the scheduler kept from earlier samples). '
+          : '') +
       `Modes: ${r.modes.map((m) => SCALE_MODE_LABELS[m]).join('; ')}. Patterns: ${r.patterns.join(', ')} ` +
       `(concurrent: every worker starts the pull at once; sequential: one after the other).`,
     '',

@@ -13,6 +13,8 @@ export interface ScaleRunInfo {
   modes: ScaleMode[]
   patterns: PullPattern[]
   repetitions: number
+  /** fresh: every sample pulled its own restamped copy of the image (new blobs, new tasks); same: all the same blobs */
+  blobs?: 'fresh' | 'same'
   image: { ref: string; largeLayers: { digest: string; size: number }[] }
   notes?: string[]
 }
@@ -27,6 +29,7 @@ export function buildScaleReport(info: ScaleRunInfo, samples: ScaleSample[]): Sc
     modes: info.modes,
     patterns: info.patterns,
     repetitions: info.repetitions,
+    ...(info.blobs ? { blobs: info.blobs } : {}),
     image: info.image,
     samples,
     points: scalePoints(samples, info.ns, info.modes, info.patterns),

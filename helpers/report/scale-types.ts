@@ -91,6 +91,8 @@ export interface ResourcePeak {
 
 export interface ScaleSample {
   kind: 'scale' | 'stability'
+  /** the reference pulled: the test image, or its fresh-blob copy for this sample */
+  image?: string
   n: number
   mode: ScaleMode
   pattern: PullPattern
@@ -186,6 +188,7 @@ export interface ScaleReport {
   modes: ScaleMode[]
   patterns: PullPattern[]
   repetitions: number
+  blobs?: 'fresh' | 'same'
   image: { ref: string; largeLayers: { digest: string; size: number }[] }
   samples: ScaleSample[]
   points: ScalePoint[]

@@ -40,12 +40,12 @@ const commands = (step: PlanStep): string[] => step.commands.filter((c) => !c.st
 
 describe('kind plan', () => {
   let steps: PlanStep[]
-  beforeAll(() => {
-    steps = kindPlan(config())
+  beforeAll(async () => {
+    steps = await kindPlan(config())
   })
 
-  test('runs nothing', () => {
-    kindPlan(config({ D7Y_REUSE_CLUSTER: 'true', D7Y_CHART_PATH: '/src/helm-charts/charts/dragonfly' }))
+  test('runs nothing', async () => {
+    await kindPlan(config({ D7Y_REUSE_CLUSTER: 'true', D7Y_CHART_PATH: '/src/helm-charts/charts/dragonfly' }))
     expect(ran).toEqual([])
   })
 
@@ -96,11 +96,11 @@ describe('kind plan', () => {
         expect(n.extraMounts).toContainEqual({ hostPath: '/dev/fuse', containerPath: '/dev/fuse' })
     })
 
-    test('a node image override reaches both the flag and every node of the file', () => {
+    test('a node image override reaches both the flag and every node of the file', async () => {
       const image = 'kindest/node:v1.34.0@sha256:' + 'b'.repeat(64)
       vi.stubEnv('D7Y_KIND_NODE_IMAGE', image)
       try {
-        const s = stepOf(kindPlan(config()), 'cluster')
+        const s = stepOf(await kindPlan(config()), 'cluster')
         expect(commands(s).find((x) => x.startsWith('kind create'))).toContain(`--image ${image}`)
         const kc = parseYaml(file(s, 'kind-config.yaml')) as { nodes: { image: string }[] }
         for (const n of kc.nodes) expect(n.image).toBe(image)
@@ -109,8 +109,8 @@ describe('kind plan', () => {
       }
     })
 
-    test('reuse: the kubeconfig of the existing cluster is exported', () => {
-      const s = stepOf(kindPlan(config({ D7Y_REUSE_CLUSTER: 'true' })), 'cluster')
+    test('reuse: the kubeconfig of the existing cluster is exported', async () => {
+      const s = stepOf(await kindPlan(config({ D7Y_REUSE_CLUSTER: 'true' })), 'cluster')
       expect(s.commands.join('\n')).toContain(
         'kind export kubeconfig --name d7y-stargz --kubeconfig /cache/kind/d7y-stargz/kubeconfig',
       )
@@ -147,14 +147,14 @@ describe('kind plan', () => {
       )
     })
 
-    test('D7Y_CHART_VERSION picks another chart version', () => {
-      const s = stepOf(kindPlan(config({ D7Y_CHART_VERSION: '1.6.9' })), 'dragonfly')
+    test('D7Y_CHART_VERSION picks another chart version', async () => {
+      const s = stepOf(await kindPlan(config({ D7Y_CHART_VERSION: '1.6.9' })), 'dragonfly')
       expect(commands(s).find((c) => c.startsWith('helm upgrade'))).toContain('--version 1.6.9')
     })
 
-    test('a local chart checkout: dependencies fetched, the path installed, no --repo/--version', () => {
+    test('a local chart checkout: dependencies fetched, the path installed, no --repo/--version', async () => {
       const checkout = mkdtempSync(path.join(os.tmpdir(), 'chart-'))
-      const s = stepOf(kindPlan(config({ D7Y_CHART_PATH: checkout })), 'dragonfly')
+      const s = stepOf(await kindPlan(config({ D7Y_CHART_PATH: checkout })), 'dragonfly')
       const cs = commands(s)
       expect(cs).toContain(`helm dependency update ${checkout}`)
       const install = cs.find((c) => c.startsWith('helm upgrade'))!
@@ -162,8 +162,8 @@ describe('kind plan', () => {
       expect(install).not.toMatch(/--repo|--version/)
     })
 
-    test('a packaged chart (.tgz, or any file) carries its subcharts: no dependency update', () => {
-      const cs = commands(stepOf(kindPlan(config({ D7Y_CHART_PATH: '/charts/dragonfly-1.7.4.tgz' })), 'dragonfly'))
+    test('a packaged chart (.tgz, or any file) carries its subcharts: no dependency update', async () => {
+      const cs = commands(stepOf(await kindPlan(config({ D7Y_CHART_PATH: '/charts/dragonfly-1.7.4.tgz' })), 'dragonfly'))
       expect(cs.some((c) => c.startsWith('helm dependency'))).toBe(false)
       expect(cs.find((c) => c.startsWith('helm upgrade'))).toContain('dragonfly /charts/dragonfly-1.7.4.tgz --namespace')
     })
@@ -176,8 +176,8 @@ describe('kind plan', () => {
       )
     })
 
-    test('every image the values deploy is saved and kind-loaded, at the pinned (or overridden) tags', () => {
-      const cs = commands(stepOf(kindPlan(config({ D7Y_DFDAEMON_VERSION: 'v1.5.1' })), 'dragonfly'))
+    test('every image the values deploy is saved and kind-loaded, at the pinned (or overridden) tags', async () => {
+      const cs = commands(stepOf(await kindPlan(config({ D7Y_DFDAEMON_VERSION: 'v1.5.1' })), 'dragonfly'))
       const save = cs.find((c) => c.startsWith('docker save') && c.includes('dragonfly-images.tar'))!
       for (const image of ['dragonflyoss/manager:v2.5.1', 'dragonflyoss/scheduler:v2.5.1', 'dragonflyoss/client:v1.5.1', 'busybox:latest'])
         expect(save).toContain(image)
@@ -211,8 +211,8 @@ describe('kind plan', () => {
       expect(file(s, 'manager-backends.yaml')).toContain('- "no"')
     })
 
-    test('kind on podman: node commands through podman, a Docker network for the registry, its name in /etc/hosts', () => {
-      const p = kindPlan(config({ KIND_EXPERIMENTAL_PROVIDER: 'podman' }))
+    test('kind on podman: node commands through podman, a Docker network for the registry, its name in /etc/hosts', async () => {
+      const p = await kindPlan(config({ KIND_EXPERIMENTAL_PROVIDER: 'podman' }))
       const cluster = commands(stepOf(p, 'cluster'))
       expect(cluster).toContain('podman image exists kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f')
       expect(cluster.some((c) => c.startsWith('podman pull docker.io/kindest/node:v1.33.1@sha256:'))).toBe(true)
@@ -368,8 +368,8 @@ describe('kind plan', () => {
       expect(cs.some((c) => c.includes('journalctl') && c.includes('-u stargz-snapshotter'))).toBe(true)
     })
 
-    test('older clients write /var/log/dragonfly/dfdaemon/*.log: read in the node, else in the pod', () => {
-      const cs = commands(stepOf(kindPlan(config({ D7Y_DFDAEMON_VERSION: 'v1.4.0' })), 'evidence'))
+    test('older clients write /var/log/dragonfly/dfdaemon/*.log: read in the node, else in the pod', async () => {
+      const cs = commands(stepOf(await kindPlan(config({ D7Y_DFDAEMON_VERSION: 'v1.4.0' })), 'evidence'))
       expect(cs.some((c) => c.startsWith('docker exec d7y-stargz-worker sh -c') && c.includes('/var/log/dragonfly/dfdaemon/*.log'))).toBe(true)
       expect(cs.some((c) => c.startsWith('kubectl') && c.includes(' logs '))).toBe(false)
     })
@@ -410,16 +410,17 @@ describe('kind plan', () => {
       expect(text).toContain(needle)
   })
 
-  test('teardown: the cluster is deleted unless kept or reused', () => {
-    expect(commands(stepOf(steps, 'teardown'))[0]).toBe(
+  test('teardown: the cluster is deleted unless kept or reused', async () => {
+    expect(commands(stepOf(steps, 'teardown')).slice(0, 2)).toEqual([
+      'kind get clusters',
       'kind delete cluster --name d7y-stargz --kubeconfig /cache/kind/d7y-stargz/kubeconfig',
-    )
+    ])
     for (const env of [{ D7Y_KEEP: "true" }, { D7Y_REUSE_CLUSTER: "true" }] as Record<string, string>[])
-      expect(commands(stepOf(kindPlan(config(env)), 'teardown')).some((c) => c.startsWith('kind delete'))).toBe(false)
+      expect(commands(stepOf(await kindPlan(config(env)), 'teardown')).some((c) => c.startsWith('kind delete'))).toBe(false)
   })
 
-  test('D7Y_WORKERS changes every per-worker part', () => {
-    const three = kindPlan(config({ D7Y_WORKERS: '3' }))
+  test('D7Y_WORKERS changes every per-worker part', async () => {
+    const three = await kindPlan(config({ D7Y_WORKERS: '3' }))
     expect(stepOf(three, 'stargz').commands.join('\n')).toContain('d7y-stargz-worker3')
     expect(stepOf(three, 'run').files.filter((f) => f.path.startsWith('(API)'))).toHaveLength(3)
   })

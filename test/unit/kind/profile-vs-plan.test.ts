@@ -97,7 +97,7 @@ describe('the profile runs what the plan prints', () => {
 
   beforeAll(async () => {
     config = loadConfig({ D7Y_CACHE_DIR: await mkdtemp(path.join(os.tmpdir(), 'kind-plan-')) })
-    plan = kindPlan(config)
+    plan = await kindPlan(config)
   })
 
   test('cluster: commands and the kind config', async () => {

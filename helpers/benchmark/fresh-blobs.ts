@@ -1,0 +1,125 @@
+// Fresh blobs for every scale sample. dfdaemon names a blob's task by its digest
+// (enableTaskIDBasedBlobDigest), and the scheduler keeps a task's state across samples: a task left
+// `Running` by an earlier sample is never handed to the seed peer again (see README, "Scaling"). A
+// rollout pulls a new image version, so each sample pulls the test image re-pushed with every layer's
+// first gzip member header stamped with a new MTIME: new digests, new tasks, the same files. The
+// header has a fixed length, so the TOC's offsets, the chunk digests, the TOC digest annotation and
+// the diff ids all stay valid.
+import { createHash } from 'node:crypto'
+import type { LayerInfo } from '../run-context.ts'
+import { parseGzipHeader } from '../estargz/gzip-header.ts'
+import { parseRef } from '../image/registry-client.ts'
+
+const MTIME_OFFSET = 4
+const FHCRC = 0x02
+
+/** A copy of `blob` whose first gzip member carries `stamp` as its MTIME (never the original's). */
+export function restampFirstMember(blob: Buffer, stamp: number): Buffer {
+  const parsed = parseGzipHeader(blob)
+  if (parsed.kind !== 'header') throw new Error(`a layer does not start with a gzip member header`)
+  // A header CRC would cover the MTIME; Go's gzip writer (nerdctl, the stargz converter) sets none.
+  if (parsed.header.flags & FHCRC) throw new Error('a layer has a gzip header CRC (FHCRC): cannot restamp')
+  const out = Buffer.from(blob)
+  const value = stamp >>> 0 === blob.readUInt32LE(MTIME_OFFSET) ? (stamp ^ 0x80000000) >>> 0 : stamp >>> 0
+  out.writeUInt32LE(value, MTIME_OFFSET)
+  return out
+}
+
+export function sha256Digest(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}
+
+export interface ManifestJson {
+  layers: { digest: string; size: number; mediaType: string; annotations?: Record<string, string> }[]
+  [key: string]: unknown
+}
+
+/** The manifest with each layer's digest replaced (`digests` in layer order), everything else kept. */
+export function withLayerDigests<M extends ManifestJson>(manifest: M, digests: string[]): M {
+  if (digests.length !== manifest.layers.length)
+    throw new Error(`${digests.length} digests for ${manifest.layers.length} layers`)
+  return { ...manifest, layers: manifest.layers.map((l, i) => ({ ...l, digest: digests[i]! })) }
+}
+
+export interface FreshImage {
+  esgzRef: string
+  layers: LayerInfo[]
+  manifest: unknown
+}
+
+/**
+ * Publishes restamped copies of an image in the origin registry, from this process (before a sample's
+ * mark, so the origin's accounting of the nodes never sees it). The original blobs are read once.
+ */
+export class FreshBlobPublisher {
+  private originals?: { manifest: ManifestJson; type: string; blobs: Buffer[] }
+
+  constructor(
+    private readonly localUrl: string,
+    private readonly image: { esgzRef: string; layers: LayerInfo[] },
+  ) {}
+
+  private async load() {
+    if (this.originals) return this.originals
+    const { name, tag } = parseRef(this.image.esgzRef)
+    const res = await fetch(`${this.localUrl}/v2/${name}/manifests/${tag}`, {
+      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
+    })
+    if (!res.ok) throw new Error(`GET manifest ${this.image.esgzRef}: HTTP ${res.status}`)
+    const type = res.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json'
+    const manifest = (await res.json()) as ManifestJson
+    const blobs: Buffer[] = []
+    for (const l of manifest.layers) {
+      const b = await fetch(`${this.localUrl}/v2/${name}/blobs/${l.digest}`)
+      if (!b.ok) throw new Error(`GET blob ${l.digest}: HTTP ${b.status}`)
+      blobs.push(Buffer.from(await b.arrayBuffer()))
+    }
+    this.originals = { manifest, type, blobs }
+    return this.originals
+  }
+
+  private async pushBlob(name: string, bytes: Buffer, digest: string): Promise<void> {
+    const start = await fetch(`${this.localUrl}/v2/${name}/blobs/uploads/`, { method: 'POST' })
+    const location = start.headers.get('location')
+    if (start.status !== 202 || !location) throw new Error(`blob upload to ${name}: HTTP ${start.status}`)
+    const url = new URL(location, this.localUrl)
+    url.searchParams.set('digest', digest)
+    const put = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(bytes),
+    })
+    if (put.status !== 201) throw new Error(`PUT blob ${digest}: HTTP ${put.status}: ${await put.text()}`)
+  }
+
+  /** Pushes the image with every layer restamped with `stamp` under tag `<tag>-fresh-<stamp>`. */
+  async publish(stamp: number): Promise<FreshImage> {
+    const { manifest, type, blobs } = await this.load()
+    const { name, tag } = parseRef(this.image.esgzRef)
+    const digests: string[] = []
+    for (const blob of blobs) {
+      const restamped = restampFirstMember(blob, stamp)
+      const digest = sha256Digest(restamped)
+      await this.pushBlob(name, restamped, digest)
+      digests.push(digest)
+    }
+    const fresh = withLayerDigests(manifest, digests)
+    const ref = this.image.esgzRef.replace(/:[^:/]+$/, `:${tag}-fresh-${stamp}`)
+    const put = await fetch(`${this.localUrl}/v2/${name}/manifests/${parseRef(ref).tag}`, {
+      method: 'PUT',
+      headers: { 'content-type': type },
+      body: JSON.stringify(fresh),
+    })
+    if (put.status !== 201) throw new Error(`PUT manifest ${ref}: HTTP ${put.status}: ${await put.text()}`)
+    const byOld = new Map(manifest.layers.map((l, i) => [l.digest, digests[i]!]))
+    return {
+      esgzRef: ref,
+      manifest: fresh,
+      layers: this.image.layers.map((l) => {
+        const digest = byOld.get(l.digest)
+        if (!digest) throw new Error(`layer ${l.digest} is not in ${this.image.esgzRef}'s manifest`)
+        return { ...l, digest }
+      }),
+    }
+  }
+}
