@@ -52,8 +52,6 @@ import { componentStatuses, endpointsFromSlices, podOn } from './readiness.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { liveIO } from './step-io.ts'
 
-export { NERDCTL_PATH, deletesClusterOnTeardown } from './flow.ts'
-
 const NAMING = { release: DRAGONFLY_RELEASE }
 const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, component))
 
