@@ -22,10 +22,11 @@ import { silentAtDebug, viaDfdaemon, type Layer, type WorkerEvidence } from './c
 import {
   LARGE_LAYER_BYTES,
   type BackToSourceFacts,
-  type LayerGeometry,
+  type LayerSize,
   type NodeSourceReads,
 } from './checks/back-to-source.ts'
 import type { Verdict } from './checks/verdict.ts'
+import type { NodePieceClock } from './checks/on-demand-reads.ts'
 import { resetImageState } from './stargz/install.ts'
 import { waitFor } from './wait.ts'
 
@@ -233,6 +234,8 @@ function firstMark(mark: PhaseMark): string | undefined {
   return Object.values(mark.nodeSince).sort()[0]
 }
 
+const EMPTY_CLOCK = { smallRangeStartedAt: {}, scheduledFinishedAt: {}, parentFinishedAt: {} }
+
 /** dfdaemon's host id is `{ip}-{hostname}`. */
 export function hostIp(hostId: string): string {
   return hostId.slice(0, hostId.indexOf('-') < 0 ? undefined : hostId.indexOf('-'))
@@ -266,24 +269,25 @@ export function viaDfdaemonOf(ev: PhaseEvidence, layers: Layer[]): Verdict {
 }
 
 /** The facts single back-to-source judges, from one pull's evidence. */
-export function backToSourceFacts(
-  ev: PhaseEvidence,
-  layers: Layer[],
-  geometry: LayerGeometry[],
-): BackToSourceFacts {
+export function backToSourceFacts(ev: PhaseEvidence, layers: Layer[], sizes: LayerSize[]): BackToSourceFacts {
   const smallRangeReads: Record<string, NodeSourceReads[]> = {}
-  for (const layer of layers)
+  const seedClocks: Record<string, NodePieceClock[]> = {}
+  for (const layer of layers) {
     smallRangeReads[layer.digest] = ev.workers.map((w) => ({
       node: w.node,
       ip: w.ip,
-      smallRangePieces: w.dfdaemon.tasks[layer.taskId]?.backToSource.smallRangePieceNumbers ?? [],
+      clock: { node: w.node, ...(w.dfdaemon.tasks[layer.taskId]?.pieceClock ?? EMPTY_CLOCK) },
     }))
+    const seed = ev.seed.dfdaemon.tasks[layer.taskId]?.pieceClock
+    seedClocks[layer.digest] = seed ? [{ node: 'seed-peer', ...seed }] : []
+  }
   return {
     rows: ev.origin.rows,
-    layers: geometry,
+    layers: sizes,
     nodes: ev.workers.length,
     dfdaemonBackToSourceBytes: ev.backToSourceBytes,
     smallRangeReads,
+    seedClocks,
     seedIps: ev.seed.ip ? [ev.seed.ip] : [],
     withoutDebugLog: ev.workers.filter(silentAtDebug).map((w) => w.node),
   }

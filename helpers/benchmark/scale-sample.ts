@@ -6,7 +6,7 @@ import {
   judgeLayers,
   pieceBytes,
   singleBackToSource,
-  type LayerGeometry,
+  type LayerSize,
 } from '../checks/back-to-source.ts'
 import { remoteSnapshots, taskSucceeded, type Layer } from '../checks/node-evidence.ts'
 import type { Verdict } from '../checks/verdict.ts'
@@ -104,11 +104,11 @@ export function nodeLayerBytes(
 export function layerSamples(
   ev: PhaseEvidence,
   layers: Layer[],
-  geometry: LayerGeometry[],
+  sizes: LayerSize[],
   mode: ScaleMode,
   parents: Record<string, Record<string, Record<string, number[]>>> = {},
 ): LayerSample[] {
-  const judged = mode === 'dragonfly' ? judgeLayers(backToSourceFacts(ev, layers, geometry)) : []
+  const judged = mode === 'dragonfly' ? judgeLayers(backToSourceFacts(ev, layers, sizes)) : []
   return layers
     .filter((l) => l.size >= LARGE_LAYER_BYTES)
     .map((l) => {
@@ -139,13 +139,13 @@ export function verdictOf(v: Verdict): ScaleVerdict {
 export function p2pVerdicts(
   ev: PhaseEvidence,
   layers: Layer[],
-  geometry: LayerGeometry[],
+  sizes: LayerSize[],
 ): Record<ScaleCheck, ScaleVerdict> {
   return {
     'remote-snapshots': verdictOf(remoteSnapshots(ev.workers, layers)),
     'via-dfdaemon': verdictOf(viaDfdaemonOf(ev, layers)),
     'task-succeeded': verdictOf(taskSucceeded(ev.workers, layers)),
-    'single-back-to-source': verdictOf(singleBackToSource(backToSourceFacts(ev, layers, geometry))),
+    'single-back-to-source': verdictOf(singleBackToSource(backToSourceFacts(ev, layers, sizes))),
   }
 }
 

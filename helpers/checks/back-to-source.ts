@@ -1,8 +1,14 @@
 // Single back-to-source: with Dragonfly in the path, each large layer leaves the origin once for
-// the whole cluster, however many nodes pull it. Judged on the origin registry's own log, with each
-// node's own lazy-pull reads excused only as far as its dfdaemon's log shows them and the layer's
-// geometry bounds them.
+// the whole cluster, however many nodes pull it. Judged on the origin registry's own log; a node's
+// on-demand source reads are excused only where the dfdaemon logs' timestamps show P2P could not have
+// served them (on-demand-reads.ts), and every other byte beyond one copy of the layer is red.
 import { PROBE_MAX_BYTES, type OriginRow } from '../evidence/origin-accounting.ts'
+import {
+  classifyOnDemandReads,
+  parentWaitMs,
+  type NodePieceClock,
+  type OnDemandRead,
+} from './on-demand-reads.ts'
 import type { Verdict } from './verdict.ts'
 
 /**
@@ -11,13 +17,10 @@ import type { Verdict } from './verdict.ts'
  */
 export const LARGE_LAYER_BYTES = 16 * 1024 * 1024
 
-export interface LayerGeometry {
+/** A layer the verdict judges: its digest and size. */
+export interface LayerSize {
   digest: string
   size: number
-  /** where the eStargz TOC starts (from the validator); the TOC and footer follow it */
-  tocOffset?: number
-  /** where the prefetch landmark's member starts; the files a lazy pull prefetches lie before it */
-  landmarkOffset?: number
 }
 
 /** dfdaemon's smallest piece, and the range size at or below which it skips the scheduler. */
@@ -40,26 +43,6 @@ export function pieceBytes(size: number, n: number): number {
   return Math.max(0, Math.min(piece, size - n * piece))
 }
 
-/** Pieces a byte range [start, end) touches. */
-function piecesOf(size: number, start: number, end: number): number[] {
-  const piece = dfdaemonPieceLength(size)
-  const out: number[] = []
-  for (let n = Math.floor(start / piece); n * piece < Math.min(end, size); n++) out.push(n)
-  return out
-}
-
-/**
- * The pieces a lazy pull reads before any prefetch could have them: the probe and the prefetch
- * landmark's files at the front (piece 0 up to the landmark), and the TOC + footer at the end
- * (from the TOC offset). Undefined when the layer's TOC offset is unknown (not validated).
- */
-export function lazyPullPieces(layer: LayerGeometry): number[] | undefined {
-  if (layer.tocOffset === undefined) return undefined
-  const front = piecesOf(layer.size, 0, Math.max(1, (layer.landmarkOffset ?? 0) + 1))
-  const back = piecesOf(layer.size, layer.tocOffset, layer.size)
-  return [...new Set([...front, ...back])].sort((a, b) => a - b)
-}
-
 /**
  * Responses every node may get from the origin itself beside the shared transfer: its HEADs and tiny
  * probes (at most PROBE_MAX_BYTES each; a handful per layer).
@@ -67,31 +50,21 @@ export function lazyPullPieces(layer: LayerGeometry): number[] | undefined {
 export const PROBES_PER_NODE = 4
 
 /**
- * On-demand reads a node may take from the source beyond the lazy-pull geometry, in pieces: its first
- * file read can race its own prefetch (dfdaemon serves a ≤ 4 MiB range whose pieces it lacks from the
- * source). One piece per node; every further piece it took from the source is origin traffic P2P
- * did not save.
- */
-export const ON_DEMAND_PIECES_PER_NODE = 1
-
-/**
- * What one node's dfdaemon fetched from the source itself for one layer, from its log. dfdaemon
- * serves a range request of at most 4 MiB whose pieces it does not have yet straight from the
- * source, skipping the scheduler, in whole pieces (dragonfly-client 1.5.0 resource/task.rs,
- * MIN_PIECE_LENGTH; not configurable). A lazily pulling snapshotter makes such reads before the
- * background prefetch has the pieces: its probe, its footer + TOC reads, and early chunk reads.
+ * What one node's dfdaemon fetched from the source itself for one layer, from its log: the pieces of
+ * range requests of at most 4 MiB that it served straight from the source, skipping the scheduler
+ * (dragonfly-client 1.5.0 resource/task.rs, MIN_PIECE_LENGTH; not configurable), and the times that
+ * tell whether P2P could have served them.
  */
 export interface NodeSourceReads {
   node: string
   ip: string
-  /** piece numbers this node's dfdaemon finished from the source for small range requests */
-  smallRangePieces: number[]
+  clock: NodePieceClock
 }
 
 export interface BackToSourceFacts {
   /** origin rows for the image's blobs, in the window of one pull */
   rows: OriginRow[]
-  layers: LayerGeometry[]
+  layers: LayerSize[]
   /** how many nodes pulled */
   nodes: number
   /** dfdaemon's BACK_TO_SOURCE traffic summed over the cluster, bytes; a string says why it is unknown */
@@ -100,6 +73,8 @@ export interface BackToSourceFacts {
   largeLayerBytes?: number
   /** per layer digest: what each node's dfdaemon logged fetching from the source itself */
   smallRangeReads: Record<string, NodeSourceReads[]>
+  /** per layer digest: the seed peers' piece times (who could have served a piece, from when) */
+  seedClocks: Record<string, NodePieceClock[]>
   /** the seed peers' addresses, from their own logs (host id `{ip}-{hostname}`) */
   seedIps: string[]
   /** workers whose dfdaemon logged nothing at DEBUG: their small-range pieces are unknown */
@@ -113,12 +88,16 @@ export interface LayerJudgement {
   digest: string
   size: number
   bytesServed: number
-  /** bytes excused per node: its small-range source pieces inside the lazy-pull geometry */
+  /** every on-demand source read of the pulling nodes, with why it went to the source */
+  onDemand: OnDemandRead[]
+  /** bytes excused per node: its on-demand reads P2P could not have served */
   excusedBytes: Record<string, number>
-  /** per node: small-range source pieces outside the geometry (on-demand reads that missed P2P) */
-  onDemandPieces: Record<string, number[]>
-  /** the pieces a lazy pull reads before prefetch (undefined: no TOC offset, cannot bound) */
-  geometryPieces?: number[]
+  /** per node: on-demand reads of pieces a peer already had while the node's task had its parents */
+  missedPieces: Record<string, number[]>
+  /** bytes of pieces a node read from the source on demand and then received from a parent too */
+  fetchedTwiceBytes: number
+  /** per node: ms its task waited for parents after its first on-demand read */
+  parentWaitMs: Record<string, number>
   /** bytesServed minus the excused reads: what must have left the origin once */
   sharedBytes: number
   limit: number
@@ -156,40 +135,50 @@ export function judgeLayers(facts: BackToSourceFacts): LayerJudgement[] {
     .map((layer) => {
       const row = facts.rows.find((r) => r.digest === layer.digest)
       const bytesServed = row?.bytesServed ?? 0
-      const geometry = lazyPullPieces(layer)
-      const inGeometry = new Set(geometry ?? [])
+      const nodes = facts.smallRangeReads[layer.digest] ?? []
+      const clocks = [...nodes.map((n) => n.clock), ...(facts.seedClocks[layer.digest] ?? [])]
+      const onDemand = classifyOnDemandReads(
+        clocks,
+        nodes.map((n) => n.node),
+      )
       const excusedBytes: Record<string, number> = {}
-      const onDemandPieces: Record<string, number[]> = {}
-      for (const n of facts.smallRangeReads[layer.digest] ?? []) {
-        const excused = n.smallRangePieces.filter((p) => inGeometry.has(p))
-        const onDemand = n.smallRangePieces.filter((p) => !inGeometry.has(p))
-        if (onDemand.length) onDemandPieces[n.node] = onDemand
-        const logged = excused.reduce((a, p) => a + pieceBytes(layer.size, p), 0)
+      const missedPieces: Record<string, number[]> = {}
+      const waits: Record<string, number> = {}
+      for (const n of nodes) {
+        const mine = onDemand.filter((r) => r.node === n.node)
+        const missed = mine.filter((r) => r.reason === 'missed-p2p').map((r) => r.piece)
+        if (missed.length) missedPieces[n.node] = missed
+        const logged = mine
+          .filter((r) => r.reason !== 'missed-p2p')
+          .reduce((a, r) => a + pieceBytes(layer.size, r.piece), 0)
         // By IP, never more than the origin really sent that node.
         const sent = row?.byClient[n.ip]?.bytesServed ?? 0
         const bytes = mode === 'client-ip' ? Math.min(sent, logged) : logged
         if (bytes > 0) excusedBytes[n.node] = bytes
+        const wait = parentWaitMs(n.clock)
+        if (wait !== undefined) waits[n.node] = wait
       }
       const excused = Object.values(excusedBytes).reduce((a, b) => a + b, 0)
       const sharedBytes = bytesServed - excused
-      const limit =
-        layer.size +
-        facts.nodes * PROBES_PER_NODE * PROBE_MAX_BYTES +
-        facts.nodes * ON_DEMAND_PIECES_PER_NODE * dfdaemonPieceLength(layer.size)
+      const limit = layer.size + facts.nodes * PROBES_PER_NODE * PROBE_MAX_BYTES
       return {
         digest: layer.digest,
         size: layer.size,
         bytesServed,
+        onDemand,
         excusedBytes,
-        onDemandPieces,
-        ...(geometry ? { geometryPieces: geometry } : {}),
+        missedPieces,
+        fetchedTwiceBytes: onDemand
+          .filter((r) => r.alsoFromPeers)
+          .reduce((a, r) => a + pieceBytes(layer.size, r.piece), 0),
+        parentWaitMs: waits,
         sharedBytes,
         limit,
         rawAmplification: ratio(bytesServed, layer.size),
         attributedAmplification: ratio(sharedBytes, layer.size),
         clients: row?.clients ?? 0,
         attribution: mode,
-        ok: geometry !== undefined && bytesServed > 0 && sharedBytes <= limit,
+        ok: bytesServed > 0 && sharedBytes <= limit && Object.keys(missedPieces).length === 0,
       }
     })
 }
@@ -198,24 +187,49 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 0)
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
 const short = (d: string) => d.slice(0, 19)
 const x = (n: number) => `${n.toFixed(2)}x`
-const excusedText = (j: LayerJudgement) =>
-  Object.keys(j.excusedBytes).length
-    ? Object.entries(j.excusedBytes)
-        .map(([n, b]) => `${n} ${mib(b)}`)
-        .join(', ')
-    : 'none'
-const onDemandText = (j: LayerJudgement) =>
-  Object.entries(j.onDemandPieces)
-    .map(([n, p]) => `${n} piece(s) ${p.join(',')}`)
+const reasonsText = (j: LayerJudgement) => {
+  const by = (reason: OnDemandRead['reason']) => j.onDemand.filter((r) => r.reason === reason)
+  const list = (reads: OnDemandRead[]) =>
+    [...new Set(reads.map((r) => r.node))]
+      .map(
+        (n) =>
+          `${n} ${reads
+            .filter((r) => r.node === n)
+            .map((r) => r.piece)
+            .join(',')}`,
+      )
+      .join(', ')
+  const parts = [
+    by('nobody-had-it').length ? `before any peer had them: ${list(by('nobody-had-it'))}` : '',
+    by('awaiting-parents').length
+      ? `while the node's task awaited its parents: ${list(by('awaiting-parents'))} (waited ${Object.entries(
+          j.parentWaitMs,
+        )
+          .map(([n, ms]) => `${n} ${Math.round(ms)} ms`)
+          .join(', ')})`
+      : '',
+  ].filter(Boolean)
+  return parts.length ? parts.join('; ') : 'none'
+}
+const missedText = (j: LayerJudgement) =>
+  j.onDemand
+    .filter((r) => r.reason === 'missed-p2p')
+    .map(
+      (r) =>
+        `${r.node} piece ${r.piece} at ${clock(r.at)} (${r.heldBy?.node} had it since ${clock(r.heldBy?.since)})`,
+    )
     .join('; ')
+/** hh:mm:ss.mmm of a timestamp, enough to find the record in the logs */
+const clock = (t: string | undefined) =>
+  (t ?? '?').replace(/^.*T/, '').replace(/(\.\d{3})\d*(Z|[+-][\d:]+)?$/, '$1')
 
-/** The numbers every verdict shows: raw and attributed amplification, and what was excused. */
+/** The numbers every verdict shows: raw and attributed amplification, what was excused and why. */
 export function layerLine(j: LayerJudgement): string {
   return (
     `${short(j.digest)}: raw ${x(j.rawAmplification)} (${mib(j.bytesServed)} of ${mib(j.size)} to ${j.clients} clients), ` +
-    `attributed ${x(j.attributedAmplification)} (limit ${x(j.limit / j.size)}; excused lazy-pull reads ${excusedText(j)}` +
-    (Object.keys(j.onDemandPieces).length ? `; on-demand source pieces ${onDemandText(j)}` : '') +
-    ')'
+    `attributed ${x(j.attributedAmplification)} (limit ${x(j.limit / j.size)}; on-demand source pieces P2P could not serve: ${reasonsText(j)}` +
+    (Object.keys(j.missedPieces).length ? `; on-demand source pieces peers held: ${missedText(j)}` : '') +
+    `; fetched twice ${mib(j.fetchedTwiceBytes)})`
   )
 }
 
@@ -236,11 +250,6 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
   if (judged.length === 0)
     return cannot(
       `no layer of at least ${mib(facts.largeLayerBytes ?? LARGE_LAYER_BYTES)} in the image: single back-to-source is judged on large layers only`,
-    )
-  const unbounded = judged.filter((j) => j.geometryPieces === undefined)
-  if (unbounded.length)
-    return cannot(
-      `no TOC offset for ${unbounded.map((j) => short(j.digest)).join(', ')} (the eStargz validation did not pass): the lazy-pull reads cannot be bounded`,
     )
   if (typeof b2s === 'string') return cannot(`dfdaemon's metrics could not be read: ${b2s}`)
   if (facts.withoutDebugLog?.length)
@@ -263,8 +272,8 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
           .map(
             (j) =>
               `the origin served ${short(j.digest)} more than once: ${layerLine(j)}, so P2P did not share it` +
-              (Object.keys(j.onDemandPieces).length
-                ? ` (nodes read pieces from the source that peers should have served)`
+              (Object.keys(j.missedPieces).length
+                ? ` (nodes read pieces from the source that peers already held, with their parents known)`
                 : ''),
           )
           .join('; ') + `; ${why}`,

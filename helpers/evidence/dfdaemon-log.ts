@@ -264,12 +264,33 @@ export interface DfdaemonTaskFacts {
     smallRangePieceNumbers: number[]
   }
   remotePeer: { piecesStarted: number; piecesFinished: number; piecesFailed: number; parents: string[] }
+  /** when things happened to the pieces, from dfdaemon's own timestamps (the earliest of each) */
+  pieceClock: PieceClock
   local: { piecesFinished: number; allPiecesFromLocal: number; hitLocalCache: number }
   allPiecesWithScheduler: number
   /** the whole task completed on this peer and the scheduler was told (DownloadPeer…FinishedRequest) */
   peerFinished: number
   firstSeen: string
   lastSeen: string
+}
+
+/**
+ * The piece times the single back-to-source verdict needs to tell a by-design on-demand source read
+ * from one P2P should have served. Each map is bounded by the blob's piece count.
+ */
+export interface PieceClock {
+  /** piece → when this peer started fetching it from the source for a small range (no scheduler) */
+  smallRangeStartedAt: Record<number, string>
+  /**
+   * piece → when this peer finished it through the scheduler: from a parent, or from the source as
+   * the task's scheduled back-to-source. Only such pieces are announced to the scheduler, so only
+   * they can be served to other peers.
+   */
+  scheduledFinishedAt: Record<number, string>
+  /** piece → when this peer finished it from a parent */
+  parentFinishedAt: Record<number, string>
+  /** when this peer first started a piece from a parent: the scheduler had named its parents */
+  firstParentPieceAt?: string
 }
 
 export interface DfdaemonLogSummary {
@@ -384,20 +405,27 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
       break
     case 'pieceFromSourceStarted':
       t.backToSource.piecesStarted++
+      if (e.record.spans.includes(SMALL_RANGE_SPAN))
+        earliest(t.pieceClock.smallRangeStartedAt, e.pieceNumber, e.record.time)
       break
     case 'pieceFromSourceFinished':
       t.backToSource.piecesFinished++
       addPiece(t.backToSource.pieceNumbers, e.pieceNumber)
       if (e.record.spans.includes(SMALL_RANGE_SPAN))
         addPiece(t.backToSource.smallRangePieceNumbers, e.pieceNumber)
+      else earliest(t.pieceClock.scheduledFinishedAt, e.pieceNumber, e.record.time)
       break
     case 'pieceFromParentStarted':
       t.remotePeer.piecesStarted++
       addUnique(t.remotePeer.parents, e.parentId)
+      if (t.pieceClock.firstParentPieceAt === undefined || e.record.time < t.pieceClock.firstParentPieceAt)
+        t.pieceClock.firstParentPieceAt = e.record.time
       break
     case 'pieceFromParentFinished':
       t.remotePeer.piecesFinished++
       addUnique(t.remotePeer.parents, e.parentId)
+      earliest(t.pieceClock.scheduledFinishedAt, e.pieceNumber, e.record.time)
+      earliest(t.pieceClock.parentFinishedAt, e.pieceNumber, e.record.time)
       break
     case 'pieceFromParentFailed':
       t.remotePeer.piecesFailed++
@@ -444,6 +472,7 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
       smallRangePieceNumbers: [],
     },
     remotePeer: { piecesStarted: 0, piecesFinished: 0, piecesFailed: 0, parents: [] },
+    pieceClock: { smallRangeStartedAt: {}, scheduledFinishedAt: {}, parentFinishedAt: {} },
     local: { piecesFinished: 0, allPiecesFromLocal: 0, hitLocalCache: 0 },
     allPiecesWithScheduler: 0,
     peerFinished: 0,
@@ -455,6 +484,13 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
 // A piece list is bounded by the blob's piece count (≤ 500 pieces by dfdaemon's piece length rule).
 function addPiece(list: number[], n: number | undefined): void {
   if (n !== undefined && !list.includes(n)) list.push(n)
+}
+
+// dfdaemon's timestamps are RFC 3339 UTC with the same precision in one log, so they order as text.
+function earliest(map: Record<number, string>, n: number | undefined, time: string): void {
+  if (n === undefined) return
+  const seen = map[n]
+  if (seen === undefined || time < seen) map[n] = time
 }
 
 function addUnique(list: string[], v: string | undefined): void {

@@ -1,75 +1,116 @@
-// Single back-to-source on real captures and on the pulls that fooled the old rule: a real P2P pull
-// (fixtures/logs/p2p-local) passes; a real direct two-node pull fails; a two-worker pull with no P2P
-// saving (each worker taking half the layer through dfdaemon's small-range path) fails with a margin.
+// Single back-to-source on real captures: a real P2P pull (fixtures/logs/p2p-local) passes; the fresh
+// machine's race (fixtures/logs/race-fresh-gate: the first worker's lazy reads reached the origin
+// while its task waited for parents) passes with those reads measured, and turns red as soon as the
+// same reads happen after the task had its parents; a real direct two-node pull fails; a two-worker
+// pull with no P2P saving fails.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
 import {
   attributionMode,
   dfdaemonPieceLength,
-  lazyPullPieces,
   singleBackToSource,
+  judgeLayers,
   type BackToSourceFacts,
+  type NodeSourceReads,
 } from '../../../helpers/checks/back-to-source.ts'
+import type { NodePieceClock } from '../../../helpers/checks/on-demand-reads.ts'
 import { summarizeDfdaemonLog } from '../../../helpers/evidence/dfdaemon-log.ts'
 import { accountOrigin, parseManifest } from '../../../helpers/evidence/origin-accounting.ts'
 import { registryRequests, type RegistryRequest } from '../../../helpers/evidence/registry-log.ts'
 
 const MiB = 2 ** 20
 const dir = path.join(import.meta.dirname, '../../../fixtures/logs')
-const p2pDir = path.join(dir, 'p2p-local')
-const p2pManifest = parseManifest(readFileSync(path.join(p2pDir, 'manifest.json'), 'utf8'))
-const p2pLayer = p2pManifest.layers[0]!
-// The capture's snapshotter read the TOC from 69,250,000 (its 50,000-byte fetch unit), so the TOC
-// starts in [69,250,000, 69,300,000): in piece 16, the last one. The layer has .no.prefetch.landmark
-// as its first member (nerdctl's default), so the front of the geometry is piece 0.
-const p2pGeometry = { digest: p2pLayer.digest, size: p2pLayer.size, tocOffset: 69_250_000, landmarkOffset: 0 }
-const workers = [
-  { node: 'd7y-stargz-worker', ip: '172.24.0.3', log: 'dfdaemon-worker.log' },
-  { node: 'd7y-stargz-worker2', ip: '172.24.0.4', log: 'dfdaemon-worker2.log' },
-]
-// dfdaemon's BACK_TO_SOURCE metric over the cluster in that run: what the origin sent.
-const p2pBackToSource = 69_688_920 + 10_968_664 + 6_774_360
+const text = (f: string) =>
+  f.endsWith('.gz') ? gunzipSync(readFileSync(f)).toString() : readFileSync(f, 'utf8')
 
-async function p2pFacts(): Promise<BackToSourceFacts> {
+/** A capture's facts: its origin log, manifest, worker and seed dfdaemon logs, read by the real parsers. */
+async function captureFacts(capture: {
+  dir: string
+  registry: string
+  workers: { node: string; ip: string; log: string }[]
+  seed: string
+  seedIp: string
+  /** dfdaemon's BACK_TO_SOURCE metric over the cluster; absent: what the origin sent for the layer */
+  backToSource?: number
+}): Promise<BackToSourceFacts> {
+  const manifest = parseManifest(readFileSync(path.join(capture.dir, 'manifest.json'), 'utf8'))
+  const layer = manifest.layers[0]!
+  const taskId = layer.digest.slice(7)
   const report = await accountOrigin(
-    registryRequests(readFileSync(path.join(p2pDir, 'registry.log'), 'utf8')),
-    p2pManifest,
+    registryRequests(text(path.join(capture.dir, capture.registry))),
+    manifest,
   )
-  const reads = []
-  for (const w of workers) {
-    const summary = await summarizeDfdaemonLog(readFileSync(path.join(p2pDir, w.log), 'utf8'))
-    const task = summary.tasks[p2pLayer.digest.slice(7)]!
-    reads.push({ node: w.node, ip: w.ip, smallRangePieces: task.backToSource.smallRangePieceNumbers })
+  const reads: NodeSourceReads[] = []
+  for (const w of capture.workers) {
+    const summary = await summarizeDfdaemonLog(text(path.join(capture.dir, w.log)))
+    reads.push({ node: w.node, ip: w.ip, clock: { node: w.node, ...summary.tasks[taskId]!.pieceClock } })
   }
+  const seed = await summarizeDfdaemonLog(text(path.join(capture.dir, capture.seed)))
   return {
     rows: report.rows,
-    layers: [p2pGeometry],
-    nodes: 2,
-    dfdaemonBackToSourceBytes: p2pBackToSource,
-    smallRangeReads: { [p2pLayer.digest]: reads },
-    seedIps: ['172.24.0.2'],
+    layers: [{ digest: layer.digest, size: layer.size }],
+    nodes: capture.workers.length,
+    dfdaemonBackToSourceBytes:
+      capture.backToSource ?? report.rows.find((r) => r.digest === layer.digest)!.bytesServed,
+    smallRangeReads: { [layer.digest]: reads },
+    seedClocks: { [layer.digest]: [{ node: 'seed-peer', ...seed.tasks[taskId]!.pieceClock }] },
+    seedIps: [capture.seedIp],
   }
 }
 
-describe('on the real P2P capture', () => {
-  test('passes, reporting raw and attributed amplification and what was excused', async () => {
-    const v = singleBackToSource(await p2pFacts())
-    expect(v.passed, v.diagnosis).toBe(true)
-    expect(v.diagnosis).toMatch(/raw 1\.25x \(83\.4 MiB of 66\.5 MiB to 3 clients\), attributed 1\.0\dx/)
-    // worker: pieces 0 and 16 excused (probe + TOC/footer), piece 15 an on-demand read; worker2: 0 and 16
-    expect(v.diagnosis).toMatch(
-      /excused lazy-pull reads d7y-stargz-worker 6\.5 MiB, d7y-stargz-worker2 6\.5 MiB/,
-    )
-    expect(v.diagnosis).toMatch(/on-demand source pieces d7y-stargz-worker piece\(s\) 15/)
-    expect(v.diagnosis).toMatch(/attributed by client IP/)
+// Captured 2026-11-27: the two workers pulled one after the other.
+const p2pFacts = () =>
+  captureFacts({
+    dir: path.join(dir, 'p2p-local'),
+    registry: 'registry.log',
+    workers: [
+      { node: 'd7y-stargz-worker', ip: '172.24.0.3', log: 'dfdaemon-worker.log' },
+      { node: 'd7y-stargz-worker2', ip: '172.24.0.4', log: 'dfdaemon-worker2.log' },
+    ],
+    seed: 'dfdaemon-seed.log',
+    seedIp: '172.24.0.2',
+    // dfdaemon's BACK_TO_SOURCE metric over the cluster in that run: what the origin sent.
+    backToSource: 69_688_920 + 10_968_664 + 6_774_360,
   })
 
-  test('without the TOC offset the reads cannot be bounded: cannot judge (red)', async () => {
-    const f = await p2pFacts()
-    const v = singleBackToSource({ ...f, layers: [{ digest: p2pLayer.digest, size: p2pLayer.size }] })
-    expect(v.passed).toBe(false)
-    expect(v.diagnosis).toMatch(/^cannot judge: no TOC offset/)
+// Captured 2026-12-05 on a fresh machine: both workers at once; worker2 registered first.
+const raceFacts = () =>
+  captureFacts({
+    dir: path.join(dir, 'race-fresh-gate'),
+    registry: 'registry.log.gz',
+    workers: [
+      { node: 'd7y-stargz-worker', ip: '172.18.0.3', log: 'dfdaemon-worker.log.gz' },
+      { node: 'd7y-stargz-worker2', ip: '172.18.0.4', log: 'dfdaemon-worker2.log.gz' },
+    ],
+    seed: 'dfdaemon-seed.log.gz',
+    seedIp: '172.18.0.2',
+    // that run's summary did not keep the metric
+  })
+
+/** The same facts with one node's task given its parents earlier (its reads then came after). */
+function parentsAt(f: BackToSourceFacts, node: string, time: string): BackToSourceFacts {
+  const [digest, reads] = Object.entries(f.smallRangeReads)[0]!
+  const moved = reads.map((r) =>
+    r.node === node ? { ...r, clock: { ...r.clock, firstParentPieceAt: time } } : r,
+  )
+  return { ...f, smallRangeReads: { [digest]: moved } }
+}
+
+describe('on the real P2P capture (sequential pulls)', () => {
+  test('passes, reporting raw and attributed amplification, why each source read was excused, and the bytes fetched twice', async () => {
+    const v = singleBackToSource(await p2pFacts())
+    expect(v.passed, v.diagnosis).toBe(true)
+    expect(v.diagnosis).toMatch(/raw 1\.25x \(83\.4 MiB of 66\.5 MiB to 3 clients\), attributed 1\.00x/)
+    // worker: 0 and 16 before anyone had them, 15 while its task waited for the seed peer;
+    // worker2: 0 and 16 in the ~100 ms before the scheduler named its parents
+    expect(v.diagnosis).toMatch(/before any peer had them: d7y-stargz-worker 0,16/)
+    expect(v.diagnosis).toMatch(
+      /while the node's task awaited its parents: d7y-stargz-worker 15, d7y-stargz-worker2 0,16 \(waited d7y-stargz-worker 725 ms, d7y-stargz-worker2 101 ms\)/,
+    )
+    expect(v.diagnosis).toMatch(/fetched twice 16\.9 MiB/)
+    expect(v.diagnosis).toMatch(/attributed by client IP/)
   })
 
   test('metrics that could not be read are a cannot-judge, never a skipped witness', async () => {
@@ -96,6 +137,59 @@ describe('on the real P2P capture', () => {
     const v = singleBackToSource({ ...f, seedIps: ['172.24.0.3'] })
     expect(v.diagnosis).toMatch(/seed peer shares the address 172\.24\.0\.3/)
   })
+
+  test("worker2's reads after its parents were named, of pieces worker and the seed held, are red", async () => {
+    const v = singleBackToSource(
+      parentsAt(await p2pFacts(), 'd7y-stargz-worker2', '2026-11-27T22:14:21.000Z'),
+    )
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /on-demand source pieces peers held: d7y-stargz-worker2 piece 0 at 22:14:21\.449/,
+    )
+  })
+})
+
+describe('on the fresh machine race (concurrent pulls, fixtures/logs/race-fresh-gate)', () => {
+  test("passes: worker2's on-demand reads of pieces 6-10 came while the scheduler had not yet named its parents", async () => {
+    const v = singleBackToSource(await raceFacts())
+    expect(v.passed, v.diagnosis).toBe(true)
+    // The same origin bytes the old rule judged 1.36x attributed; now each read is placed in time.
+    expect(v.diagnosis).toMatch(/raw 1\.56x \(103\.4 MiB of 66\.5 MiB to 3 clients\), attributed 1\.00x/)
+    expect(v.diagnosis).toMatch(
+      /before any peer had them: d7y-stargz-worker2 0,16,15, d7y-stargz-worker 0,16/,
+    )
+    expect(v.diagnosis).toMatch(
+      /while the node's task awaited its parents: d7y-stargz-worker2 7,9,8,10,6 \(waited [^)]*d7y-stargz-worker2 683 ms/,
+    )
+    // 8 pieces of worker2 (30.5 MiB) and 2 of worker (6.5 MiB) came from the origin and from peers
+    expect(v.diagnosis).toMatch(/fetched twice 36\.9 MiB/)
+  })
+
+  test('the same reads with the task already scheduled are red, naming who held each piece', async () => {
+    const v = singleBackToSource(
+      parentsAt(await raceFacts(), 'd7y-stargz-worker2', '2026-12-05T06:21:51.100Z'),
+    )
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /d7y-stargz-worker2 piece 7 at 06:21:51\.479 \(seed-peer had it since 06:21:51\.290\)/,
+    )
+    const [j] = judgeLayers(parentsAt(await raceFacts(), 'd7y-stargz-worker2', '2026-12-05T06:21:51.100Z'))
+    expect(j!.missedPieces).toEqual({ 'd7y-stargz-worker2': [7, 9, 8, 10, 6] })
+  })
+
+  test('a node whose task never got parents has no excuse once a peer holds the piece (P2P blocked, prefetch off)', async () => {
+    const f = await raceFacts()
+    const [digest, reads] = Object.entries(f.smallRangeReads)[0]!
+    const orphan = reads.map((r) => {
+      if (r.node !== 'd7y-stargz-worker2') return r
+      const clock = { ...r.clock, parentFinishedAt: {} }
+      delete clock.firstParentPieceAt
+      return { ...r, clock }
+    })
+    const v = singleBackToSource({ ...f, smallRangeReads: { [digest]: orphan } })
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/peers held: d7y-stargz-worker2 piece 7/)
+  })
 })
 
 describe('the real direct two-node pull (no P2P, no dfdaemon)', () => {
@@ -109,12 +203,13 @@ describe('the real direct two-node pull (no P2P, no dfdaemon)', () => {
     const report = await accountOrigin(registryRequests(log), manifest)
     const v = singleBackToSource({
       rows: report.rows,
-      // ~7.9 MB, below the 16 MiB threshold: judged at 1 MiB here; TOC near the end
-      layers: [{ digest: layer.digest, size: layer.size, tocOffset: layer.size - 60_000 }],
+      // ~7.9 MB, below the 16 MiB threshold: judged at 1 MiB here
+      layers: [{ digest: layer.digest, size: layer.size }],
       largeLayerBytes: MiB,
       nodes: 2,
       dfdaemonBackToSourceBytes: 0,
       smallRangeReads: {},
+      seedClocks: {},
       seedIps: [],
     })
     expect(v.passed).toBe(false)
@@ -122,14 +217,16 @@ describe('the real direct two-node pull (no P2P, no dfdaemon)', () => {
   })
 })
 
-// The pull that fooled the old rule: a 64 MiB layer, the shared transfer to the seed, and each of
-// 2 workers taking `share` of the layer itself through dfdaemon's small-range path.
-function noSavingPull(share: number): BackToSourceFacts {
+// A 64 MiB layer: the shared transfer to the seed (every piece finished by t0 + 1 s), and each of 2
+// workers taking `share` of the layer itself through dfdaemon's small-range path after that, its
+// task scheduled from the start.
+function noSavingPull(share: number): BackToSourceFacts & { _requests: RegistryRequest[] } {
   const size = 64 * MiB
   const piece = dfdaemonPieceLength(size)
   const pieces = size / piece
   const digest = `sha256:${'a'.repeat(64)}`
   const uri = `/v2/conformance/python/blobs/${digest}`
+  const at = (s: number) => new Date(Date.UTC(2026, 11, 5, 6, 0, 0) + s * 1000).toISOString()
   const req = (client: string, written: number): RegistryRequest => ({
     method: 'GET',
     uri,
@@ -140,61 +237,63 @@ function noSavingPull(share: number): BackToSourceFacts {
   })
   const taken = Math.round(pieces * share)
   const requests = [req('10.0.0.2', size)]
-  const smallRangeReads = ['10.0.0.3', '10.0.0.4'].map((ip, i) => {
-    // each worker's pieces: the lazy-pull ones (0 and the last) and then whatever else it took
-    const mine = [0, pieces - 1, ...Array.from({ length: taken - 2 }, (_, k) => 1 + k + i * 4)]
+  const all = Array.from({ length: pieces }, (_, k) => k)
+  const seed: NodePieceClock = {
+    node: 'seed-peer',
+    smallRangeStartedAt: {},
+    scheduledFinishedAt: Object.fromEntries(all.map((k) => [k, at(1)])),
+    parentFinishedAt: {},
+  }
+  const smallRangeReads = ['10.0.0.3', '10.0.0.4'].map((ip, i): NodeSourceReads => {
+    const mine = Array.from({ length: taken }, (_, k) => (k + i * 4) % pieces)
     requests.push(...mine.map(() => req(ip, piece)))
-    return { node: `worker${i + 1}`, ip, smallRangePieces: mine }
+    const node = `worker${i + 1}`
+    return {
+      node,
+      ip,
+      clock: {
+        node,
+        smallRangeStartedAt: Object.fromEntries(mine.map((k) => [k, at(2)])),
+        scheduledFinishedAt: Object.fromEntries(all.map((k) => [k, at(3)])),
+        parentFinishedAt: Object.fromEntries(all.map((k) => [k, at(3)])),
+        firstParentPieceAt: at(0.5),
+      },
+    }
   })
   return {
     rows: [],
-    layers: [{ digest, size, tocOffset: size - 300_000, landmarkOffset: 0 }],
+    layers: [{ digest, size }],
     nodes: 2,
     dfdaemonBackToSourceBytes: size * (1 + 2 * share),
     smallRangeReads: { [digest]: smallRangeReads },
+    seedClocks: { [digest]: [seed] },
     seedIps: ['10.0.0.2'],
     _requests: requests,
-  } as BackToSourceFacts & { _requests: RegistryRequest[] }
+  }
 }
 
-async function withRows(
-  f: BackToSourceFacts & { _requests?: RegistryRequest[] },
-): Promise<BackToSourceFacts> {
+async function withRows(f: BackToSourceFacts & { _requests: RegistryRequest[] }): Promise<BackToSourceFacts> {
   const l = f.layers[0]!
   const manifest = {
     config: { mediaType: 'c', digest: 'sha256:c', size: 1 },
     layers: [{ mediaType: 'l', ...l }],
   }
-  const report = await accountOrigin(f._requests ?? [], manifest)
+  const report = await accountOrigin(f._requests, manifest)
   return { ...f, rows: report.rows }
 }
 
 describe('a two-worker pull with no P2P saving', () => {
-  test('2.00x (each worker took half the layer itself) fails', async () => {
+  test('2.00x (each worker took half the layer itself after the seed had it) fails', async () => {
     const v = singleBackToSource(await withRows(noSavingPull(0.5)))
     expect(v.passed).toBe(false)
-    expect(v.diagnosis).toMatch(/raw 2\.00x .* attributed 1\.75x/)
+    expect(v.diagnosis).toMatch(/raw 2\.00x .* attributed 2\.00x/)
   })
 
-  test('with a margin: 1.50x (each took a quarter) fails too', async () => {
-    const v = singleBackToSource(await withRows(noSavingPull(0.25)))
+  test('even one piece read from the origin while a peer held it and the task had parents fails', async () => {
+    const v = singleBackToSource(await withRows(noSavingPull(1 / 16)))
     expect(v.passed).toBe(false)
-    expect(v.diagnosis).toMatch(/raw 1\.50x/)
-  })
-
-  test('the lazy-pull reads alone (2 pieces each) pass', async () => {
-    const v = singleBackToSource(await withRows(noSavingPull(2 / 16)))
-    expect(v.passed, v.diagnosis).toBe(true)
-  })
-})
-
-describe('lazy-pull geometry', () => {
-  test('the probe and landmark pieces at the front, the TOC and footer pieces at the end', () => {
-    const size = 66 * MiB
-    expect(lazyPullPieces({ digest: 'd', size, tocOffset: size - 100 })).toEqual([0, 16])
-    expect(lazyPullPieces({ digest: 'd', size, tocOffset: 60 * MiB, landmarkOffset: 9 * MiB })).toEqual([
-      0, 1, 2, 15, 16,
-    ])
-    expect(lazyPullPieces({ digest: 'd', size })).toBeUndefined()
+    expect(v.diagnosis).toMatch(
+      /peers held: worker1 piece 0 at 06:00:02\.000 \(seed-peer had it since 06:00:01\.000\)/,
+    )
   })
 })

@@ -21,11 +21,12 @@ async function directPull(): Promise<BackToSourceFacts> {
   )
   return {
     rows: report.rows,
-    layers: [{ digest: layer.digest, size: layer.size, tocOffset: layer.size - 60_000 }],
+    layers: [{ digest: layer.digest, size: layer.size }],
     largeLayerBytes: 2 ** 20,
     nodes: 2,
     dfdaemonBackToSourceBytes: 0,
     smallRangeReads: {},
+    seedClocks: {},
     seedIps: [],
   }
 }
