@@ -1,8 +1,11 @@
 // Phase marks and evidence shared between the run, evidence and back-to-source chapters.
 import type { DfdaemonTraffic } from './evidence/prom-metrics.ts'
+import type { FreshImage } from './image/fresh-blobs.ts'
 import type { PhaseEvidence, PhaseMark } from './pull-phase.ts'
 
 export interface PhaseRecord {
+  /** the copy of the test image this pull took (its own blobs: no Dragonfly state from earlier pulls) */
+  image: FreshImage
   mark: PhaseMark
   /** counters before the pull; a string says why they could not be read */
   trafficBefore: Record<string, DfdaemonTraffic> | string

@@ -8,6 +8,8 @@ import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { dragonflyTraffic, markPhase, resetForPull, runOnWorkers } from '../helpers/pull-phase.ts'
 import { setPhase } from '../helpers/phases.ts'
+import { freshCopy } from '../helpers/image/fresh-blobs.ts'
+import { originRegistry } from '../helpers/session.ts'
 import { runConfig, runState, workers, requires } from '../helpers/run-context.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
@@ -30,15 +32,21 @@ describe('run the eStargz image on every worker', () => {
     // A reused cluster holds an earlier run's images and dfdaemon caches: start this pull cold.
     if (config.reuseCluster)
       await timed('reset', (log) => resetForPull(profile, workers(), config.stepTimeoutMinutes * 60_000, log))
+    // Its own blobs: the verdicts must not depend on what an earlier pull left in the scheduler.
+    const pulled = await timed('fresh blobs', async (log) => {
+      const copy = await freshCopy(originRegistry().localUrl, image)
+      log(`pulling ${copy.esgzRef} (${copy.layers.map((l) => l.digest.slice(7, 19)).join(', ')})`)
+      return copy
+    })
     const mark = await markPhase(workers(), runState().runId)
     const trafficBefore = await dragonflyTraffic(profile, workers()).catch(
       (err: Error) => `scrape before the pull failed: ${err.message}`,
     )
-    setPhase('p2p', { mark, trafficBefore })
+    setPhase('p2p', { image: pulled, mark, trafficBefore })
     const outcomes = await timed('run', (log) =>
-      runOnWorkers(workers(), image.esgzRef, config.image.command, log, config.pullPattern),
+      runOnWorkers(workers(), pulled.esgzRef, config.image.command, log, config.pullPattern),
     )
-    await judge('image-runs', imageRuns(outcomes, runSpec(image.esgzRef)))
+    await judge('image-runs', imageRuns(outcomes, runSpec(pulled.esgzRef)))
   })
 
   test('it runs as a Pod pinned to every worker (the CRI path)', async (ctx) => {
@@ -46,7 +54,7 @@ describe('run the eStargz image on every worker', () => {
     const profile = await profileFor(config)
     if (!profile.runAsPods) return ctx.skip('this profile has no kubelet: the CRI path is checked on kind')
     stepOf(ctx, 'cri-pod-runs')
-    const image = runState().image!
+    const image = await freshCopy(originRegistry().localUrl, runState().image!)
     const outcomes = await timed('run pods', (log) =>
       profile.runAsPods!(workers(), image.esgzRef, config.image.command, log),
     )

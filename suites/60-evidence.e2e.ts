@@ -8,7 +8,7 @@ import { phase } from '../helpers/phases.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { awaitDfdaemonTasks, collectPhase, imageLayers, viaDfdaemonOf } from '../helpers/pull-phase.ts'
-import { loudNote, runConfig, runState, workers, requires } from '../helpers/run-context.ts'
+import { loudNote, runConfig, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
@@ -19,7 +19,7 @@ function p2pEvidence() {
 }
 
 function layers() {
-  return imageLayers(runState().image!, runConfig())
+  return imageLayers(phase('p2p').image, runConfig())
 }
 
 describe('evidence of the P2P lazy pull', () => {
@@ -39,13 +39,13 @@ describe('evidence of the P2P lazy pull', () => {
         layers(),
         p2p.mark,
         config.stepTimeoutMinutes * 60_000,
-        { registry: originRegistry(), manifest: runState().image!.manifest },
+        { registry: originRegistry(), manifest: p2p.image.manifest },
       ).catch((err: Error) => err.message)
       if (waited !== true) loudNote(`collecting evidence without waiting further: ${waited}`)
       p2p.evidence = await collectPhase(
         profile,
         originRegistry(),
-        runState().image!.manifest,
+        p2p.image.manifest,
         workers(),
         layers(),
         p2p.mark,

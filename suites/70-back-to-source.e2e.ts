@@ -26,13 +26,15 @@ import { originRegistry } from '../helpers/session.ts'
 import { directStargzConfig } from '../helpers/stargz/configs.ts'
 import { switchStargzConfig } from '../helpers/stargz/install.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
+import { freshCopy, type FreshImage } from '../helpers/image/fresh-blobs.ts'
 
-function layers() {
-  return imageLayers(runState().image!, runConfig())
+/** The layers of the copy a pull took, with the task id dfdaemon gives each. */
+function layers(image: FreshImage) {
+  return imageLayers(image, runConfig())
 }
 
-function facts(ev: PhaseEvidence) {
-  return backToSourceFacts(ev, layers(), runState().image!.layers)
+function facts(ev: PhaseEvidence, image: FreshImage) {
+  return backToSourceFacts(ev, layers(image), image.layers)
 }
 
 describe('back-to-source', () => {
@@ -45,35 +47,50 @@ describe('back-to-source', () => {
     const ev = phase('p2p').evidence
     if (!ev) throw new Error('no evidence of the P2P pull: the evidence chapter did not collect it')
     updateState((s) => (s.origin.p2p = originTable(ev.origin)))
-    await judge('single-back-to-source', singleBackToSource(facts(ev)))
+    await judge('single-back-to-source', singleBackToSource(facts(ev, phase('p2p').image)))
   })
 
   test('negative control: with the mirror bypassed every routing check fails', async () => {
     const config = runConfig()
     const profile = await profileFor(config)
-    const image = runState().image!
     const stepMs = config.stepTimeoutMinutes * 60_000
-    const ev = await timed('negative control', async (log) => {
+    const { ev, image } = await timed('negative control', async (log) => {
       log('switching every worker to the direct (origin) mirror and clearing image state')
       for (const w of workers()) await switchStargzConfig(w, directStargzConfig(config), stepMs)
+      const image = await freshCopy(originRegistry().localUrl, runState().image!)
+      log(`pulling ${image.esgzRef}`)
       const mark = await markPhase(workers(), runState().runId)
       const before = await dragonflyTraffic(profile, workers()).catch(
         (err: Error) => `scrape before the pull failed: ${err.message}`,
       )
-      setPhase('control', { mark, trafficBefore: before })
+      setPhase('control', { image, mark, trafficBefore: before })
       await runOnWorkers(workers(), image.esgzRef, config.image.command, log, config.pullPattern)
-      await awaitOriginTransfers(originRegistry(), image.manifest, workers(), layers(), mark, stepMs).catch(
-        (err: Error) => loudNote(`control evidence collected without waiting further: ${err.message}`),
+      await awaitOriginTransfers(
+        originRegistry(),
+        image.manifest,
+        workers(),
+        layers(image),
+        mark,
+        stepMs,
+      ).catch((err: Error) => loudNote(`control evidence collected without waiting further: ${err.message}`))
+      const ev = await collectPhase(
+        profile,
+        originRegistry(),
+        image.manifest,
+        workers(),
+        layers(image),
+        mark,
+        before,
       )
-      return collectPhase(profile, originRegistry(), image.manifest, workers(), layers(), mark, before)
+      return { ev, image }
     })
     updateState((s) => (s.origin.control = originTable(ev.origin)))
     await judge(
       'negative-control',
-      negativeControl(facts(ev), {
-        'via-dfdaemon': viaDfdaemonOf(ev, layers()),
-        'task-succeeded': taskSucceeded(ev.workers, layers()),
-        'single-back-to-source': singleBackToSource(facts(ev)),
+      negativeControl(facts(ev, image), {
+        'via-dfdaemon': viaDfdaemonOf(ev, layers(image)),
+        'task-succeeded': taskSucceeded(ev.workers, layers(image)),
+        'single-back-to-source': singleBackToSource(facts(ev, image)),
       }),
     )
   })

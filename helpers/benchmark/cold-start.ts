@@ -4,6 +4,7 @@
 import type { Config, TestImage } from '../config.ts'
 import { LARGE_LAYER_BYTES } from '../checks/back-to-source.ts'
 import { originEvidence } from '../evidence/collect.ts'
+import { freshCopy } from '../image/fresh-blobs.ts'
 import { runImage } from '../image/nerdctl.ts'
 import type { ImageManifest } from '../image/registry-client.ts'
 import type { Node } from '../node.ts'
@@ -80,14 +81,28 @@ function bytesOf(report: Awaited<ReturnType<typeof originEvidence>>): number {
   return report.rows.reduce((sum, r) => sum + r.bytesServed, 0)
 }
 
-/** One measured pull + run, after `prepare` put the node in the mode's clean state. */
-async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): Promise<Sample> {
+/** The eStargz image a sample pulls: its tag, manifest and layers. */
+interface SampleImage {
+  esgzRef: string
+  esgzManifest: ImageManifest
+}
+
+/**
+ * One measured pull + run, after putting the node in the mode's clean state. Dragonfly modes pull
+ * `copy` (cold: a fresh copy of its own; warm: the copy the cold sample before it pulled).
+ */
+async function sample(
+  ctx: BenchContext,
+  t: BenchTarget,
+  mode: BenchmarkMode,
+  copy: SampleImage = t,
+): Promise<Sample> {
   const stepMs = ctx.config.stepTimeoutMinutes * 60_000
   const [first, second] = ctx.workers
   const esgzLayers = imageLayers(
     {
-      esgzRef: t.esgzRef,
-      layers: t.esgzManifest.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} })),
+      esgzRef: copy.esgzRef,
+      layers: copy.esgzManifest.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} })),
     },
     ctx.config,
   )
@@ -112,7 +127,7 @@ async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): P
       break
   }
   const mark = await markPhase([node], process.env.D7Y_RUN_ID ?? 'benchmark')
-  const ref = mode === 'oci' ? t.plainRef : t.esgzRef
+  const ref = mode === 'oci' ? t.plainRef : copy.esgzRef
   const outcome = await runImage(node, ref, mode === 'oci' ? 'overlayfs' : 'stargz', t.image.command)
   if (outcome.exitCode !== 0 || !new RegExp(t.image.expectOutput, 'm').test(outcome.output))
     throw new Error(
@@ -127,7 +142,7 @@ async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): P
     )
   if (mode.startsWith('stargz-dragonfly'))
     await awaitDfdaemonTasks(ctx.profile, [node], large, mark, stepMs).catch(() => undefined)
-  const manifest = mode === 'oci' ? t.plainManifest : t.esgzManifest
+  const manifest = mode === 'oci' ? t.plainManifest : copy.esgzManifest
   const origin = await originEvidence(ctx.registry, manifest, mark.hostSince)
   // Where the pulling node's pieces came from and how fast: peers or the source (warm vs cold).
   let pieces: Pieces | undefined
@@ -144,13 +159,23 @@ async function sample(ctx: BenchContext, t: BenchTarget, mode: BenchmarkMode): P
   }
 }
 
+async function freshSampleImage(ctx: BenchContext, t: BenchTarget): Promise<SampleImage> {
+  const layers = t.esgzManifest.layers.map((l) => ({ ...l, annotations: l.annotations ?? {} }))
+  const fresh = await freshCopy(ctx.registry.localUrl, { esgzRef: t.esgzRef, layers })
+  ctx.log(`${t.image.name}: fresh blobs ${fresh.esgzRef}`)
+  return { esgzRef: fresh.esgzRef, esgzManifest: fresh.manifest as ImageManifest }
+}
+
 export async function benchmarkImage(ctx: BenchContext, t: BenchTarget): Promise<BenchmarkImage> {
   const modes = BENCHMARK_MODES.filter((m) => m !== 'stargz-dragonfly-warm' || ctx.workers.length >= 2)
   const samples = new Map<BenchmarkMode, Sample[]>(modes.map((m) => [m, []]))
+  let copy: SampleImage = t
   for (let i = 1; i <= ctx.config.benchmarkSamples; i++) {
     // Interleaved so that slow drift of the machine spreads over every mode alike; warm follows cold.
     for (const mode of modes) {
-      const s = await sample(ctx, t, mode)
+      // Cold means no Dragonfly state at all, the scheduler's included: blobs of its own.
+      if (mode === 'stargz-dragonfly-cold') copy = await freshSampleImage(ctx, t)
+      const s = await sample(ctx, t, mode, mode.startsWith('stargz-dragonfly') ? copy : t)
       samples.get(mode)!.push(s)
       ctx.log(
         `${t.image.name} ${mode} #${i}: ${(s.ms / 1000).toFixed(2)}s, origin ${(s.originBytes / 2 ** 20).toFixed(1)} MiB` +

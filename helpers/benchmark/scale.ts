@@ -23,7 +23,7 @@ import type { ScaleMode, ScaleSample } from '../report/scale-types.ts'
 import type { LayerInfo } from '../run-context.ts'
 import { directStargzConfig, p2pStargzConfig } from '../stargz/configs.ts'
 import { switchStargzConfig } from '../stargz/install.ts'
-import { FreshBlobPublisher, type FreshImage } from './fresh-blobs.ts'
+import { freshCopy, type FreshImage } from '../image/fresh-blobs.ts'
 import { runContainers, startResourceSampler, type ResourceSampler } from './scale-sampler.ts'
 import {
   layerSamples,
@@ -87,20 +87,15 @@ export class ScaleRunner {
   private readonly mode = new Map<string, ScaleMode>()
   private readonly dirty: Set<string>
   private containers?: string[]
-  private readonly fresh: FreshBlobPublisher
-  private lastStamp = 0
 
   constructor(private readonly ctx: ScaleContext) {
     this.dirty = new Set(ctx.workers.map((w) => w.name))
-    this.fresh = new FreshBlobPublisher(ctx.registry.localUrl, ctx.image)
   }
 
   /** The image a sample pulls: the test image, or (D7Y_SCALE_BLOBS=fresh) a restamped copy of it. */
   private async imageFor(log: Log): Promise<FreshImage> {
     if (this.ctx.config.scaleBlobs === 'same') return this.ctx.image
-    // Seconds since the epoch, never repeated: a reused registry never hands out an earlier digest.
-    this.lastStamp = Math.max(this.lastStamp + 1, Math.floor(Date.now() / 1000))
-    const image = await this.fresh.publish(this.lastStamp)
+    const image = await freshCopy(this.ctx.registry.localUrl, this.ctx.image)
     log(`fresh blobs: ${image.esgzRef}`)
     return image
   }

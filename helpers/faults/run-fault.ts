@@ -7,6 +7,7 @@ import type { Verdict } from '../checks/verdict.ts'
 import { dfdaemonEvidence, originEvidence } from '../evidence/collect.ts'
 import { probePeerLinks } from '../evidence/peer-links.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
+import { freshCopy } from '../image/fresh-blobs.ts'
 import { validateImageLayers } from '../image/validate-layers.ts'
 import {
   backToSourceFacts,
@@ -63,7 +64,7 @@ async function awaitSettled(ctx: FaultContext, mark: PhaseMark, taskIds: string[
 
 const cannot = (why: string): Verdict => ({ passed: false, diagnosis: `cannot judge: ${why}`, evidence: {} })
 
-export async function runFault(entry: FaultEntry, ctx: FaultContext): Promise<FaultResult> {
+export async function runFault(entry: FaultEntry, shared: FaultContext): Promise<FaultResult> {
   const started = Date.now()
   const base = {
     id: entry.id,
@@ -74,9 +75,19 @@ export async function runFault(entry: FaultEntry, ctx: FaultContext): Promise<Fa
   }
   let result: FaultResult | undefined
   let error: string | undefined
+  let ctx = shared
   try {
     ctx.log(`${entry.id}: clean baseline (image state, dfdaemon and seed caches)`)
     await resetForPull(ctx.profile, ctx.workers, ctx.stepMs, ctx.log)
+    // Blobs of its own, published before the fault (which may cut the origin off): an entry's verdict
+    // must not depend on the scheduler state that earlier entries or chapters left. Faults that
+    // rewrite the eStargz tag rewrite this copy's tag.
+    const copy = await freshCopy(ctx.registry.localUrl, ctx.image)
+    ctx = {
+      ...ctx,
+      image: { ...ctx.image, esgzRef: copy.esgzRef, layers: copy.layers, manifest: copy.manifest },
+    }
+    ctx.log(`${entry.id}: fresh blobs ${copy.esgzRef}`)
     ctx.log(`${entry.id}: inject: ${entry.simulates}`)
     const setup = await entry.inject(ctx)
     const values = setup.values ?? ctx.values

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { restampFirstMember, sha256Digest, withLayerDigests } from '../../../helpers/benchmark/fresh-blobs.ts'
+import { restampFirstMember, sha256Digest, withLayerDigests } from '../../../helpers/image/fresh-blobs.ts'
 import { expectationsFromManifest, verifyEstargz } from '../../../helpers/estargz/index.ts'
 
 const fixture = fileURLToPath(new URL('../../../fixtures/estargz/esgz/', import.meta.url))

@@ -1,14 +1,14 @@
-// Fresh blobs for every scale sample. dfdaemon names a blob's task by its digest
-// (enableTaskIDBasedBlobDigest), and the scheduler keeps a task's state across samples: a task left
-// `Running` by an earlier sample is never handed to the seed peer again (see README, "Scaling"). A
-// rollout pulls a new image version, so each sample pulls the test image re-pushed with every layer's
-// first gzip member header stamped with a new MTIME: new digests, new tasks, the same files. The
+// Fresh blobs for every pull. dfdaemon names a blob's task by its digest
+// (enableTaskIDBasedBlobDigest), and the scheduler keeps a task's state across pulls: a task left
+// `Running` by an earlier pull is never handed to the seed peer again (see README, "Scaling"). A
+// rollout pulls a new image version, so each judged pull takes the test image re-pushed with every
+// layer's first gzip member header stamped with a new MTIME: new digests, new tasks, the same files. The
 // header has a fixed length, so the TOC's offsets, the chunk digests, the TOC digest annotation and
 // the diff ids all stay valid.
 import { createHash } from 'node:crypto'
 import type { LayerInfo } from '../run-context.ts'
 import { parseGzipHeader } from '../estargz/gzip-header.ts'
-import { parseRef } from '../image/registry-client.ts'
+import { parseRef } from './registry-client.ts'
 
 const MTIME_OFFSET = 4
 const FHCRC = 0x02
@@ -122,4 +122,24 @@ export class FreshBlobPublisher {
       }),
     }
   }
+}
+
+// One stamp sequence and one publisher per image for the whole run: chapters, benchmark, faults and
+// scale samples all draw from here, so no two pulls ever share a digest.
+let lastStamp = 0
+const publishers = new Map<string, FreshBlobPublisher>()
+
+/**
+ * A fresh copy of `image` in the origin (at `localUrl`, this machine's address of it). Stamps are
+ * seconds since the epoch and never repeat, so a reused registry never hands out an earlier digest.
+ */
+export async function freshCopy(
+  localUrl: string,
+  image: { esgzRef: string; layers: LayerInfo[] },
+): Promise<FreshImage> {
+  const key = `${localUrl} ${image.esgzRef}`
+  let publisher = publishers.get(key)
+  if (!publisher) publishers.set(key, (publisher = new FreshBlobPublisher(localUrl, image)))
+  lastStamp = Math.max(lastStamp + 1, Math.floor(Date.now() / 1000))
+  return publisher.publish(lastStamp)
 }
