@@ -27,6 +27,22 @@ export interface OriginRow {
   amplification: number
 }
 
+/** A large layer's on-demand source reads in the P2P pull (from single-back-to-source's judgement). */
+export interface OnDemandFigures {
+  digest: string
+  size: number
+  rawAmplification: number
+  attributedAmplification: number
+  /** on-demand source reads P2P could not have served (nobody had the piece, or parents not yet named) */
+  excusedBytes: number
+  /** reads of pieces a peer held while the node's task had parents */
+  missedReads: number
+  /** pieces read from the source on demand and received from a parent as well */
+  fetchedTwiceBytes: number
+  /** per node: how long its task waited for parents after its first on-demand read */
+  parentWaitMs: Record<string, number>
+}
+
 export interface LayerInfo {
   digest: string
   size: number
@@ -57,7 +73,7 @@ export interface RunState {
   image?: { plainRef: string; esgzRef: string; configDigest: string; layers: LayerInfo[]; manifest: unknown }
   tools: ToolInfo[]
   checks: CheckResult[]
-  origin: { p2p?: OriginRow[]; control?: OriginRow[] }
+  origin: { p2p?: OriginRow[]; control?: OriginRow[]; p2pOnDemand?: OnDemandFigures[] }
   /** registry log line counts marking where each phase's origin evidence starts */
   marks: Record<string, number | string>
   notes: string[]

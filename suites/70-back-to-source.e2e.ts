@@ -2,7 +2,7 @@
 // the whole cluster. Then the negative control: the same nodes pull the same image with the mirror
 // pointed straight at the origin, and every routing check must call that a failure.
 import { beforeEach, describe, test } from 'vitest'
-import { singleBackToSource } from '../helpers/checks/back-to-source.ts'
+import { judgeLayers, onDemandFigures, singleBackToSource } from '../helpers/checks/back-to-source.ts'
 import { negativeControl } from '../helpers/checks/negative-control.ts'
 import { taskSucceeded } from '../helpers/checks/node-evidence.ts'
 import { judge } from '../helpers/checks/verdict.ts'
@@ -46,8 +46,12 @@ describe('back-to-source', () => {
   test('the origin served each large layer once across the cluster (P2P)', async () => {
     const ev = phase('p2p').evidence
     if (!ev) throw new Error('no evidence of the P2P pull: the evidence chapter did not collect it')
-    updateState((s) => (s.origin.p2p = originTable(ev.origin)))
-    await judge('single-back-to-source', singleBackToSource(facts(ev, phase('p2p').image)))
+    const f = facts(ev, phase('p2p').image)
+    updateState((s) => {
+      s.origin.p2p = originTable(ev.origin)
+      s.origin.p2pOnDemand = judgeLayers(f).map(onDemandFigures)
+    })
+    await judge('single-back-to-source', singleBackToSource(f))
   })
 
   test('negative control: with the mirror bypassed every routing check fails', async () => {

@@ -9,6 +9,7 @@ import {
   type NodePieceClock,
   type OnDemandRead,
 } from './on-demand-reads.ts'
+import type { OnDemandFigures } from '../run-context.ts'
 import type { Verdict } from './verdict.ts'
 
 /**
@@ -181,6 +182,20 @@ export function judgeLayers(facts: BackToSourceFacts): LayerJudgement[] {
         ok: bytesServed > 0 && sharedBytes <= limit && Object.keys(missedPieces).length === 0,
       }
     })
+}
+
+/** The figures a run records of each judged layer (summary.json, the flake series). */
+export function onDemandFigures(j: LayerJudgement): OnDemandFigures {
+  return {
+    digest: j.digest,
+    size: j.size,
+    rawAmplification: j.rawAmplification,
+    attributedAmplification: j.attributedAmplification,
+    excusedBytes: Object.values(j.excusedBytes).reduce((a, b) => a + b, 0),
+    missedReads: j.onDemand.filter((r) => r.reason === 'missed-p2p').length,
+    fetchedTwiceBytes: j.fetchedTwiceBytes,
+    parentWaitMs: Object.fromEntries(Object.entries(j.parentWaitMs).map(([n, ms]) => [n, Math.round(ms)])),
+  }
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : 0)

@@ -12,7 +12,7 @@ import type { FaultResult } from '../faults/compare.ts'
 import { FAULT_CHECKS, type FaultCheck } from '../faults/types.ts'
 import { seconds, shortDigest, size, STATUS_MARK, table, utc } from './markdown-format.ts'
 import type { Summary } from './summary.ts'
-import type { OriginRow } from '../run-context.ts'
+import type { OnDemandFigures, OriginRow } from '../run-context.ts'
 
 export interface MarkdownOptions {
   /** relative link of the cold-start chart image (PNG), when one was drawn */
@@ -107,12 +107,32 @@ function originSection(origin: Summary['origin']): string {
     '',
     block('P2P pull (through Dragonfly)', 'Every worker pulled through its dfdaemon.', origin.p2p),
     '',
+    ...onDemandLines(origin.p2pOnDemand),
     block(
       'Negative control (mirror bypassed)',
       'The same pull with every worker pointed straight at the origin.',
       origin.control,
     ),
   ].join('\n')
+}
+
+/** What the P2P pull's on-demand source reads cost, per large layer (single-back-to-source's figures). */
+function onDemandLines(figures: OnDemandFigures[] | undefined): string[] {
+  if (!figures?.length) return []
+  return [
+    ...figures.map(
+      (f) =>
+        `On-demand source reads of \`${shortDigest(f.digest)}\`: ${size(f.excusedBytes)} that P2P could not have served` +
+        ` (no peer had the piece yet, or the node's task was still awaiting its parents: ` +
+        `${
+          Object.entries(f.parentWaitMs)
+            .map(([n, ms]) => `${n} waited ${ms} ms`)
+            .join(', ') || 'no wait'
+        }), ${f.missedReads} read(s) of pieces a peer held, ` +
+        `${size(f.fetchedTwiceBytes)} fetched twice (from the origin on demand and again from peers).`,
+    ),
+    '',
+  ]
 }
 
 function benchmarkSection(b: BenchmarkReport, options: MarkdownOptions): string {
