@@ -112,9 +112,23 @@ export interface PhaseEvidence {
 }
 
 /**
+ * dfdaemon will never fetch the whole blob: every request for it was proxied without asking for a
+ * background prefetch (the `prefetch: false` of each `download task started`, i.e. proxy.prefetch off
+ * in the config in force, read from the node's own log).
+ */
+export function noWholeBlobComing(task: { started: number; startedWithoutPrefetch: number }): boolean {
+  return task.started > 0 && task.startedWithoutPrefetch === task.started
+}
+
+/** With no whole-blob task coming, the pull is over once its evidence has not changed for this long. */
+const QUIET_MS = 10_000
+
+/**
  * Waits until every worker's dfdaemon reports the end (success or failure) of every large layer's
- * task. Stops early, returning why, once the origin's log shows a node got a layer's bytes directly
- * while its dfdaemon has seen no request for it: those tasks can never come (the mirror is bypassed).
+ * task, or, where its log shows no whole-blob task can come (prefetch off), until the layers' tasks
+ * have been quiet for QUIET_MS. Stops early, returning why, once the origin's log shows a node got a
+ * layer's bytes directly while its dfdaemon has seen no request for it: those tasks can never come
+ * (the mirror is bypassed).
  */
 export async function awaitDfdaemonTasks(
   profile: Profile,
@@ -125,6 +139,8 @@ export async function awaitDfdaemonTasks(
   origin?: { registry: OriginRegistry; manifest: unknown },
 ): Promise<true | string> {
   const large = layers.filter((l) => l.size >= LARGE_LAYER_BYTES)
+  let last = ''
+  let since = Date.now()
   return waitFor(
     `dfdaemon on ${workers.map((w) => w.name).join(', ')} to finish the tasks of ${large.length} large layer(s)`,
     async () => {
@@ -132,6 +148,8 @@ export async function awaitDfdaemonTasks(
         ? await originEvidence(origin.registry, origin.manifest, mark.hostSince)
         : undefined
       let done = true
+      let needQuiet = false
+      const seen: unknown[] = []
       for (const w of workers) {
         const s = await dfdaemonEvidence(
           profile,
@@ -144,12 +162,20 @@ export async function awaitDfdaemonTasks(
           const direct = report?.rows.find((r) => r.digest === l.digest)?.byClient[w.ip]?.contentBytes ?? 0
           if (!task && direct > 0)
             return `the origin sent ${w.name} ${direct} bytes of ${l.digest.slice(0, 19)} directly and its dfdaemon has seen no request for it`
+          seen.push(task)
           // The whole task, not just the ranges the snapshotter asked for: a background prefetch
           // ends with dfdaemon telling the scheduler the peer finished.
-          if ((task?.peerFinished ?? 0) + (task?.failed ?? 0) === 0) done = false
+          if ((task?.peerFinished ?? 0) + (task?.failed ?? 0) > 0) continue
+          if (task && noWholeBlobComing(task)) needQuiet = true
+          else done = false
         }
       }
-      return done
+      const now = JSON.stringify(seen)
+      if (now !== last) {
+        last = now
+        since = Date.now()
+      }
+      return done && (!needQuiet || Date.now() - since >= QUIET_MS)
     },
     { timeoutMs, intervalMs: 2000 },
   )

@@ -15,7 +15,6 @@ import {
   dragonflyTraffic,
   imageLayers,
   markPhase,
-  resetForPull,
   runOnWorkers,
   viaDfdaemonOf,
   type PhaseMark,
@@ -77,11 +76,10 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
   let error: string | undefined
   let ctx = shared
   try {
-    ctx.log(`${entry.id}: clean baseline (image state, dfdaemon and seed caches)`)
-    await resetForPull(ctx.profile, ctx.workers, ctx.stepMs, ctx.log)
-    // Blobs of its own, published before the fault (which may cut the origin off): an entry's verdict
-    // must not depend on the scheduler state that earlier entries or chapters left. Faults that
-    // rewrite the eStargz tag rewrite this copy's tag.
+    // A clean baseline without restarting anything: blobs of its own (new digests, so no image state,
+    // snapshotter cache, dfdaemon task or scheduler task from earlier entries and chapters applies),
+    // published before the fault (which may cut the origin off). Faults that rewrite the eStargz tag
+    // rewrite this copy's tag.
     const copy = await freshCopy(ctx.registry.localUrl, ctx.image)
     ctx = {
       ...ctx,
