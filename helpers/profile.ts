@@ -39,8 +39,12 @@ export interface Profile {
   /** image of the origin registry container */
   registryImage(log: (line: string) => void): Promise<string>
   deployDragonfly(nodes: Node[], registryHost: string, log: (line: string) => void): Promise<void>
-  /** each Dragonfly component and whether it is serving (health endpoint, port, pod condition) */
-  dragonflyStatus(nodes: Node[]): Promise<ComponentStatus[]>
+  /**
+   * each Dragonfly component and whether it is serving (health endpoint, port, pod condition);
+   * `settleMs`: how long to give a component that just started to show up (readiness waits; a
+   * snapshot taken for a diagnosis does not)
+   */
+  dragonflyStatus(nodes: Node[], opts?: { settleMs?: number }): Promise<ComponentStatus[]>
   /** the peer NodePort Service's endpoints by node (kind only: the local profile has no Services) */
   peerServiceEndpoints?(): Promise<{ node: string; ip: string }[]>
   /**

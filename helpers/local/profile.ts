@@ -204,7 +204,8 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       await deployDaemons(daemons, stepMs, { keepBinaries: true })
     },
 
-    async dragonflyStatus(nodes) {
+    async dragonflyStatus(nodes, opts = {}) {
+      const settleMs = opts.settleMs ?? 60_000
       const cp = nodes.find((n) => n.role === 'control-plane')!
       const probe = async (url: string) => {
         try {
@@ -222,7 +223,7 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       // one. The scheduler's own log says which hosts announced themselves.
       const peers = nodes.filter((n) => n.role === 'worker' || n === cp)
       const hosts = schedulerUp
-        ? await schedulerHosts(cp, expectedHosts(peers), 60_000).catch((err: Error) => err)
+        ? await schedulerHosts(cp, expectedHosts(peers), settleMs).catch((err: Error) => err)
         : new Error('scheduler not reachable')
       const announced = (n: Node) => {
         if (hosts instanceof Error) return { ok: false, detail: `scheduler hosts unknown: ${hosts.message}` }
