@@ -260,7 +260,12 @@ function firstMark(mark: PhaseMark): string | undefined {
   return Object.values(mark.nodeSince).sort()[0]
 }
 
-const EMPTY_CLOCK = { smallRangeStartedAt: {}, scheduledFinishedAt: {}, parentFinishedAt: {} }
+const EMPTY_CLOCK = {
+  smallRangeStartedAt: {},
+  scheduledFinishedAt: {},
+  parentFinishedAt: {},
+  scheduledStartedAt: {},
+}
 
 /** dfdaemon's host id is `{ip}-{hostname}`. */
 export function hostIp(hostId: string): string {

@@ -216,22 +216,28 @@ const reasonsText = (j: LayerJudgement) => {
       .join(', ')
   const parts = [
     by('nobody-had-it').length ? `before any peer had them: ${list(by('nobody-had-it'))}` : '',
-    by('awaiting-parents').length
-      ? `while the node's task awaited its parents: ${list(by('awaiting-parents'))} (waited ${Object.entries(
-          j.parentWaitMs,
-        )
-          .map(([n, ms]) => `${n} ${Math.round(ms)} ms`)
-          .join(', ')})`
+    by('not-in-flight').length
+      ? `before the node's own task had them in flight: ${list(by('not-in-flight'))}`
       : '',
   ].filter(Boolean)
-  return parts.length ? parts.join('; ') : 'none'
+  const waits = Object.entries(j.parentWaitMs)
+    .map(([n, ms]) => `${n} ${Math.round(ms)} ms`)
+    .join(', ')
+  return (
+    (parts.length ? parts.join('; ') : 'none') +
+    (waits ? `; parents named after the first read: ${waits}` : '')
+  )
 }
 const missedText = (j: LayerJudgement) =>
   j.onDemand
     .filter((r) => r.reason === 'missed-p2p')
     .map(
       (r) =>
-        `${r.node} piece ${r.piece} at ${clock(r.at)} (${r.heldBy?.node} had it since ${clock(r.heldBy?.since)})`,
+        `${r.node} piece ${r.piece} at ${clock(r.at)} (${r.heldBy?.node} had it since ${clock(r.heldBy?.since)}; ` +
+        (r.inFlightSince
+          ? `in flight in its own task since ${clock(r.inFlightSince)}: the 1 s wait ran out`
+          : `its own task never got it from a parent`) +
+        ')',
     )
     .join('; ')
 /** hh:mm:ss.mmm of a timestamp, enough to find the record in the logs */
@@ -288,7 +294,7 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
             (j) =>
               `the origin served ${short(j.digest)} more than once: ${layerLine(j)}, so P2P did not share it` +
               (Object.keys(j.missedPieces).length
-                ? ` (nodes read pieces from the source that peers already held, with their parents known)`
+                ? ` (nodes read pieces from the source that peers held, without P2P bringing them those pieces in time)`
                 : ''),
           )
           .join('; ') + `; ${why}`,

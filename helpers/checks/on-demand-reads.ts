@@ -5,17 +5,17 @@
 // 4 MiB whose pieces it lacks like this: it waits (up to 1 s) only for pieces its own task already has
 // in flight, and fetches the rest straight from the source, without asking the scheduler
 // (`download_partial_from_source`). A lazily pulling snapshotter makes such reads from its first
-// request on, while the node's own whole-blob task (the proxy's prefetch) is still being scheduled.
-// So a read from the source is by design when either
-//   - nobody-had-it: no other peer (the seed peer included) had finished the piece through the
-//     scheduler when the read started: P2P cannot serve what nobody has; or
-//   - awaiting-parents: the node's own task had not yet started any piece from a parent (the
-//     scheduler had not named its parents; the first peer of a task waits for the seed peer it just
-//     triggered, scheduler v2.5.1 scheduling.go: "can not find candidate parents", retried), and
-//     later did receive pieces from parents (its task was served peer-to-peer).
-// Everything else is missed-p2p: a peer had the piece and the node's task had its parents, yet the
-// read went to the origin. Reads of a node whose task never got a parent are never awaiting-parents
-// (prefetch off, P2P blocked, no seed peer: the node pulled without P2P).
+// request on, while the node's own whole-blob task (the proxy's prefetch) is still being scheduled
+// and then putting its pieces in flight one by one. So a read of piece p from the source is by design
+// when either
+//   - nobody-had-it: no other peer (the seed peer included) had finished p through the scheduler when
+//     the read started: P2P cannot serve what nobody has; or
+//   - not-in-flight: the node's own task had not started p yet (dfdaemon had nothing to wait for: the
+//     scheduler had not named its parents, or had and the task had not reached p) and then did
+//     receive p from a parent (so the task was served peer-to-peer, only later than the read).
+// Everything else is missed-p2p: a peer had p and either the node's own task never got p from a
+// parent (prefetch off, P2P blocked, no seed peer: the node pulled without P2P) or p was already in
+// flight and dfdaemon still went to the source (its 1 s wait ran out: P2P too slow to serve it).
 
 /** What one node's dfdaemon logged about one layer's pieces (see PieceClock in evidence/dfdaemon-log). */
 export interface NodePieceClock {
@@ -26,11 +26,13 @@ export interface NodePieceClock {
   scheduledFinishedAt: Record<number, string>
   /** piece → when this node finished it from a parent */
   parentFinishedAt: Record<number, string>
+  /** piece → when this node's own scheduled download of it started (in flight from then on) */
+  scheduledStartedAt: Record<number, string>
   /** when this node's task first started a piece from a parent */
   firstParentPieceAt?: string
 }
 
-export type OnDemandReason = 'nobody-had-it' | 'awaiting-parents' | 'missed-p2p'
+export type OnDemandReason = 'nobody-had-it' | 'not-in-flight' | 'missed-p2p'
 
 export interface OnDemandRead {
   node: string
@@ -39,6 +41,8 @@ export interface OnDemandRead {
   reason: OnDemandReason
   /** missed-p2p: the first other peer that had finished the piece, and when */
   heldBy?: { node: string; since: string }
+  /** missed-p2p: since when the node's own task had the piece in flight, if it had */
+  inFlightSince?: string
   /** the node received this piece from a parent as well: its bytes crossed the network twice */
   alsoFromPeers: boolean
 }
@@ -80,15 +84,22 @@ export function classifyOnDemandReads(
       const piece = Number(key)
       const holder = firstHolder(peers, n.node, piece)
       const held = holder !== undefined && instant(holder.since) < instant(at)
-      const awaiting = n.firstParentPieceAt !== undefined && instant(at) < instant(n.firstParentPieceAt)
-      const reason: OnDemandReason = !held ? 'nobody-had-it' : awaiting ? 'awaiting-parents' : 'missed-p2p'
+      const started = n.scheduledStartedAt[piece]
+      const inFlight = started !== undefined && instant(started) <= instant(at)
+      const fromPeers = n.parentFinishedAt[piece] !== undefined
+      const reason: OnDemandReason = !held
+        ? 'nobody-had-it'
+        : !inFlight && fromPeers
+          ? 'not-in-flight'
+          : 'missed-p2p'
       out.push({
         node: n.node,
         piece,
         at,
         reason,
         ...(reason === 'missed-p2p' && holder ? { heldBy: holder } : {}),
-        alsoFromPeers: n.parentFinishedAt[piece] !== undefined,
+        ...(reason === 'missed-p2p' && inFlight ? { inFlightSince: started } : {}),
+        alsoFromPeers: fromPeers,
       })
     }
   }

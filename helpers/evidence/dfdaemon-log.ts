@@ -289,6 +289,11 @@ export interface PieceClock {
   scheduledFinishedAt: Record<number, string>
   /** piece → when this peer finished it from a parent */
   parentFinishedAt: Record<number, string>
+  /**
+   * piece → when this peer's own scheduled download of it started (from a parent, or from the source
+   * as scheduled back-to-source): from then on a range request for it waits for it (in flight)
+   */
+  scheduledStartedAt: Record<number, string>
   /** when this peer first started a piece from a parent: the scheduler had named its parents */
   firstParentPieceAt?: string
 }
@@ -407,6 +412,7 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
       t.backToSource.piecesStarted++
       if (e.record.spans.includes(SMALL_RANGE_SPAN))
         earliest(t.pieceClock.smallRangeStartedAt, e.pieceNumber, e.record.time)
+      else earliest(t.pieceClock.scheduledStartedAt, e.pieceNumber, e.record.time)
       break
     case 'pieceFromSourceFinished':
       t.backToSource.piecesFinished++
@@ -420,6 +426,7 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
       addUnique(t.remotePeer.parents, e.parentId)
       if (t.pieceClock.firstParentPieceAt === undefined || e.record.time < t.pieceClock.firstParentPieceAt)
         t.pieceClock.firstParentPieceAt = e.record.time
+      earliest(t.pieceClock.scheduledStartedAt, e.pieceNumber, e.record.time)
       break
     case 'pieceFromParentFinished':
       t.remotePeer.piecesFinished++
@@ -472,7 +479,12 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
       smallRangePieceNumbers: [],
     },
     remotePeer: { piecesStarted: 0, piecesFinished: 0, piecesFailed: 0, parents: [] },
-    pieceClock: { smallRangeStartedAt: {}, scheduledFinishedAt: {}, parentFinishedAt: {} },
+    pieceClock: {
+      smallRangeStartedAt: {},
+      scheduledFinishedAt: {},
+      parentFinishedAt: {},
+      scheduledStartedAt: {},
+    },
     local: { piecesFinished: 0, allPiecesFromLocal: 0, hitLocalCache: 0 },
     allPiecesWithScheduler: 0,
     peerFinished: 0,

@@ -1,8 +1,9 @@
 // Single back-to-source on real captures: a real P2P pull (fixtures/logs/p2p-local) passes; the fresh
 // machine's race (fixtures/logs/race-fresh-gate: the first worker's lazy reads reached the origin
-// while its task waited for parents) passes with those reads measured, and turns red as soon as the
-// same reads happen after the task had its parents; a real direct two-node pull fails; a two-worker
-// pull with no P2P saving fails.
+// while its task waited for parents) and the flake series' race (fixtures/logs/race-in-flight: a read
+// 0.8 ms after the task got its parents, before it put that piece in flight) pass with those reads
+// measured, and turn red as soon as the same pieces were in flight in the node's own task or never
+// came from a parent; a real direct two-node pull fails; a two-worker pull with no P2P saving fails.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
@@ -89,12 +90,27 @@ const raceFacts = () =>
     // that run's summary did not keep the metric
   })
 
-/** The same facts with one node's task given its parents earlier (its reads then came after). */
-function parentsAt(f: BackToSourceFacts, node: string, time: string): BackToSourceFacts {
+// Captured 2026-12-05 in the flake series (run 10): both workers at once.
+const inFlightFacts = () =>
+  captureFacts({
+    dir: path.join(dir, 'race-in-flight'),
+    registry: 'registry.log.gz',
+    workers: [
+      { node: 'd7y-stargz-worker', ip: '172.27.0.3', log: 'dfdaemon-worker.log.gz' },
+      { node: 'd7y-stargz-worker2', ip: '172.27.0.4', log: 'dfdaemon-worker2.log.gz' },
+    ],
+    seed: 'dfdaemon-seed.log.gz',
+    seedIp: '172.27.0.2',
+  })
+
+/** The same facts with every piece one node read on demand in flight in its own task from `time` on. */
+function inFlightFrom(f: BackToSourceFacts, node: string, time: string): BackToSourceFacts {
   const [digest, reads] = Object.entries(f.smallRangeReads)[0]!
-  const moved = reads.map((r) =>
-    r.node === node ? { ...r, clock: { ...r.clock, firstParentPieceAt: time } } : r,
-  )
+  const moved = reads.map((r) => {
+    if (r.node !== node) return r
+    const started = Object.fromEntries(Object.keys(r.clock.smallRangeStartedAt).map((p) => [p, time]))
+    return { ...r, clock: { ...r.clock, scheduledStartedAt: { ...r.clock.scheduledStartedAt, ...started } } }
+  })
   return { ...f, smallRangeReads: { [digest]: moved } }
 }
 
@@ -107,7 +123,7 @@ describe('on the real P2P capture (sequential pulls)', () => {
     // worker2: 0 and 16 in the ~100 ms before the scheduler named its parents
     expect(v.diagnosis).toMatch(/before any peer had them: d7y-stargz-worker 0,16/)
     expect(v.diagnosis).toMatch(
-      /while the node's task awaited its parents: d7y-stargz-worker 15, d7y-stargz-worker2 0,16 \(waited d7y-stargz-worker 725 ms, d7y-stargz-worker2 101 ms\)/,
+      /before the node's own task had them in flight: d7y-stargz-worker 15, d7y-stargz-worker2 0,16; parents named after the first read: d7y-stargz-worker 725 ms, d7y-stargz-worker2 101 ms/,
     )
     expect(v.diagnosis).toMatch(/fetched twice 16\.9 MiB/)
     expect(v.diagnosis).toMatch(/attributed by client IP/)
@@ -138,13 +154,13 @@ describe('on the real P2P capture (sequential pulls)', () => {
     expect(v.diagnosis).toMatch(/seed peer shares the address 172\.24\.0\.3/)
   })
 
-  test("worker2's reads after its parents were named, of pieces worker and the seed held, are red", async () => {
+  test("worker2's reads of pieces its own task had in flight, which worker and the seed held, are red", async () => {
     const v = singleBackToSource(
-      parentsAt(await p2pFacts(), 'd7y-stargz-worker2', '2026-11-27T22:14:21.000Z'),
+      inFlightFrom(await p2pFacts(), 'd7y-stargz-worker2', '2026-11-27T22:14:21.000Z'),
     )
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /on-demand source pieces peers held: d7y-stargz-worker2 piece 0 at 22:14:21\.449/,
+      /on-demand source pieces peers held: d7y-stargz-worker2 piece 0 at 22:14:21\.449 \([^;]+; in flight in its own task since 22:14:21\.000: the 1 s wait ran out\)/,
     )
   })
 })
@@ -159,22 +175,20 @@ describe('on the fresh machine race (concurrent pulls, fixtures/logs/race-fresh-
       /before any peer had them: d7y-stargz-worker2 0,16,15, d7y-stargz-worker 0,16/,
     )
     expect(v.diagnosis).toMatch(
-      /while the node's task awaited its parents: d7y-stargz-worker2 7,9,8,10,6 \(waited [^)]*d7y-stargz-worker2 683 ms/,
+      /before the node's own task had them in flight: d7y-stargz-worker2 7,9,8,10,6; parents named after the first read: [^;)]*d7y-stargz-worker2 683 ms/,
     )
     // 8 pieces of worker2 (30.5 MiB) and 2 of worker (6.5 MiB) came from the origin and from peers
     expect(v.diagnosis).toMatch(/fetched twice 36\.9 MiB/)
   })
 
-  test('the same reads with the task already scheduled are red, naming who held each piece', async () => {
-    const v = singleBackToSource(
-      parentsAt(await raceFacts(), 'd7y-stargz-worker2', '2026-12-05T06:21:51.100Z'),
-    )
+  test('the same reads of pieces already in flight in its own task are red, naming who held each piece', async () => {
+    const f = inFlightFrom(await raceFacts(), 'd7y-stargz-worker2', '2026-12-05T06:21:51.100Z')
+    const v = singleBackToSource(f)
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /d7y-stargz-worker2 piece 7 at 06:21:51\.479 \(seed-peer had it since 06:21:51\.290\)/,
+      /d7y-stargz-worker2 piece 7 at 06:21:51\.479 \(seed-peer had it since 06:21:51\.290; in flight in its own task since 06:21:51\.100: the 1 s wait ran out\)/,
     )
-    const [j] = judgeLayers(parentsAt(await raceFacts(), 'd7y-stargz-worker2', '2026-12-05T06:21:51.100Z'))
-    expect(j!.missedPieces).toEqual({ 'd7y-stargz-worker2': [7, 9, 8, 10, 6] })
+    expect(judgeLayers(f)[0]!.missedPieces).toEqual({ 'd7y-stargz-worker2': [7, 9, 8, 10, 6] })
   })
 
   test('a node whose task never got parents has no excuse once a peer holds the piece (P2P blocked, prefetch off)', async () => {
@@ -188,7 +202,34 @@ describe('on the fresh machine race (concurrent pulls, fixtures/logs/race-fresh-
     })
     const v = singleBackToSource({ ...f, smallRangeReads: { [digest]: orphan } })
     expect(v.passed).toBe(false)
-    expect(v.diagnosis).toMatch(/peers held: d7y-stargz-worker2 piece 7/)
+    expect(v.diagnosis).toMatch(
+      /peers held: d7y-stargz-worker2 piece 7 at [\d:.]+ \([^)]*its own task never got it from a parent\)/,
+    )
+  })
+})
+
+describe('on the flake series race (fixtures/logs/race-in-flight: a read 0.8 ms after the parents were named)', () => {
+  test("passes: piece 7 was not yet in flight in worker2's own task, which then got it from a parent", async () => {
+    const f = await inFlightFacts()
+    const v = singleBackToSource(f)
+    expect(v.passed, v.diagnosis).toBe(true)
+    expect(v.diagnosis).toMatch(/raw 1\.37x/)
+    const read = judgeLayers(f)[0]!.onDemand.find((r) => r.node === 'd7y-stargz-worker2' && r.piece === 7)
+    expect(read).toMatchObject({
+      reason: 'not-in-flight',
+      at: '2026-12-05T08:29:01.149526Z',
+      alsoFromPeers: true,
+    })
+  })
+
+  test('red once piece 7 is in flight before the read (dfdaemon should have waited for it)', async () => {
+    const v = singleBackToSource(
+      inFlightFrom(await inFlightFacts(), 'd7y-stargz-worker2', '2026-12-05T08:29:00.600Z'),
+    )
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /d7y-stargz-worker2 piece 7 at 08:29:01\.149 \(seed-peer had it since 08:29:00\.737; in flight/,
+    )
   })
 })
 
@@ -218,8 +259,8 @@ describe('the real direct two-node pull (no P2P, no dfdaemon)', () => {
 })
 
 // A 64 MiB layer: the shared transfer to the seed (every piece finished by t0 + 1 s), and each of 2
-// workers taking `share` of the layer itself through dfdaemon's small-range path after that, its
-// task scheduled from the start.
+// workers taking `share` of the layer itself through dfdaemon's small-range path after that, its own
+// task never served by a parent.
 function noSavingPull(share: number): BackToSourceFacts & { _requests: RegistryRequest[] } {
   const size = 64 * MiB
   const piece = dfdaemonPieceLength(size)
@@ -243,6 +284,7 @@ function noSavingPull(share: number): BackToSourceFacts & { _requests: RegistryR
     smallRangeStartedAt: {},
     scheduledFinishedAt: Object.fromEntries(all.map((k) => [k, at(1)])),
     parentFinishedAt: {},
+    scheduledStartedAt: Object.fromEntries(all.map((k) => [k, at(0)])),
   }
   const smallRangeReads = ['10.0.0.3', '10.0.0.4'].map((ip, i): NodeSourceReads => {
     const mine = Array.from({ length: taken }, (_, k) => (k + i * 4) % pieces)
@@ -254,9 +296,9 @@ function noSavingPull(share: number): BackToSourceFacts & { _requests: RegistryR
       clock: {
         node,
         smallRangeStartedAt: Object.fromEntries(mine.map((k) => [k, at(2)])),
-        scheduledFinishedAt: Object.fromEntries(all.map((k) => [k, at(3)])),
-        parentFinishedAt: Object.fromEntries(all.map((k) => [k, at(3)])),
-        firstParentPieceAt: at(0.5),
+        scheduledStartedAt: {},
+        scheduledFinishedAt: {},
+        parentFinishedAt: {},
       },
     }
   })
@@ -289,11 +331,11 @@ describe('a two-worker pull with no P2P saving', () => {
     expect(v.diagnosis).toMatch(/raw 2\.00x .* attributed 2\.00x/)
   })
 
-  test('even one piece read from the origin while a peer held it and the task had parents fails', async () => {
+  test('even one piece read from the origin while a peer held it fails', async () => {
     const v = singleBackToSource(await withRows(noSavingPull(1 / 16)))
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /peers held: worker1 piece 0 at 06:00:02\.000 \(seed-peer had it since 06:00:01\.000\)/,
+      /peers held: worker1 piece 0 at 06:00:02\.000 \(seed-peer had it since 06:00:01\.000; its own task never got it from a parent\)/,
     )
   })
 })
