@@ -123,10 +123,10 @@ function onDemandLines(figures: OnDemandFigures[] | undefined): string[] {
     ...figures.map(
       (f) =>
         `On-demand source reads of \`${shortDigest(f.digest)}\`: ${size(f.excusedBytes)} that P2P could not have served` +
-        ` (no peer had the piece yet, or the node's task was still awaiting its parents: ` +
+        ` (no peer had the piece yet, or the node's own task had not yet put it in flight; parents named after the first read: ` +
         `${
           Object.entries(f.parentWaitMs)
-            .map(([n, ms]) => `${n} waited ${ms} ms`)
+            .map(([n, ms]) => `${n} ${ms} ms`)
             .join(', ') || 'no wait'
         }), ${f.missedReads} read(s) of pieces a peer held, ` +
         `${size(f.fetchedTwiceBytes)} fetched twice (from the origin on demand and again from peers).`,
