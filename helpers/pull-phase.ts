@@ -262,6 +262,7 @@ function firstMark(mark: PhaseMark): string | undefined {
 
 const EMPTY_CLOCK = {
   smallRangeStartedAt: {},
+  smallRangeRequestedAt: {},
   scheduledFinishedAt: {},
   parentFinishedAt: {},
   scheduledStartedAt: {},

@@ -235,7 +235,7 @@ const missedText = (j: LayerJudgement) =>
       (r) =>
         `${r.node} piece ${r.piece} at ${clock(r.at)} (${r.heldBy?.node} had it since ${clock(r.heldBy?.since)}; ` +
         (r.inFlightSince
-          ? `in flight in its own task since ${clock(r.inFlightSince)}: the 1 s wait ran out`
+          ? `in flight in its own task since ${clock(r.inFlightSince)}, before the request came: dfdaemon did not wait for it`
           : `its own task never got it from a parent`) +
         ')',
     )

@@ -22,6 +22,8 @@ export interface NodePieceClock {
   node: string
   /** piece → when this node started fetching it from the source for a small range */
   smallRangeStartedAt: Record<number, string>
+  /** piece → when the range request that read it from the source reached dfdaemon */
+  smallRangeRequestedAt: Record<number, string>
   /** piece → when this node finished it through the scheduler (from a parent or scheduled back-to-source) */
   scheduledFinishedAt: Record<number, string>
   /** piece → when this node finished it from a parent */
@@ -84,8 +86,11 @@ export function classifyOnDemandReads(
       const piece = Number(key)
       const holder = firstHolder(peers, n.node, piece)
       const held = holder !== undefined && instant(holder.since) < instant(at)
+      // dfdaemon chose between waiting and the source after the request arrived: a piece in flight
+      // before that was certainly seen (the log cannot say more precisely when it looked)
       const started = n.scheduledStartedAt[piece]
-      const inFlight = started !== undefined && instant(started) <= instant(at)
+      const decided = n.smallRangeRequestedAt[piece] ?? at
+      const inFlight = started !== undefined && instant(started) < instant(decided)
       const fromPeers = n.parentFinishedAt[piece] !== undefined
       const reason: OnDemandReason = !held
         ? 'nobody-had-it'

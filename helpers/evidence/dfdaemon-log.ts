@@ -282,6 +282,11 @@ export interface PieceClock {
   /** piece → when this peer started fetching it from the source for a small range (no scheduler) */
   smallRangeStartedAt: Record<number, string>
   /**
+   * piece → when the range request that read it from the source reached dfdaemon (its `download task
+   * started`): dfdaemon decided between waiting and the source after that, and before the read
+   */
+  smallRangeRequestedAt: Record<number, string>
+  /**
    * piece → when this peer finished it through the scheduler: from a parent, or from the source as
    * the task's scheduled back-to-source. Only such pieces are announced to the scheduler, so only
    * they can be served to other peers.
@@ -383,6 +388,9 @@ export function usedRemotePeers(t: DfdaemonTaskFacts): boolean {
   return t.remotePeer.piecesFinished > 0
 }
 
+/** When each request (peer id) of a task started; kept beside the facts, not in them. */
+const requestStarts = new WeakMap<DfdaemonTaskFacts, Map<string, string>>()
+
 function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
   t.lastSeen = e.record.time
   addUnique(t.peerIds, e.record.fields.peer_id)
@@ -391,6 +399,12 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
   switch (e.kind) {
     case 'started':
       t.started++
+      // Each proxied request is a peer of its own; its records carry that peer id.
+      if (e.record.fields.peer_id) {
+        const starts = requestStarts.get(t) ?? new Map<string, string>()
+        requestStarts.set(t, starts)
+        starts.set(e.record.fields.peer_id, e.record.time)
+      }
       if (e.prefetch === false && !e.isPrefetch) t.startedWithoutPrefetch++
       addUnique(t.urls, e.url)
       break
@@ -410,9 +424,13 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
       break
     case 'pieceFromSourceStarted':
       t.backToSource.piecesStarted++
-      if (e.record.spans.includes(SMALL_RANGE_SPAN))
+      if (e.record.spans.includes(SMALL_RANGE_SPAN)) {
+        if (e.pieceNumber !== undefined && t.pieceClock.smallRangeStartedAt[e.pieceNumber] === undefined) {
+          const requested = requestStarts.get(t)?.get(e.record.fields.peer_id ?? '')
+          if (requested !== undefined) t.pieceClock.smallRangeRequestedAt[e.pieceNumber] = requested
+        }
         earliest(t.pieceClock.smallRangeStartedAt, e.pieceNumber, e.record.time)
-      else earliest(t.pieceClock.scheduledStartedAt, e.pieceNumber, e.record.time)
+      } else earliest(t.pieceClock.scheduledStartedAt, e.pieceNumber, e.record.time)
       break
     case 'pieceFromSourceFinished':
       t.backToSource.piecesFinished++
@@ -481,6 +499,7 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
     remotePeer: { piecesStarted: 0, piecesFinished: 0, piecesFailed: 0, parents: [] },
     pieceClock: {
       smallRangeStartedAt: {},
+      smallRangeRequestedAt: {},
       scheduledFinishedAt: {},
       parentFinishedAt: {},
       scheduledStartedAt: {},

@@ -8,6 +8,7 @@ import { dfdaemonEvidence, originEvidence } from '../evidence/collect.ts'
 import { probePeerLinks } from '../evidence/peer-links.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
 import { freshCopy } from '../image/fresh-blobs.ts'
+import { resetImageState } from '../stargz/install.ts'
 import { validateImageLayers } from '../image/validate-layers.ts'
 import {
   backToSourceFacts,
@@ -76,10 +77,13 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
   let error: string | undefined
   let ctx = shared
   try {
-    // A clean baseline without restarting anything: blobs of its own (new digests, so no image state,
-    // snapshotter cache, dfdaemon task or scheduler task from earlier entries and chapters applies),
-    // published before the fault (which may cut the origin off). Faults that rewrite the eStargz tag
-    // rewrite this copy's tag.
+    // A clean baseline: no image state on the workers (containerd reuses a snapshot by the layer's
+    // uncompressed chain id, which a fresh copy shares, so an earlier pull's lazy snapshot would serve
+    // this one), and blobs of its own (new digests: no dfdaemon or scheduler task of an earlier entry
+    // or chapter applies, so Dragonfly need not restart), published before the fault (which may cut
+    // the origin off). Faults that rewrite the eStargz tag rewrite this copy's tag.
+    ctx.log(`${entry.id}: clean baseline (image state on the workers, fresh blobs)`)
+    for (const w of ctx.workers) await resetImageState(w, ctx.stepMs)
     const copy = await freshCopy(ctx.registry.localUrl, ctx.image)
     ctx = {
       ...ctx,

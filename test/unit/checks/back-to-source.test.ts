@@ -16,7 +16,7 @@ import {
   type BackToSourceFacts,
   type NodeSourceReads,
 } from '../../../helpers/checks/back-to-source.ts'
-import type { NodePieceClock } from '../../../helpers/checks/on-demand-reads.ts'
+import { classifyOnDemandReads, type NodePieceClock } from '../../../helpers/checks/on-demand-reads.ts'
 import { summarizeDfdaemonLog } from '../../../helpers/evidence/dfdaemon-log.ts'
 import { accountOrigin, parseManifest } from '../../../helpers/evidence/origin-accounting.ts'
 import { registryRequests, type RegistryRequest } from '../../../helpers/evidence/registry-log.ts'
@@ -160,7 +160,7 @@ describe('on the real P2P capture (sequential pulls)', () => {
     )
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /on-demand source pieces peers held: d7y-stargz-worker2 piece 0 at 22:14:21\.449 \([^;]+; in flight in its own task since 22:14:21\.000: the 1 s wait ran out\)/,
+      /on-demand source pieces peers held: d7y-stargz-worker2 piece 0 at 22:14:21\.449 \([^;]+; in flight in its own task since 22:14:21\.000, before the request came: dfdaemon did not wait for it\)/,
     )
   })
 })
@@ -186,7 +186,7 @@ describe('on the fresh machine race (concurrent pulls, fixtures/logs/race-fresh-
     const v = singleBackToSource(f)
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /d7y-stargz-worker2 piece 7 at 06:21:51\.479 \(seed-peer had it since 06:21:51\.290; in flight in its own task since 06:21:51\.100: the 1 s wait ran out\)/,
+      /d7y-stargz-worker2 piece 7 at 06:21:51\.479 \(seed-peer had it since 06:21:51\.290; in flight in its own task since 06:21:51\.100, before the request came: dfdaemon did not wait for it\)/,
     )
     expect(judgeLayers(f)[0]!.missedPieces).toEqual({ 'd7y-stargz-worker2': [7, 9, 8, 10, 6] })
   })
@@ -282,6 +282,7 @@ function noSavingPull(share: number): BackToSourceFacts & { _requests: RegistryR
   const seed: NodePieceClock = {
     node: 'seed-peer',
     smallRangeStartedAt: {},
+    smallRangeRequestedAt: {},
     scheduledFinishedAt: Object.fromEntries(all.map((k) => [k, at(1)])),
     parentFinishedAt: {},
     scheduledStartedAt: Object.fromEntries(all.map((k) => [k, at(0)])),
@@ -296,6 +297,7 @@ function noSavingPull(share: number): BackToSourceFacts & { _requests: RegistryR
       clock: {
         node,
         smallRangeStartedAt: Object.fromEntries(mine.map((k) => [k, at(2)])),
+        smallRangeRequestedAt: Object.fromEntries(mine.map((k) => [k, at(1.9)])),
         scheduledStartedAt: {},
         scheduledFinishedAt: {},
         parentFinishedAt: {},
@@ -337,5 +339,38 @@ describe('a two-worker pull with no P2P saving', () => {
     expect(v.diagnosis).toMatch(
       /peers held: worker1 piece 0 at 06:00:02\.000 \(seed-peer had it since 06:00:01\.000; its own task never got it from a parent\)/,
     )
+  })
+})
+
+describe('on a request that arrived just before its piece went in flight (fixtures/logs/race-request)', () => {
+  async function clocks(): Promise<NodePieceClock[]> {
+    const task = '962381d2d36065c289feb541be5a3a7499917756d1dc1e7cf9929ed643028b0f'
+    const out: NodePieceClock[] = []
+    for (const [node, log] of [
+      ['d7y-stargz-worker', 'dfdaemon-worker.log.gz'],
+      ['d7y-stargz-worker2', 'dfdaemon-worker2.log.gz'],
+      ['seed-peer', 'dfdaemon-seed.log.gz'],
+    ] as const) {
+      const s = await summarizeDfdaemonLog(text(path.join(dir, 'race-request', log)))
+      out.push({ node, ...s.tasks[task]!.pieceClock })
+    }
+    return out
+  }
+
+  test('piece 8 went in flight between the request (.847164) and the read (.847804): not held against dfdaemon', async () => {
+    const c = await clocks()
+    const worker = c[0]!
+    expect(worker.smallRangeRequestedAt[8]).toBe('2026-12-05T08:31:57.847164Z')
+    expect(worker.scheduledStartedAt[8]).toBe('2026-12-05T08:31:57.847439Z')
+    expect(worker.smallRangeStartedAt[8]).toBe('2026-12-05T08:31:57.847804Z')
+    const reads = classifyOnDemandReads(c, ['d7y-stargz-worker', 'd7y-stargz-worker2'])
+    expect(reads.find((r) => r.node === 'd7y-stargz-worker' && r.piece === 8)?.reason).toBe('not-in-flight')
+    expect(reads.filter((r) => r.reason === 'missed-p2p')).toEqual([])
+  })
+
+  test('judged by the read alone (no request time), the same read is red', async () => {
+    const c = (await clocks()).map((x) => ({ ...x, smallRangeRequestedAt: {} }))
+    const reads = classifyOnDemandReads(c, ['d7y-stargz-worker', 'd7y-stargz-worker2'])
+    expect(reads.find((r) => r.node === 'd7y-stargz-worker' && r.piece === 8)?.reason).toBe('missed-p2p')
   })
 })
