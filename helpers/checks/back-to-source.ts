@@ -233,7 +233,8 @@ const missedText = (j: LayerJudgement) =>
     .filter((r) => r.reason === 'missed-p2p')
     .map(
       (r) =>
-        `${r.node} piece ${r.piece} at ${clock(r.at)} (${r.heldBy?.node} had it since ${clock(r.heldBy?.since)}; ` +
+        `${r.node} piece ${r.piece} at ${clock(r.at)} (` +
+        (r.heldBy ? `${r.heldBy.node} had it since ${clock(r.heldBy.since)}; ` : 'no peer had it; ') +
         (r.inFlightSince
           ? `in flight in its own task since ${clock(r.inFlightSince)}, before the request came: dfdaemon did not wait for it`
           : `its own task never got it from a parent`) +
@@ -249,7 +250,7 @@ export function layerLine(j: LayerJudgement): string {
   return (
     `${short(j.digest)}: raw ${x(j.rawAmplification)} (${mib(j.bytesServed)} of ${mib(j.size)} to ${j.clients} clients), ` +
     `attributed ${x(j.attributedAmplification)} (limit ${x(j.limit / j.size)}; on-demand source pieces P2P could not serve: ${reasonsText(j)}` +
-    (Object.keys(j.missedPieces).length ? `; on-demand source pieces peers held: ${missedText(j)}` : '') +
+    (Object.keys(j.missedPieces).length ? `; on-demand source pieces P2P should have served: ${missedText(j)}` : '') +
     `; fetched twice ${mib(j.fetchedTwiceBytes)})`
   )
 }

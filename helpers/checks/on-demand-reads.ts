@@ -6,16 +6,17 @@
 // in flight, and fetches the rest straight from the source, without asking the scheduler
 // (`download_partial_from_source`). A lazily pulling snapshotter makes such reads from its first
 // request on, while the node's own whole-blob task (the proxy's prefetch) is still being scheduled
-// and then putting its pieces in flight one by one. So a read of piece p from the source is by design
-// when either
+// and then putting its pieces in flight one by one. A read of piece p from the source is by design
+// only where the node's own task did receive p from a parent afterwards (P2P served the node, only
+// later than the read; in every capture so far each on-demand piece was), and either
 //   - nobody-had-it: no other peer (the seed peer included) had finished p through the scheduler when
 //     the read started: P2P cannot serve what nobody has; or
-//   - not-in-flight: the node's own task had not started p yet (dfdaemon had nothing to wait for: the
-//     scheduler had not named its parents, or had and the task had not reached p) and then did
-//     receive p from a parent (so the task was served peer-to-peer, only later than the read).
-// Everything else is missed-p2p: a peer had p and either the node's own task never got p from a
-// parent (prefetch off, P2P blocked, no seed peer: the node pulled without P2P) or p was already in
-// flight and dfdaemon still went to the source (its 1 s wait ran out: P2P too slow to serve it).
+//   - not-in-flight: the node's own task had not started p when the range request arrived (dfdaemon
+//     had nothing to wait for: the scheduler had not named its parents, or had and the task had not
+//     reached p).
+// Everything else is missed-p2p: the node's own task never got p from a parent (prefetch off, P2P
+// blocked, no scheduler, no seed peer: the node pulled without P2P), or a peer had p and it was already
+// in flight when the request came, yet dfdaemon went to the source (its 1 s wait ran out).
 
 /** What one node's dfdaemon logged about one layer's pieces (see PieceClock in evidence/dfdaemon-log). */
 export interface NodePieceClock {
@@ -92,17 +93,19 @@ export function classifyOnDemandReads(
       const decided = n.smallRangeRequestedAt[piece] ?? at
       const inFlight = started !== undefined && instant(started) < instant(decided)
       const fromPeers = n.parentFinishedAt[piece] !== undefined
-      const reason: OnDemandReason = !held
-        ? 'nobody-had-it'
-        : !inFlight && fromPeers
-          ? 'not-in-flight'
-          : 'missed-p2p'
+      const reason: OnDemandReason = !fromPeers
+        ? 'missed-p2p'
+        : !held
+          ? 'nobody-had-it'
+          : !inFlight
+            ? 'not-in-flight'
+            : 'missed-p2p'
       out.push({
         node: n.node,
         piece,
         at,
         reason,
-        ...(reason === 'missed-p2p' && holder ? { heldBy: holder } : {}),
+        ...(reason === 'missed-p2p' && held && holder ? { heldBy: holder } : {}),
         ...(reason === 'missed-p2p' && inFlight ? { inFlightSince: started } : {}),
         alsoFromPeers: fromPeers,
       })

@@ -151,6 +151,9 @@ export const FAULTS: FaultEntry[] = [
     },
     restore: async (ctx) => {
       await startUnit(ctx.controlPlane, UNITS.scheduler)
+      // Left alone, the daemons found the new scheduler only after about 4 minutes (measured
+      // 2026-12-05: none re-announced sooner); the deploy order brings them back in seconds.
+      await restoreValues(ctx)
       await waitDragonflyServing(ctx)
     },
   },

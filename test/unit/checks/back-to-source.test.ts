@@ -160,7 +160,7 @@ describe('on the real P2P capture (sequential pulls)', () => {
     )
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /on-demand source pieces peers held: d7y-stargz-worker2 piece 0 at 22:14:21\.449 \([^;]+; in flight in its own task since 22:14:21\.000, before the request came: dfdaemon did not wait for it\)/,
+      /on-demand source pieces P2P should have served: d7y-stargz-worker2 piece 0 at 22:14:21\.449 \([^;]+; in flight in its own task since 22:14:21\.000, before the request came: dfdaemon did not wait for it\)/,
     )
   })
 })
@@ -203,7 +203,7 @@ describe('on the fresh machine race (concurrent pulls, fixtures/logs/race-fresh-
     const v = singleBackToSource({ ...f, smallRangeReads: { [digest]: orphan } })
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /peers held: d7y-stargz-worker2 piece 7 at [\d:.]+ \([^)]*its own task never got it from a parent\)/,
+      /d7y-stargz-worker2 piece 7 at [\d:.]+ \([^)]*its own task never got it from a parent\)/,
     )
   })
 })
@@ -337,7 +337,7 @@ describe('a two-worker pull with no P2P saving', () => {
     const v = singleBackToSource(await withRows(noSavingPull(1 / 16)))
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
-      /peers held: worker1 piece 0 at 06:00:02\.000 \(seed-peer had it since 06:00:01\.000; its own task never got it from a parent\)/,
+      /P2P should have served: worker1 piece 0 at 06:00:02\.000 \(seed-peer had it since 06:00:01\.000; its own task never got it from a parent\)/,
     )
   })
 })
@@ -372,5 +372,23 @@ describe('on a request that arrived just before its piece went in flight (fixtur
     const c = (await clocks()).map((x) => ({ ...x, smallRangeRequestedAt: {} }))
     const reads = classifyOnDemandReads(c, ['d7y-stargz-worker', 'd7y-stargz-worker2'])
     expect(reads.find((r) => r.node === 'd7y-stargz-worker' && r.piece === 8)?.reason).toBe('missed-p2p')
+  })
+})
+
+describe('nobody shares: the scheduler is down and every node reads every piece on demand', () => {
+  test('no read is excused when no node received anything from a parent, however early it came', async () => {
+    const f = await raceFacts()
+    const [digest, reads] = Object.entries(f.smallRangeReads)[0]!
+    // What the workers' logs would show with the scheduler stopped: no scheduled piece, no parent.
+    const alone = reads.map((r) => ({
+      ...r,
+      clock: { ...r.clock, scheduledStartedAt: {}, scheduledFinishedAt: {}, parentFinishedAt: {} },
+    }))
+    const v = singleBackToSource({ ...f, smallRangeReads: { [digest]: alone }, seedClocks: { [digest]: [] } })
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/P2P could not serve: none/)
+    expect(v.diagnosis).toMatch(
+      /d7y-stargz-worker piece 0 at [\d:.]+ \(no peer had it; its own task never got it from a parent\)/,
+    )
   })
 })
