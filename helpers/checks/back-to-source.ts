@@ -250,7 +250,9 @@ export function layerLine(j: LayerJudgement): string {
   return (
     `${short(j.digest)}: raw ${x(j.rawAmplification)} (${mib(j.bytesServed)} of ${mib(j.size)} to ${j.clients} clients), ` +
     `attributed ${x(j.attributedAmplification)} (limit ${x(j.limit / j.size)}; on-demand source pieces P2P could not serve: ${reasonsText(j)}` +
-    (Object.keys(j.missedPieces).length ? `; on-demand source pieces P2P should have served: ${missedText(j)}` : '') +
+    (Object.keys(j.missedPieces).length
+      ? `; on-demand source pieces P2P should have served: ${missedText(j)}`
+      : '') +
     `; fetched twice ${mib(j.fetchedTwiceBytes)})`
   )
 }
