@@ -228,19 +228,30 @@ const reasonsText = (j: LayerJudgement) => {
     (waits ? `; parents named after the first read: ${waits}` : '')
   )
 }
-const missedText = (j: LayerJudgement) =>
-  j.onDemand
-    .filter((r) => r.reason === 'missed-p2p')
+/** Reads P2P should have served: each in-flight miss in full, the never-served ones per node. */
+const missedText = (j: LayerJudgement) => {
+  const missed = j.onDemand.filter((r) => r.reason === 'missed-p2p')
+  const inFlight = missed
+    .filter((r) => r.inFlightSince)
     .map(
       (r) =>
         `${r.node} piece ${r.piece} at ${clock(r.at)} (` +
-        (r.heldBy ? `${r.heldBy.node} had it since ${clock(r.heldBy.since)}; ` : 'no peer had it; ') +
-        (r.inFlightSince
-          ? `in flight in its own task since ${clock(r.inFlightSince)}, before the request came: dfdaemon did not wait for it`
-          : `its own task never got it from a parent`) +
-        ')',
+        (r.heldBy ? `${r.heldBy.node} had it since ${clock(r.heldBy.since)}; ` : '') +
+        `in flight in its own task since ${clock(r.inFlightSince)}, before the request came: dfdaemon did not wait for it)`,
     )
-    .join('; ')
+  const never = [...new Set(missed.filter((r) => !r.inFlightSince).map((r) => r.node))].map((node) => {
+    const reads = missed.filter((r) => r.node === node && !r.inFlightSince)
+    const held = reads.filter((r) => r.heldBy)
+    return (
+      `${node} ${reads.length} piece(s) its own task never got from a parent (${reads.map((r) => r.piece).join(',')}` +
+      (held.length
+        ? `; ${held.length} of them a peer already held, first ${clock(held[0]!.at)}: ${held[0]!.heldBy!.node} since ${clock(held[0]!.heldBy!.since)}`
+        : '') +
+      ')'
+    )
+  })
+  return [...never, ...inFlight].join('; ')
+}
 /** hh:mm:ss.mmm of a timestamp, enough to find the record in the logs */
 const clock = (t: string | undefined) =>
   (t ?? '?').replace(/^.*T/, '').replace(/(\.\d{3})\d*(Z|[+-][\d:]+)?$/, '$1')
@@ -297,7 +308,7 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
             (j) =>
               `the origin served ${short(j.digest)} more than once: ${layerLine(j)}, so P2P did not share it` +
               (Object.keys(j.missedPieces).length
-                ? ` (nodes read pieces from the source that peers held, without P2P bringing them those pieces in time)`
+                ? ` (nodes read pieces from the source that P2P should have served)`
                 : ''),
           )
           .join('; ') + `; ${why}`,
