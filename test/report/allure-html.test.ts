@@ -60,15 +60,22 @@ async function expandUntil(page: Page, target: Locator, timeoutMs = 15_000): Pro
   while (!(await target.isVisible())) {
     if (Date.now() > deadline) throw new Error(`not shown after ${timeoutMs} ms: ${target.toString()}`)
     // a group is open when its tree-content follows it
+    // only groups on screen: the search re-renders the tree, hiding or replacing the others
     const id = await page.evaluate(() => {
-      const sections = Array.from(document.querySelectorAll('[data-testid="tree-section"]'))
+      const sections = Array.from(document.querySelectorAll<HTMLElement>('[data-testid="tree-section"]'))
       const closed = sections.find(
-        (s) => s.nextElementSibling?.getAttribute('data-testid') !== 'tree-content',
+        (s) =>
+          s.offsetParent !== null && s.nextElementSibling?.getAttribute('data-testid') !== 'tree-content',
       )
       return closed?.getAttribute('data-tree-node-id') ?? null
     })
     if (id === null) await page.waitForTimeout(200)
-    else await page.locator(`[data-tree-node-id="${id}"]`).click()
+    // a group the tree replaced meanwhile is looked up again on the next round
+    else
+      await page
+        .locator(`[data-tree-node-id="${id}"]`)
+        .click({ timeout: 2000 })
+        .catch(() => undefined)
   }
 }
 
