@@ -18,22 +18,10 @@
 // blocked, no scheduler, no seed peer: the node pulled without P2P), or a peer had p and it was already
 // in flight when the request came, yet dfdaemon went to the source (its 1 s wait ran out).
 
-/** What one node's dfdaemon logged about one layer's pieces (see PieceClock in evidence/dfdaemon-log). */
-export interface NodePieceClock {
-  node: string
-  /** piece → when this node started fetching it from the source for a small range */
-  smallRangeStartedAt: Record<number, string>
-  /** piece → when the range request that read it from the source reached dfdaemon */
-  smallRangeRequestedAt: Record<number, string>
-  /** piece → when this node finished it through the scheduler (from a parent or scheduled back-to-source) */
-  scheduledFinishedAt: Record<number, string>
-  /** piece → when this node finished it from a parent */
-  parentFinishedAt: Record<number, string>
-  /** piece → when this node's own scheduled download of it started (in flight from then on) */
-  scheduledStartedAt: Record<number, string>
-  /** when this node's task first started a piece from a parent */
-  firstParentPieceAt?: string
-}
+/** What one node's dfdaemon logged about one layer's pieces (PieceClock), and which node it is. */
+import type { PieceClock } from '../evidence/dfdaemon-log.ts'
+
+export type NodePieceClock = PieceClock & { node: string }
 
 export type OnDemandReason = 'nobody-had-it' | 'not-in-flight' | 'missed-p2p'
 
