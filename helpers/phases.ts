@@ -12,13 +12,16 @@ export interface PhaseRecord {
   evidence?: PhaseEvidence
 }
 
+/** the nerdctl P2P pull, the CRI Pods' pull (kind), the bypassed pull of the negative control */
+export type PhaseName = 'p2p' | 'cri' | 'control'
+
 const phases = new Map<string, PhaseRecord>()
 
-export function setPhase(name: 'p2p' | 'control', record: PhaseRecord): void {
+export function setPhase(name: PhaseName, record: PhaseRecord): void {
   phases.set(name, record)
 }
 
-export function phase(name: 'p2p' | 'control'): PhaseRecord {
+export function phase(name: PhaseName): PhaseRecord {
   const p = phases.get(name)
   if (!p) throw new Error(`the ${name} pull did not run in this run (an earlier chapter failed)`)
   return p

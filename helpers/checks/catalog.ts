@@ -16,10 +16,12 @@ export const CHECKS = [
   },
   { id: 'estargz-valid', title: 'Every pushed layer is valid eStargz matching its manifest annotations' },
   { id: 'image-runs', title: 'The eStargz image runs on every worker with the expected output' },
-  // Kubernetes only: the kubelet's CRI path (the local profile has no kubelet).
+  // Kubernetes only: the kubelet's CRI path (the local profile has no kubelet), its own pull judged
+  // like the nerdctl one (helpers/checks/cri-path.ts).
   {
     id: 'cri-pod-runs',
-    title: 'The eStargz image runs as a Pod pinned to every worker (CRI path)',
+    title:
+      'The eStargz image runs as a Pod on every worker (CRI path), its own pull remote in k8s.io, through dfdaemon, sent once by the origin',
     profiles: ['kind'],
   },
   {

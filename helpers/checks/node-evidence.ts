@@ -29,12 +29,28 @@ const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
 /** The snapshotter's errors nest every cause; the end names the root one. */
 const brief = (e: string | undefined) => (e && e.length > 240 ? `…${e.slice(-240)}` : (e ?? ''))
 
-export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Verdict {
+/**
+ * `namespace`: only snapshots containerd prepared in that namespace count (the CRI pulls into "k8s.io",
+ * nerdctl into "default"): a pull judged on another namespace's snapshots would pass without its own.
+ */
+export function remoteSnapshots(
+  workers: WorkerEvidence[],
+  layers: Layer[],
+  opts: { namespace?: string } = {},
+): Verdict {
   const problems: string[] = []
   const digests = new Set(layers.map((l) => l.digest))
+  const inNamespace = (s: { namespace?: string }) =>
+    opts.namespace === undefined || s.namespace === opts.namespace
   const evidence = workers.map((w) => {
     // Only snapshots of this image's layers count, tied by digest; others in the window are not ours.
-    const ours = w.stargz.snapshots.filter((s) => s.layerDigest !== undefined && digests.has(s.layerDigest))
+    const ofLayers = w.stargz.snapshots.filter(
+      (s) => s.layerDigest !== undefined && digests.has(s.layerDigest),
+    )
+    const ours = ofLayers.filter(inNamespace)
+    const elsewhere = [
+      ...new Set(ofLayers.filter((s) => !inNamespace(s)).map((s) => s.namespace ?? 'no namespace')),
+    ]
     const unnamed = w.stargz.snapshots.filter((s) => s.layerDigest === undefined)
     const prepared = new Set(ours.filter((s) => s.outcome === 'prepared').map((s) => s.layerDigest))
     const failed = ours.filter((s) => s.outcome === 'failed')
@@ -47,6 +63,8 @@ export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Ver
     if (missing.length)
       problems.push(
         `${w.node}: no remote snapshot prepared for ${missing.map((m) => short(m.digest)).join(', ')}` +
+          (opts.namespace ? ` in containerd namespace ${opts.namespace}` : '') +
+          (elsewhere.length ? ` (prepared in namespace ${elsewhere.join(', ')} instead)` : '') +
           (unnamed.length ? ` (${unnamed.length} snapshot line(s) name no layer digest)` : '') +
           ` (the snapshotter logs 'prepared remote snapshot' only at --log-level=debug)`,
       )
@@ -59,6 +77,7 @@ export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Ver
       )
     return {
       node: w.node,
+      ...(opts.namespace ? { namespace: opts.namespace } : {}),
       prepared: [...prepared],
       failed: failed.map((f) => ({ layer: f.layerDigest, error: f.error })),
       laterProblems: later,
@@ -71,7 +90,7 @@ export function remoteSnapshots(workers: WorkerEvidence[], layers: Layer[]): Ver
       : evidence
           .map(
             (e) =>
-              `${e.node}: ${e.prepared.length} of ${layers.length} layer(s) prepared remotely, 0 fallbacks`,
+              `${e.node}: ${e.prepared.length} of ${layers.length} layer(s) prepared remotely${opts.namespace ? ` in ${opts.namespace}` : ''}, 0 fallbacks`,
           )
           .join('; '),
     evidence,

@@ -19,6 +19,8 @@ export interface StargzSnapshotFact {
   key: string
   /** the layer's chain id (the key's last word), which identifies the layer stack */
   chainId?: string
+  /** containerd namespace that prepared it (the key's first segment: "default" for nerdctl, "k8s.io" for the CRI) */
+  namespace?: string
   /** compressed layer digest (sha256:...), when an earlier line with the same key named it */
   layerDigest?: string
   /** image reference the layer was resolved from */
@@ -65,6 +67,8 @@ export interface StargzLogEntry {
 // 20:56:38"), so the host and identifier are taken from the end of the prefix.
 const SYSLOG_PREFIX = /^(?<time>.+?) (?<host>\S+) (?<ident>[^\s[\]]+)(?:\[\d+\])?: $/
 const CHAIN_ID = /\s(sha256:[0-9a-f]{64})$/
+// containerd's metadata store names a backend snapshot "<namespace>/<id>/<key>"
+const NAMESPACE = /^([^/\s]+)\/\d+\//
 const DIGEST = /^sha256:[0-9a-f]{64}$/
 const ANY_DIGEST = /sha256:[0-9a-f]{64}/g
 const PROBLEM_LEVELS = new Set(['warning', 'error', 'fatal', 'panic'])
@@ -156,6 +160,7 @@ export async function parseStargzJournal(input: LineInput | string): Promise<Sta
       outcome,
       key,
       chainId: CHAIN_ID.exec(key)?.[1],
+      namespace: NAMESPACE.exec(key)?.[1],
       layerDigest: known?.layerDigest ?? layerDigestOf(f),
       ref: known?.ref ?? str(f.ref),
       parent: str(f.parent),

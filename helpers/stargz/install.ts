@@ -5,7 +5,9 @@
 import { copyTo, exec, fileExists, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { STARGZ_PATHS as RENDERED_PATHS } from '../render/ports.ts'
 import { reportedVersion } from '../version-parse.ts'
-import { listStargzSnapshots, snapshotListArgv, stargzPlugin } from './plugin-check.ts'
+import { listStargzSnapshots, snapshotListArgv, stargzPlugin, STARGZ_SNAPSHOTTER } from './plugin-check.ts'
+import { testImageRefs } from './test-image-refs.ts'
+import { snapshotRows, unusedRemoteLayers } from './remote-layers.ts'
 import { waitFor } from '../wait.ts'
 
 // Binary and config paths are the renderers' (the unit file and the containerd patch name them too).
@@ -89,22 +91,41 @@ export async function resetImageState(node: Node, timeoutMs: number): Promise<vo
 /**
  * Cold state on a node whose containerd also runs the cluster (kind): wiping containerd would take
  * the kubelet's and Dragonfly's images with it (not pullable again on a machine without a
- * registry). So only the test images go: every image from a registry addressed with a port (the
- * origin; the cluster's images come from registries without one), removed with their content and
- * snapshots (--sync runs containerd's GC, which unmounts their stargz layers); then the
- * snapshotter's fetch caches, with it stopped. Its snapshot directories stay: pods use them.
+ * registry). So only the test images go (test-image-refs.ts says which, under every name), removed with their content and
+ * snapshots (--sync runs containerd's GC, which unmounts their stargz layers), and the layers the
+ * snapshotter committed itself that no namespace uses any more; then the snapshotter's fetch caches,
+ * with it stopped. Its snapshot directories stay: pods use them.
  */
 async function resetTestImages(node: Node, timeoutMs: number): Promise<void> {
-  await sh(
-    node,
-    `for ns in default k8s.io; do
-       ctr -n "$ns" images ls -q | grep -E '^[^/]+:[0-9]+/' | xargs -r ctr -n "$ns" images rm --sync >/dev/null
-     done`,
-  )
+  for (const ns of ['default', 'k8s.io']) {
+    const refs = testImageRefs((await exec(node, ['ctr', '-n', ns, 'images', 'ls'])).stdout)
+    if (refs.length) await exec(node, ['ctr', '-n', ns, 'images', 'rm', '--sync', ...refs], { timeoutMs })
+  }
+  await removeUnusedRemoteLayers(node, timeoutMs)
   await systemctl(node, 'stop', STARGZ_UNIT)
   await sh(node, `rm -rf ${STARGZ_PATHS.root}/stargz/*`)
   await systemctl(node, 'start', STARGZ_UNIT)
   await waitForStargzPlugin(node, timeoutMs)
+}
+
+/** Layers the snapshotter committed itself that no containerd namespace uses (see remote-layers.ts). */
+async function removeUnusedRemoteLayers(node: Node, timeoutMs: number): Promise<void> {
+  const backend = ['ctr', '--address', RENDERED_PATHS.socket, 'snapshots']
+  const used: string[] = []
+  for (const ns of (await exec(node, ['ctr', 'namespaces', 'ls', '-q'])).stdout.split('\n').filter(Boolean)) {
+    const listing = await exec(node, [
+      'ctr',
+      '-n',
+      ns,
+      'snapshots',
+      '--snapshotter',
+      STARGZ_SNAPSHOTTER,
+      'ls',
+    ])
+    used.push(...snapshotRows(listing.stdout).map((r) => r.key))
+  }
+  const unused = unusedRemoteLayers(snapshotRows((await exec(node, [...backend, 'ls'])).stdout), used)
+  for (const key of unused) await exec(node, [...backend, 'rm', key], { timeoutMs })
 }
 
 /** Replaces the snapshotter's config (e.g. switching the mirror) and restarts it from clean state. */

@@ -57,6 +57,15 @@ describe('remote snapshots', () => {
     expect(v.diagnosis).toBe('node-a: 2 of 2 layer(s) prepared remotely, 0 fallbacks')
   })
 
+  test('judged for the CRI namespace, the same journal (nerdctl pulls into "default") is red and says where they were', async () => {
+    const w = await worker('stargz-journal-lazy-pull.txt')
+    expect(w.stargz.snapshots.every((s) => s.namespace === 'default')).toBe(true)
+    expect(remoteSnapshots([w], LAZY_PULL_LAYERS, { namespace: 'default' }).passed).toBe(true)
+    const v = remoteSnapshots([w], LAZY_PULL_LAYERS, { namespace: 'k8s.io' })
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toContain('in containerd namespace k8s.io (prepared in namespace default instead)')
+  })
+
   test('the fallback journal: the plain layer fell back, with its error', async () => {
     const w = await worker('stargz-journal-fallback.txt')
     const failed = w.stargz.snapshots.find((s) => s.outcome === 'failed')!
