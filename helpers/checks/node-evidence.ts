@@ -119,6 +119,41 @@ function loggedSourceBytes(task: DfdaemonTaskFacts | undefined, layer: Layer): n
 }
 
 /**
+ * Origin clients that are no worker and not the seed peer, each sent more of a layer than a probe:
+ * something pulled it around every dfdaemon the evidence knows (another client, or nodes the origin
+ * sees through NAT, all behind one address). Without the seed peer's address (no host id in its log)
+ * the seed cannot be told from a stranger, and that is said instead.
+ */
+function strangers(
+  workers: WorkerEvidence[],
+  layers: Layer[],
+  origin: OriginReport,
+  seedIp?: string,
+): { red: string[]; unknown: string[] } {
+  const known = new Set([...workers.map((w) => w.ip), ...(seedIp ? [seedIp] : [])])
+  const found = { red: [] as string[], unknown: [] as string[] }
+  for (const l of layers) {
+    const row = origin.rows.find((r) => r.digest === l.digest)
+    for (const [ip, c] of Object.entries(row?.byClient ?? {})) {
+      if (known.has(ip) || c.contentBytes <= PROBE_MAX_BYTES) continue
+      const all = Object.keys(row!.byClient).length === 1 && workers.length > 1
+      if (seedIp)
+        found.red.push(
+          `the origin sent ${ip} ${mib(c.contentBytes)} of ${short(l.digest)}, an address that is no worker's (${workers.map((w) => w.ip).join(', ')}) and not the seed peer's (${seedIp})` +
+            (all
+              ? `: every request came from that one address, so the origin sees the nodes through NAT and cannot tell them apart`
+              : `: something else pulled the layer during the pull`),
+        )
+      else
+        found.unknown.push(
+          `${ip} (${mib(c.contentBytes)} of ${short(l.digest)} from the origin) may be the seed peer or not: its log named no host, so its address is unknown`,
+        )
+    }
+  }
+  return found
+}
+
+/**
  * Every layer's blob requests reached each worker's dfdaemon, and the origin sent no node more of a
  * layer directly than its dfdaemon logged fetching from the source. `shares` names the workers whose
  * address a seed peer shares: there the seed's own source bytes are subtracted too.
@@ -131,7 +166,17 @@ export function viaDfdaemon(
 ): Verdict {
   const silent = withoutDebugLog(workers)
   if (silent) return { passed: false, diagnosis: silent, evidence: { workers: workers.map((w) => w.node) } }
-  const problems: string[] = []
+  // Whatever went around dfdaemon reached the origin: with no layer in its log there is nothing to
+  // hold dfdaemon's logs against (a log read from the wrong registry, or a window that missed the pull).
+  const rows = layers.map((l) => origin.rows.find((r) => r.digest === l.digest))
+  if (rows.every((r) => !r || r.contentBytes === 0))
+    return {
+      passed: false,
+      diagnosis: `cannot judge: the origin's log shows no byte of ${layers.map((l) => short(l.digest)).join(', ')} sent during the pull (${origin.rows.length} blob row(s) in the window): nothing to hold dfdaemon's logs against (is the log read from the registry the nodes pull from, over the pull's window?)`,
+      evidence: { workers: workers.map((w) => w.node), originRows: origin.rows.length },
+    }
+  const others = strangers(workers, layers, origin, seed?.ip)
+  const problems: string[] = [...others.red]
   const evidence = workers.flatMap((w) =>
     layers.map((l) => {
       const task = w.dfdaemon.tasks[l.taskId]
@@ -167,6 +212,8 @@ export function viaDfdaemon(
       }
     }),
   )
+  if (!problems.length && others.unknown.length)
+    return { passed: false, diagnosis: `cannot judge: ${others.unknown.join('; ')}`, evidence }
   return {
     passed: problems.length === 0,
     diagnosis: problems.length

@@ -150,9 +150,51 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
     await fromCapture('dfdaemon-worker2.log'),
   ]
 
+  // the seed peer on the control-plane node (README of the capture)
+  const seed = async () => ({
+    ip: '172.24.0.2',
+    dfdaemon: await summarizeDfdaemonLog(text('dfdaemon-seed.log'), { taskIds: [layer.taskId] }),
+  })
+
   test('via-dfdaemon: every request reached dfdaemon; the origin sent no node more than its dfdaemon fetched', async () => {
-    const v = viaDfdaemon(await both(), [layer], await origin())
+    const v = viaDfdaemon(await both(), [layer], await origin(), await seed())
     expect(v.passed, v.diagnosis).toBe(true)
+  })
+
+  test("via-dfdaemon: without the seed peer's address, the whole layer sent to 172.24.0.2 cannot be judged (it passed before)", async () => {
+    const v = viaDfdaemon(await both(), [layer], await origin())
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /^cannot judge: 172\.24\.0\.2 \(66\.5 MiB of sha256:191cf48bb5cb from the origin\) may be the seed peer/,
+    )
+  })
+
+  test('via-dfdaemon: an origin client that is no worker and not the seed is red (a stranger took 6.5 MiB; it passed before)', async () => {
+    // worker2 recorded at another address: the origin's client 172.24.0.4 is then nobody the evidence knows
+    const w2 = await fromCapture('dfdaemon-worker2.log', undefined, '172.24.0.9')
+    const v = viaDfdaemon(
+      [await fromCapture('dfdaemon-worker.log'), w2],
+      [layer],
+      await origin(),
+      await seed(),
+    )
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /the origin sent 172\.24\.0\.4 6\.5 MiB of sha256:191cf48bb5cb, an address that is no worker's \(172\.24\.0\.3, 172\.24\.0\.9\) and not the seed peer's \(172\.24\.0\.2\): something else pulled/,
+    )
+  })
+
+  test('via-dfdaemon: an origin log without the layer cannot be judged (it passed before)', async () => {
+    // the capture's origin log cut before the pull
+    const empty = await accountOrigin(
+      registryRequests(''),
+      parseManifest(readFileSync(path.join(p2p, 'manifest.json'), 'utf8')),
+    )
+    const v = viaDfdaemon(await both(), [layer], empty, await seed())
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /^cannot judge: the origin's log shows no byte of sha256:191cf48bb5cb sent during the pull/,
+    )
   })
 
   test('via-dfdaemon fails when the origin sent a node more than its dfdaemon logged fetching', async () => {
