@@ -268,6 +268,13 @@ export function layerLine(j: LayerJudgement): string {
   )
 }
 
+/** A node whose dfdaemon logged no piece of the layer and to which the origin sent none of it. */
+function pulledNothing(n: NodeSourceReads, row: OriginRow | undefined): boolean {
+  const c = n.clock
+  const pieces = [c.smallRangeStartedAt, c.scheduledStartedAt, c.scheduledFinishedAt, c.parentFinishedAt]
+  return pieces.every((m) => Object.keys(m).length === 0) && !(row?.byClient[n.ip]?.contentBytes ?? 0)
+}
+
 export function singleBackToSource(facts: BackToSourceFacts): Verdict {
   const judged = judgeLayers(facts)
   const { why } = attributionMode(facts)
@@ -291,6 +298,18 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
     return cannot(
       `dfdaemon on ${facts.withoutDebugLog.join(', ')} logged no DEBUG record during the pull, so its own small-range source reads are unknown (set client.config.log.level to debug)`,
     )
+  // Counting a worker that never pulled (its image already there) would judge N-1 pulls as N.
+  const idle = judged.flatMap((j) => {
+    const row = facts.rows.find((r) => r.digest === j.digest)
+    const none = (facts.smallRangeReads[j.digest] ?? []).filter((n) => pulledNothing(n, row))
+    return none.length ? [`${none.map((n) => n.node).join(', ')} for ${short(j.digest)}`] : []
+  })
+  if (idle.length)
+    return {
+      passed: false,
+      diagnosis: `no evidence of a pull on ${idle.join('; ')}: no piece in the node's dfdaemon log and nothing from the origin, so the image was already there (content store, snapshot) and this pull says nothing of P2P on that node; start each pull from clean image state`,
+      evidence,
+    }
   const neverServed = judged.filter((j) => j.bytesServed === 0)
   if (neverServed.length)
     return {

@@ -129,6 +129,45 @@ describe('on the real P2P capture (sequential pulls)', () => {
     expect(v.diagnosis).toMatch(/attributed by client IP/)
   })
 
+  test('a worker that never pulled is no pull: red, not a 2-worker pass at 1.16x (it passed before)', async () => {
+    // the same capture with worker2's pull cut out (its image already on the node): its requests gone
+    // from the origin's log, no piece in its dfdaemon log
+    const p2p = path.join(dir, 'p2p-local')
+    async function* withoutWorker2() {
+      for await (const r of registryRequests(text(path.join(p2p, 'registry.log'))))
+        if (r.client !== '172.24.0.4') yield r
+    }
+    const report = await accountOrigin(
+      withoutWorker2(),
+      parseManifest(readFileSync(path.join(p2p, 'manifest.json'), 'utf8')),
+    )
+    const f = await p2pFacts()
+    const [digest, reads] = Object.entries(f.smallRangeReads)[0]!
+    const none = {
+      smallRangeStartedAt: {},
+      smallRangeRequestedAt: {},
+      scheduledFinishedAt: {},
+      parentFinishedAt: {},
+      scheduledStartedAt: {},
+    }
+    const facts: BackToSourceFacts = {
+      ...f,
+      rows: report.rows,
+      smallRangeReads: {
+        [digest]: reads.map((r) =>
+          r.node === 'd7y-stargz-worker2' ? { ...r, clock: { node: r.node, ...none } } : r,
+        ),
+      },
+      dfdaemonBackToSourceBytes: 69_688_920 + 10_968_664,
+    }
+    expect(judgeLayers(facts)[0]!.rawAmplification).toBeCloseTo(1.16, 2)
+    const v = singleBackToSource(facts)
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /^no evidence of a pull on d7y-stargz-worker2 for sha256:191cf48bb5cb: no piece in the node's dfdaemon log and nothing from the origin/,
+    )
+  })
+
   test('metrics that could not be read are a cannot-judge, never a skipped witness', async () => {
     const v = singleBackToSource({ ...(await p2pFacts()), dfdaemonBackToSourceBytes: 'connection refused' })
     expect(v.passed).toBe(false)
