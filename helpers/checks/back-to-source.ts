@@ -152,9 +152,10 @@ export function judgeLayers(facts: BackToSourceFacts): LayerJudgement[] {
         const logged = mine
           .filter((r) => r.reason !== 'missed-p2p')
           .reduce((a, r) => a + pieceBytes(layer.size, r.piece), 0)
-        // By IP, never more than the origin really sent that node.
+        // Never more than the origin really sent that node's address, in either attribution mode (where
+        // the seed peer shares the address the cap is looser, never absent).
         const sent = row?.byClient[n.ip]?.bytesServed ?? 0
-        const bytes = mode === 'client-ip' ? Math.min(sent, logged) : logged
+        const bytes = Math.min(sent, logged)
         if (bytes > 0) excusedBytes[n.node] = bytes
         const wait = parentWaitMs(n.clock)
         if (wait !== undefined) waits[n.node] = wait

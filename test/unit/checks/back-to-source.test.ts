@@ -114,6 +114,43 @@ function inFlightFrom(f: BackToSourceFacts, node: string, time: string): BackToS
   return { ...f, smallRangeReads: { [digest]: moved } }
 }
 
+/**
+ * The real P2P capture with worker2's pull cut out of the origin's log (its image already on the node);
+ * its dfdaemon log kept or emptied.
+ */
+async function withoutWorker2Pull(opts: { keepItsLog: boolean }): Promise<BackToSourceFacts> {
+  const p2p = path.join(dir, 'p2p-local')
+  async function* requests() {
+    for await (const r of registryRequests(text(path.join(p2p, 'registry.log'))))
+      if (r.client !== '172.24.0.4') yield r
+  }
+  const report = await accountOrigin(
+    requests(),
+    parseManifest(readFileSync(path.join(p2p, 'manifest.json'), 'utf8')),
+  )
+  const f = await p2pFacts()
+  const [digest, reads] = Object.entries(f.smallRangeReads)[0]!
+  const none = {
+    smallRangeStartedAt: {},
+    smallRangeRequestedAt: {},
+    scheduledFinishedAt: {},
+    parentFinishedAt: {},
+    scheduledStartedAt: {},
+  }
+  return {
+    ...f,
+    rows: report.rows,
+    smallRangeReads: {
+      [digest]: opts.keepItsLog
+        ? reads
+        : reads.map((r) =>
+            r.node === 'd7y-stargz-worker2' ? { ...r, clock: { node: r.node, ...none } } : r,
+          ),
+    },
+    dfdaemonBackToSourceBytes: 69_688_920 + 10_968_664,
+  }
+}
+
 describe('on the real P2P capture (sequential pulls)', () => {
   test('passes, reporting raw and attributed amplification, why each source read was excused, and the bytes fetched twice', async () => {
     const v = singleBackToSource(await p2pFacts())
@@ -130,42 +167,22 @@ describe('on the real P2P capture (sequential pulls)', () => {
   })
 
   test('a worker that never pulled is no pull: red, not a 2-worker pass at 1.16x (it passed before)', async () => {
-    // the same capture with worker2's pull cut out (its image already on the node): its requests gone
-    // from the origin's log, no piece in its dfdaemon log
-    const p2p = path.join(dir, 'p2p-local')
-    async function* withoutWorker2() {
-      for await (const r of registryRequests(text(path.join(p2p, 'registry.log'))))
-        if (r.client !== '172.24.0.4') yield r
-    }
-    const report = await accountOrigin(
-      withoutWorker2(),
-      parseManifest(readFileSync(path.join(p2p, 'manifest.json'), 'utf8')),
-    )
-    const f = await p2pFacts()
-    const [digest, reads] = Object.entries(f.smallRangeReads)[0]!
-    const none = {
-      smallRangeStartedAt: {},
-      smallRangeRequestedAt: {},
-      scheduledFinishedAt: {},
-      parentFinishedAt: {},
-      scheduledStartedAt: {},
-    }
-    const facts: BackToSourceFacts = {
-      ...f,
-      rows: report.rows,
-      smallRangeReads: {
-        [digest]: reads.map((r) =>
-          r.node === 'd7y-stargz-worker2' ? { ...r, clock: { node: r.node, ...none } } : r,
-        ),
-      },
-      dfdaemonBackToSourceBytes: 69_688_920 + 10_968_664,
-    }
+    const facts = await withoutWorker2Pull({ keepItsLog: false })
     expect(judgeLayers(facts)[0]!.rawAmplification).toBeCloseTo(1.16, 2)
     const v = singleBackToSource(facts)
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
       /^no evidence of a pull on d7y-stargz-worker2 for sha256:191cf48bb5cb: no piece in the node's dfdaemon log and nothing from the origin/,
     )
+  })
+
+  test("excused bytes are capped by what the origin sent the node's address in dfdaemon-log attribution too (6.5 MiB excused to a node sent nothing before)", async () => {
+    // worker2's log kept, its origin requests gone, and the seed peer on worker's address
+    const facts = { ...(await withoutWorker2Pull({ keepItsLog: true })), seedIps: ['172.24.0.3'] }
+    expect(attributionMode(facts).mode).toBe('dfdaemon-log')
+    const j = judgeLayers(facts)[0]!
+    expect(j.excusedBytes['d7y-stargz-worker2']).toBeUndefined()
+    expect(j.excusedBytes['d7y-stargz-worker']).toBeGreaterThan(10 * MiB)
   })
 
   test('metrics that could not be read are a cannot-judge, never a skipped witness', async () => {
