@@ -113,9 +113,15 @@ export function withoutDebugLog(workers: WorkerEvidence[]): string | undefined {
   return `cannot judge: dfdaemon on ${silent.map((w) => w.node).join(', ')} logged no DEBUG record during the pull (${silent.map((w) => `${w.dfdaemon.records} records`).join(', ')}): its log level is above debug, and the evidence of served requests and pieces is logged at debug (set client.config.log.level to debug)`
 }
 
-/** Bytes a node's dfdaemon logged finishing from the source for a layer (every path). */
+/**
+ * Bytes a node's dfdaemon logged finishing from the source for a layer (every path), per fetch: a piece
+ * read for a small range and again as the task's back-to-source left the origin twice.
+ */
 function loggedSourceBytes(task: DfdaemonTaskFacts | undefined, layer: Layer): number {
-  return (task?.backToSource.pieceNumbers ?? []).reduce((a, p) => a + pieceBytes(layer.size, p), 0)
+  return Object.entries(task?.backToSource.fetchesPerPiece ?? {}).reduce(
+    (a, [p, times]) => a + times * pieceBytes(layer.size, Number(p)),
+    0,
+  )
 }
 
 /**

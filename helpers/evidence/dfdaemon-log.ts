@@ -257,6 +257,11 @@ export interface DfdaemonTaskFacts {
     /** distinct piece numbers finished from the source, on any path */
     pieceNumbers: number[]
     /**
+     * piece number → times it finished from the source, on any path: a piece read for a small range and
+     * then again as the task's back-to-source left the origin twice
+     */
+    fetchesPerPiece: Record<number, number>
+    /**
      * distinct piece numbers finished from the source for a small range request, without the
      * scheduler (the `download_partial_from_source` span): this node's own lazy reads, not the
      * cluster's shared back-to-source transfer
@@ -435,6 +440,9 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
     case 'pieceFromSourceFinished':
       t.backToSource.piecesFinished++
       addPiece(t.backToSource.pieceNumbers, e.pieceNumber)
+      if (e.pieceNumber !== undefined)
+        t.backToSource.fetchesPerPiece[e.pieceNumber] =
+          (t.backToSource.fetchesPerPiece[e.pieceNumber] ?? 0) + 1
       if (e.record.spans.includes(SMALL_RANGE_SPAN))
         addPiece(t.backToSource.smallRangePieceNumbers, e.pieceNumber)
       else earliest(t.pieceClock.scheduledFinishedAt, e.pieceNumber, e.record.time)
@@ -494,6 +502,7 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
       piecesStarted: 0,
       piecesFinished: 0,
       pieceNumbers: [],
+      fetchesPerPiece: {},
       smallRangePieceNumbers: [],
     },
     remotePeer: { piecesStarted: 0, piecesFinished: 0, piecesFailed: 0, parents: [] },

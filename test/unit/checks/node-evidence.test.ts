@@ -3,6 +3,7 @@
 // logs of two workers and the origin's log), recombined or cut to make the broken cases.
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
+import { gunzipSync } from 'node:zlib'
 import { describe, expect, test } from 'vitest'
 import {
   remoteSnapshots,
@@ -10,6 +11,7 @@ import {
   viaDfdaemon,
   type WorkerEvidence,
 } from '../../../helpers/checks/node-evidence.ts'
+import { pieceBytes } from '../../../helpers/checks/back-to-source.ts'
 import { summarizeDfdaemonLog, type DfdaemonLogSummary } from '../../../helpers/evidence/dfdaemon-log.ts'
 import { accountOrigin, parseManifest } from '../../../helpers/evidence/origin-accounting.ts'
 import { registryRequests } from '../../../helpers/evidence/registry-log.ts'
@@ -293,5 +295,52 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
       /^cannot judge: dfdaemon's metrics could not be read on worker \(connection refused\)/,
     )
     expect(taskSucceeded([ws[0]!], [layer]).diagnosis).toMatch(/^cannot judge: 1 worker pulled/)
+  })
+})
+
+describe('via-dfdaemon on the p2p-blocked capture (every piece from the source, 8 of them twice)', () => {
+  // fixtures/logs/p2p-blocked: the fault catalog's p2p-blocked entry, the python layer (17 pieces: the
+  // 69,688,919-byte layer of the other captures). The capture keeps no origin log; the origin's side is
+  // what it sends when every fetch the log records reaches it, one request per fetch.
+  const size = 69_688_919
+  const taskId = '3a4168cc6991'
+  async function worker(): Promise<WorkerEvidence> {
+    const log = gunzipSync(readFileSync(path.join(dir, 'p2p-blocked', 'dfdaemon-worker.log.gz'))).toString()
+    const dfdaemon = await summarizeDfdaemonLog(log)
+    const id = Object.keys(dfdaemon.tasks).find((t) => t.startsWith(taskId))!
+    return {
+      node: 'worker',
+      ip: '172.24.0.3',
+      stargz: await parseStargzJournal(''),
+      dfdaemon: { ...dfdaemon, tasks: { [taskId]: dfdaemon.tasks[id]! } },
+      traffic: 'not read',
+    }
+  }
+
+  test('a piece fetched twice from the source counts twice: no "went around dfdaemon" (it was red before)', async () => {
+    const w = await worker()
+    const fetches = w.dfdaemon.tasks[taskId]!.backToSource.fetchesPerPiece
+    expect(Object.values(fetches).reduce((a, b) => a + b, 0)).toBe(25)
+    expect(Object.keys(fetches)).toHaveLength(17)
+    const digest = `sha256:${'b'.repeat(64)}`
+    const layer = { digest, size, taskId }
+    async function* requests() {
+      for (const [piece, times] of Object.entries(fetches))
+        for (let k = 0; k < times; k++)
+          yield {
+            method: 'GET',
+            uri: `/v2/conformance/python/blobs/${digest}`,
+            status: 206,
+            written: pieceBytes(size, Number(piece)),
+            client: '172.24.0.3',
+            blobDigest: digest,
+          }
+    }
+    const manifest = parseManifest({
+      config: { mediaType: 'c', digest: 'sha256:c', size: 1 },
+      layers: [{ mediaType: 'l', digest, size }],
+    })
+    const v = viaDfdaemon([w], [layer], await accountOrigin(requests(), manifest))
+    expect(v.passed, v.diagnosis).toBe(true)
   })
 })
