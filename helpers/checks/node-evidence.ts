@@ -201,6 +201,11 @@ export function viaDfdaemon(
           `${w.node}: dfdaemon started task ${l.taskId.slice(0, 12)} for ${short(l.digest)} but served none of its requests` +
             (task.errors.length ? `: ${brief(task.errors[0])}` : ' (is the client log level debug?)'),
         )
+      // A seed peer of unknown address may share this one: its fetches cannot be told from a bypass.
+      else if (direct > PROBE_MAX_BYTES && !seed)
+        others.unknown.push(
+          `${w.node}: the origin sent ${w.ip} ${mib(fromOrigin)} of ${short(l.digest)}, ${mib(direct)} more than its dfdaemon logged fetching, and the seed peer's log named no host, so whether the seed shares ${w.ip} is unknown`,
+        )
       else if (direct > PROBE_MAX_BYTES)
         problems.push(
           `${w.node}: the origin sent ${w.ip} ${mib(fromOrigin)} of ${short(l.digest)} but its dfdaemon logged fetching only ${mib(logged)} from the source: ${mib(direct)} went around dfdaemon (a mirror that does not apply to every request?)`,

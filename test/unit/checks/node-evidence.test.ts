@@ -186,6 +186,29 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
     )
   })
 
+  test("via-dfdaemon: the seed peer on a worker's address with its log missing is cannot-judge, not 'went around dfdaemon' (red before)", async () => {
+    // the capture with the seed peer's address (172.24.0.2) also the first worker's
+    async function* shared() {
+      for await (const r of registryRequests(text('registry.log')))
+        yield r.client === '172.24.0.3' ? { ...r, client: '172.24.0.2' } : r
+    }
+    const report = await accountOrigin(
+      shared(),
+      parseManifest(readFileSync(path.join(p2p, 'manifest.json'), 'utf8')),
+    )
+    const workers = [
+      await fromCapture('dfdaemon-worker.log', undefined, '172.24.0.2'),
+      await fromCapture('dfdaemon-worker2.log'),
+    ]
+    const withSeed = viaDfdaemon(workers, [layer], report, await seed())
+    expect(withSeed.passed, withSeed.diagnosis).toBe(true)
+    const v = viaDfdaemon(workers, [layer], report)
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /^cannot judge: worker: the origin sent 172\.24\.0\.2 76\.9 MiB of sha256:191cf48bb5cb, 66\.5 MiB more than its dfdaemon logged fetching, and the seed peer's log named no host/,
+    )
+  })
+
   test('via-dfdaemon: an origin log without the layer cannot be judged (it passed before)', async () => {
     // the capture's origin log cut before the pull
     const empty = await accountOrigin(
@@ -202,7 +225,7 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
   test('via-dfdaemon fails when the origin sent a node more than its dfdaemon logged fetching', async () => {
     // worker's address (the origin sent it pieces 0, 15, 16) with worker2's log (only 0 and 16)
     const w = await fromCapture('dfdaemon-worker2.log', undefined, '172.24.0.3')
-    const v = viaDfdaemon([w], [layer], await origin())
+    const v = viaDfdaemon([w], [layer], await origin(), await seed())
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(
       /the origin sent 172\.24\.0\.3 10\.5 MiB .* logged fetching only 6\.5 MiB .* 4\.0 MiB went around dfdaemon/,
