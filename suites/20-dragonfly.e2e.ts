@@ -34,6 +34,7 @@ describe('dragonfly', () => {
   })
 
   test('the peer Service has an endpoint on every worker', async (ctx) => {
+    stepOf(ctx, 'peer-endpoints')
     const profile = await profileFor(runConfig())
     if (!profile.peerServiceEndpoints) return ctx.skip('this profile has no Kubernetes Services')
     const endpoints = await profile.peerServiceEndpoints()

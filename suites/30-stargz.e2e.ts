@@ -3,6 +3,7 @@
 // plugin (an empty snapshot prepared and removed), since `ctr plugin ls` says "ok" without connecting (plugin-check.ts).
 import * as allure from 'allure-js-commons'
 import { beforeEach, describe, test } from 'vitest'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { collectRanVersions, versionMismatches, withRanVersions } from '../helpers/component-versions.ts'
 import { profileFor } from '../helpers/profiles.ts'
@@ -25,7 +26,8 @@ describe('stargz snapshotter on every worker', () => {
     requires(ctx, 'nodes')
   })
 
-  test('installed and serving', async () => {
+  test('installed and serving', async (ctx) => {
+    stepOf(ctx, 'stargz-plugin')
     const config = runConfig()
     const profile = await profileFor(config)
     const install = stargzInstall(config, await profile.stargzBinary())

@@ -2,6 +2,7 @@
 // background fetches are over, each worker's journal, dfdaemon log and metrics are judged.
 import * as allure from 'allure-js-commons'
 import { beforeEach, describe, test } from 'vitest'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { remoteSnapshots, taskSucceeded } from '../helpers/checks/node-evidence.ts'
 import { phase } from '../helpers/phases.ts'
@@ -63,16 +64,19 @@ describe('evidence of the P2P lazy pull', () => {
       )
   })
 
-  test('every layer was prepared as a remote snapshot on every worker', async () => {
+  test('every layer was prepared as a remote snapshot on every worker', async (ctx) => {
+    stepOf(ctx, 'remote-snapshots')
     await judge('remote-snapshots', remoteSnapshots(p2pEvidence().workers, layers()))
   })
 
-  test("every layer's blob requests reached the worker's dfdaemon", async () => {
+  test("every layer's blob requests reached the worker's dfdaemon", async (ctx) => {
+    stepOf(ctx, 'via-dfdaemon')
     const ev = p2pEvidence()
     await judge('via-dfdaemon', viaDfdaemonOf(ev, layers()))
   })
 
-  test('dfdaemon reports the download task succeeded for every large layer', async () => {
+  test('dfdaemon reports the download task succeeded for every large layer', async (ctx) => {
+    stepOf(ctx, 'task-succeeded')
     await judge('task-succeeded', taskSucceeded(p2pEvidence().workers, layers()))
   })
 })

@@ -5,6 +5,7 @@ import { beforeEach, describe, test } from 'vitest'
 import { judgeLayers, onDemandFigures, singleBackToSource } from '../helpers/checks/back-to-source.ts'
 import { negativeControl } from '../helpers/checks/negative-control.ts'
 import { taskSucceeded } from '../helpers/checks/node-evidence.ts'
+import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { phase, setPhase } from '../helpers/phases.ts'
 import { profileFor } from '../helpers/profiles.ts'
@@ -43,7 +44,8 @@ describe('back-to-source', () => {
     requires(ctx, 'p2p-pull')
   })
 
-  test('the origin served each large layer once across the cluster (P2P)', async () => {
+  test('the origin served each large layer once across the cluster (P2P)', async (ctx) => {
+    stepOf(ctx, 'single-back-to-source')
     const ev = phase('p2p').evidence
     if (!ev) throw new Error('no evidence of the P2P pull: the evidence chapter did not collect it')
     const f = facts(ev, phase('p2p').image)
@@ -54,7 +56,8 @@ describe('back-to-source', () => {
     await judge('single-back-to-source', singleBackToSource(f))
   })
 
-  test('negative control: with the mirror bypassed every routing check fails', async () => {
+  test('negative control: with the mirror bypassed every routing check fails', async (ctx) => {
+    stepOf(ctx, 'negative-control')
     const config = runConfig()
     const profile = await profileFor(config)
     const stepMs = config.stepTimeoutMinutes * 60_000
