@@ -17,17 +17,50 @@ export interface VersionProbe {
   argv: string[]
 }
 
-/**
- * In the nodes. Dragonfly's daemons are there only in the local profile (on kind they run in pods:
- * the probe then records that the node has no such command).
- */
+/** In the nodes, on every profile. */
 export const NODE_VERSION_PROBES: VersionProbe[] = [
   { component: 'containerd', on: 'all', argv: ['containerd', ...catalog.containerd.versionArgs] },
   { component: 'nerdctl', on: 'worker', argv: ['nerdctl', ...catalog.nerdctl.versionArgs] },
   { component: 'stargz', on: 'worker', argv: [STARGZ_PATHS.binary, ...catalog.stargz.versionArgs] },
+]
+
+/**
+ * Dragonfly's daemons where the profile runs them: as systemd units in the nodes (local), or in the
+ * chart's pods (kind: `dragonflyPodVersions`). Each profile asks them through its own `dragonflyVersions`.
+ */
+export const DRAGONFLY_NODE_PROBES: VersionProbe[] = [
   { component: 'scheduler', on: 'control-plane', argv: ['scheduler', ...catalog.scheduler.versionArgs] },
   { component: 'dfdaemon', on: 'all', argv: ['dfdaemon', ...catalog.dfdaemon.versionArgs] },
 ]
+
+/** The chart's pods: component label, container, and which tool's version its binary reports. */
+export const DRAGONFLY_POD_PROBES: { component: string; container: string; tool: string; argv: string[] }[] =
+  [
+    {
+      component: 'scheduler',
+      container: 'scheduler',
+      tool: 'scheduler',
+      argv: ['scheduler', ...catalog.scheduler.versionArgs],
+    },
+    {
+      component: 'manager',
+      container: 'manager',
+      tool: 'manager',
+      argv: ['manager', ...catalog.manager.versionArgs],
+    },
+    {
+      component: 'seed-client',
+      container: 'seed-client',
+      tool: 'dfdaemon',
+      argv: ['dfdaemon', ...catalog.dfdaemon.versionArgs],
+    },
+    {
+      component: 'client',
+      container: 'client',
+      tool: 'dfdaemon',
+      argv: ['dfdaemon', ...catalog.dfdaemon.versionArgs],
+    },
+  ]
 
 /** The registry image's binary: `registry` in the official image, Debian's path in the local stand-in. */
 export const REGISTRY_VERSION_COMMANDS = [
@@ -97,16 +130,27 @@ async function probeRegistry(container: string): Promise<RanVersion> {
   return last!
 }
 
-/** Runs every probe where its component runs; components with no answer anywhere are still listed. */
-export async function collectRanVersions(
-  nodes: Node[],
-  registryContainer: string | undefined,
-): Promise<Map<string, RanVersion[]>> {
+/** Runs these probes in the nodes their components run on. */
+export async function probeNodes(nodes: Node[], probes: VersionProbe[]): Promise<Map<string, RanVersion[]>> {
   const ran = new Map<string, RanVersion[]>()
-  for (const p of NODE_VERSION_PROBES) {
+  for (const p of probes) {
     const targets = nodes.filter((n) => p.on === 'all' || n.role === p.on)
     ran.set(p.component, await Promise.all(targets.map((n) => probeNode(n, p.argv))))
   }
+  return ran
+}
+
+/**
+ * Runs every probe where its component runs (Dragonfly's through the profile: nodes or pods);
+ * components with no answer anywhere are still listed.
+ */
+export async function collectRanVersions(
+  nodes: Node[],
+  registryContainer: string | undefined,
+  dragonfly: Map<string, RanVersion[]>,
+): Promise<Map<string, RanVersion[]>> {
+  const ran = await probeNodes(nodes, NODE_VERSION_PROBES)
+  for (const [tool, records] of dragonfly) ran.set(tool, records)
   if (registryContainer) ran.set('registry', [await probeRegistry(registryContainer)])
   return ran
 }

@@ -1,5 +1,6 @@
 // What differs between profiles, and only that. Chapters ask the profile; assertions never branch
 // on its name.
+import type { RanVersion } from './component-versions.ts'
 import type { Config } from './config.ts'
 import type { RunOutcome } from './image/nerdctl.ts'
 import type { Node } from './node.ts'
@@ -52,6 +53,8 @@ export interface Profile {
    * catalog's config faults, D7Y_VALUES); undefined where the profile cannot yet
    */
   reconfigureDragonfly?(nodes: Node[], values: DragonflyValues, log: (line: string) => void): Promise<void>
+  /** what Dragonfly's daemons say their version is, where they run (tool name → one record per place) */
+  dragonflyVersions(nodes: Node[]): Promise<Map<string, RanVersion[]>>
   /** dfdaemon's log text on a worker (since an ISO time, when given) */
   clientLogs(node: Node, since?: string): Promise<string>
   /** the seed peer's log text */

@@ -55,7 +55,12 @@ describe('stargz snapshotter on every worker', () => {
   test('what ran: each component says its version where it runs', async () => {
     // Recorded for the summary's tool entries; a difference from a pin is a loud note, not a verdict.
     const config = runConfig()
-    const ran = await collectRanVersions(runState().nodes, runState().registry?.container)
+    const profile = await profileFor(config)
+    const ran = await collectRanVersions(
+      runState().nodes,
+      runState().registry?.container,
+      await profile.dragonflyVersions(runState().nodes),
+    )
     const pinned: Record<string, string> = {
       ...config.toolVersions,
       registry: versions.images.registry.tag,

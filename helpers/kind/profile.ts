@@ -31,6 +31,7 @@ import {
   type KindContext,
 } from './commands.ts'
 import { collectKindDiagnostics } from './diagnostics.ts'
+import { dragonflyPodVersions } from './dragonfly-versions.ts'
 import { runImageAsPods } from './cri-run.ts'
 import {
   clusterStep,
@@ -222,6 +223,8 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     },
 
     peerServiceEndpoints,
+
+    dragonflyVersions: async () => dragonflyPodVersions(kube(), await context(), selectorOf),
 
     clientLogs: (node, since) =>
       dfdaemonLog(CHART_COMPONENTS.client, 'client', values.client.config.console, node, since),

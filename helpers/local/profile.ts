@@ -1,6 +1,7 @@
 // The local profile: the conformance flow on Docker-only nodes (no Kubernetes), with real
 // Dragonfly daemons, a real containerd and the real stargz snapshotter library. What differs from
 // kind lives here; the chapters and checks are shared.
+import { DRAGONFLY_NODE_PROBES, probeNodes } from '../component-versions.ts'
 import { access } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
@@ -258,6 +259,7 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       ]
     },
 
+    dragonflyVersions: (nodes) => probeNodes(nodes, DRAGONFLY_NODE_PROBES),
     clientLogs: (node, since) => unitLog(node, UNITS.client, since),
     seedLogs: (since) => unitLog(controlPlane!, UNITS.seed, since),
     clientMetrics: (node) => metricsText(node),

@@ -3,21 +3,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { componentsOf } from './profile-components.ts'
+import { ranVersionOf } from './ran-versions.ts'
 import type { Summary } from './summary.ts'
 
 /** A version nothing in the run reported: the one configured (pinned or overridden), said as such. */
 const pinned = (version: string) => `${version} (pinned)`
-
-type ToolEntry = Summary['toolSources'][number]
-
-/** What the component said where it ran; one version, or each version with where it ran. */
-function ranVersion(t: ToolEntry): string | undefined {
-  const byVersion = new Map<string, string[]>()
-  for (const r of t.ran ?? [])
-    if (r.version) byVersion.set(r.version, [...(byVersion.get(r.version) ?? []), r.where])
-  if (byVersion.size <= 1) return [...byVersion.keys()][0]
-  return [...byVersion].map(([v, where]) => `${v} on ${where.join(', ')}`).join('; ')
-}
 
 /**
  * The environment entries in display order: profile, run, then only what this run's profile runs.
@@ -27,7 +17,7 @@ function ranVersion(t: ToolEntry): string | undefined {
 export function allureEnvironment(summary: Summary): [string, string][] {
   const components = componentsOf(summary.profile)
   const entries = new Map(summary.toolSources.map((t) => [t.name, t]))
-  const said = new Map([...entries].map(([name, t]) => [name, ranVersion(t)]))
+  const said = new Map([...entries].map(([name, t]) => [name, ranVersionOf(t)]))
   // the profile's tools, then anything else the run found running (the registry, kind's containerd)
   const names = [...new Set([...components.tools, ...[...said].filter(([, v]) => v).map(([n]) => n)])]
   const tools = names.flatMap((name): [string, string][] => {

@@ -1,5 +1,6 @@
 // reports/summary.md: the run on one page for people: verdict, loud notes, every check with its
 // one-line diagnosis, versions under test, origin amplification, and the cold-start benchmark.
+import { componentsOf } from './profile-components.ts'
 import {
   BENCHMARK_MODES,
   MODE_LABELS,
@@ -69,14 +70,39 @@ function checksSection(s: Summary): string {
   return ['## Checks', '', table(['Result', 'Check', 'Diagnosis'], rows)].join('\n')
 }
 
+/**
+ * The profile's components: the pin (asked for) beside what the component said where it ran; a tool
+ * the suite runs itself (kind, helm) was run to check its version when obtained; a pin nothing
+ * confirmed says so.
+ */
 function versionsSection(s: Summary): string {
-  const sources = new Map(s.toolSources.map((t) => [t.name, t.source]))
+  const components = componentsOf(s.profile)
+  const entries = new Map(s.toolSources.map((t) => [t.name, t]))
+  const ran = s.versions.ran ?? {}
+  const confirmed = (name: string) => {
+    const t = entries.get(name)
+    if (ran[name]) return ran[name]
+    if (t && !t.ran) return `${t.version} (checked when obtained)`
+    return '_not confirmed where it runs_'
+  }
+  const names = [...new Set<string>([...components.tools, ...Object.keys(ran)])]
   const rows: string[][] = [
-    ...Object.entries(s.versions.tools).map(([name, v]) => [name, v, sources.get(name) ?? '']),
-    ['dragonfly chart', s.versions.chart, ''],
-    ...Object.entries(s.versions.images).map(([name, ref]) => [`image ${name}`, ref, '']),
+    ...names.map((name) => [
+      name,
+      s.versions.tools[name] ?? s.versions.images[name] ?? '',
+      confirmed(name),
+      entries.get(name)?.source ?? '',
+    ]),
+    ...(components.chart ? [['dragonfly chart', s.versions.chart, '', '']] : []),
+    ...components.images
+      .filter((name) => !(name in ran))
+      .map((name) => [`image ${name}`, s.versions.images[name] ?? '', '', '']),
   ]
-  return ['## Versions under test', '', table(['Component', 'Version', 'Obtained from'], rows)].join('\n')
+  return [
+    '## Versions under test',
+    '',
+    table(['Component', 'Pinned', 'Ran (as the component said, where it runs)', 'Obtained from'], rows),
+  ].join('\n')
 }
 
 function originSection(origin: Summary['origin']): string {

@@ -13,6 +13,8 @@ const summarySchema = z.looseObject({
     tools: z.record(z.string(), z.string()),
     chart: z.string(),
     images: z.record(z.string(), z.string()),
+    // summaries written before 2026-12-05 have no record of what ran
+    ran: z.record(z.string(), z.string()).default({}),
   }),
   checks: z.array(
     z.object({

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { checksFor } from '../checks/catalog.ts'
 import type { Config } from '../config.ts'
 import type { CheckResult, RunState } from '../run-context.ts'
+import { ranVersions } from './ran-versions.ts'
 import { benchmarkReportSchema, type BenchmarkReport } from './benchmark-types.ts'
 import type { FaultResult } from '../faults/compare.ts'
 
@@ -14,7 +15,16 @@ export interface Summary {
   startedAt: string
   finishedAt: string
   passed: boolean
-  versions: { tools: Record<string, string>; chart: string; images: Record<string, string> }
+  /**
+   * tools, chart, images: what was asked for (pins after overrides); ran: what each component said its
+   * version is where it ran (absent when nothing confirmed it)
+   */
+  versions: {
+    tools: Record<string, string>
+    chart: string
+    images: Record<string, string>
+    ran: Record<string, string>
+  }
   toolSources: RunState['tools']
   checks: Omit<CheckResult, 'evidence'>[]
   origin: RunState['origin']
@@ -67,7 +77,12 @@ export function buildSummary(
     startedAt: state?.startedAt ?? finishedAt.toISOString(),
     finishedAt: finishedAt.toISOString(),
     passed: checks.every((c) => c.status === 'passed'),
-    versions: { tools: config.toolVersions, chart: config.chartVersion, images },
+    versions: {
+      tools: config.toolVersions,
+      chart: config.chartVersion,
+      images,
+      ran: ranVersions(state?.tools ?? []),
+    },
     toolSources: state?.tools ?? [],
     checks,
     origin: state?.origin ?? {},

@@ -1,4 +1,6 @@
 // summary.md from summaries built the way the run builds them: all passed, one failed, stopped early.
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { checksFor } from '../../../helpers/checks/catalog.ts'
 import { summaryMarkdown } from '../../../helpers/report/markdown.ts'
@@ -17,11 +19,14 @@ describe('summary.md', () => {
     expect(md).toContain('(25 min 26 s)')
     for (const c of checks) expect(lines(md, new RegExp(`\\(\`${c.id}\`\\)`))[0]).toMatch(/^\| ✅ pass \| /)
     expect(md).toContain('left the origin 1.01× (67.2 MiB for a 66.5 MiB layer, 2 nodes) |')
-    // versions under test, with where each tool came from
-    expect(md).toMatch(/^\| stargz \| v0\.18\.2 \| cache \|$/m)
-    expect(md).toMatch(/^\| dfdaemon \| v1\.5\.0 \| built \(cargo\) \|$/m)
-    expect(md).toMatch(/^\| dragonfly chart \| 1\.7\.4 \| {2}\|$/m)
-    expect(md).toMatch(/^\| image client \| dragonflyoss\/client:v1\.5\.0 \| {2}\|$/m)
+    // versions under test, only the profile's: the pin, what ran (here only what the suite checked when
+    // it obtained the tool: this state has no record from the nodes), where each tool came from
+    expect(md).toMatch(/^\| stargz \| v0\.18\.2 \| v0\.18\.2 \(checked when obtained\) \| cache \|$/m)
+    expect(md).toMatch(
+      /^\| dfdaemon \| v1\.5\.0 \| v1\.5\.0 \(checked when obtained\) \| built \(cargo\) \|$/m,
+    )
+    expect(md).toMatch(/^\| containerd \| v2\.2\.1 \| _not confirmed where it runs_ \|/m)
+    expect(md).not.toMatch(/^\| (kind|helm|dragonfly chart) \|/m)
     // origin amplification: P2P about once, the control once per node
     expect(md).toMatch(
       /### P2P pull[\s\S]*\| `sha256:191cf48bb5cb` \| layer \| 66\.5 MiB \| 3 \| 67\.2 MiB \| 1\.01× \|/,
@@ -146,5 +151,19 @@ describe('summary.md', () => {
       expect.stringMatching(/^benchmark data left out of the report: samples: /),
     ])
     expect(summaryMarkdown(summary)).toContain('> **benchmark data left out of the report: samples:')
+  })
+
+  test('what ran, from a real kind run: each component as it said where it ran, beside its pin', () => {
+    const tools = JSON.parse(
+      readFileSync(
+        path.join(import.meta.dirname, '../../../fixtures/run/tools-kind-2026-12-05.json'),
+        'utf8',
+      ),
+    )
+    const md = summaryMarkdown(buildSummary(testConfig('kind'), runState({ tools }), FINISHED))
+    // Debian's docker-registry stands in for the registry image: the pin says 2.8.3, 2.8.2 ran
+    expect(md).toMatch(/^\| registry \| registry:2\.8\.3 \| 2\.8\.2\+ds1 \| as found where it runs \|$/m)
+    expect(md).toMatch(/^\| stargz \| v0\.18\.2 \| v0\.18\.2 \|/m)
+    expect(md).toMatch(/^\| dragonfly chart \| 1\.7\.4 \|/m)
   })
 })

@@ -3,6 +3,8 @@
 import { describe, expect, test } from 'vitest'
 import {
   NODE_VERSION_PROBES,
+  DRAGONFLY_NODE_PROBES,
+  DRAGONFLY_POD_PROBES,
   ranVersion,
   versionMismatches,
   withRanVersions,
@@ -72,16 +74,18 @@ describe('what ran', () => {
   })
 
   test("every component of the integration is probed with its catalog's version command", () => {
-    expect(NODE_VERSION_PROBES.map((p) => p.component).sort()).toEqual([
-      'containerd',
-      'dfdaemon',
-      'nerdctl',
-      'scheduler',
-      'stargz',
-    ])
-    expect(NODE_VERSION_PROBES.find((p) => p.component === 'scheduler')?.argv).toEqual([
+    expect(NODE_VERSION_PROBES.map((p) => p.component).sort()).toEqual(['containerd', 'nerdctl', 'stargz'])
+    // Dragonfly's daemons where each profile runs them: nodes (local), the chart's pods (kind)
+    expect(DRAGONFLY_NODE_PROBES.map((p) => p.component).sort()).toEqual(['dfdaemon', 'scheduler'])
+    expect(DRAGONFLY_NODE_PROBES.find((p) => p.component === 'scheduler')?.argv).toEqual([
       'scheduler',
       'version',
+    ])
+    expect(DRAGONFLY_POD_PROBES.map((p) => `${p.component}/${p.container}: ${p.argv.join(' ')}`)).toEqual([
+      'scheduler/scheduler: scheduler version',
+      'manager/manager: manager version',
+      'seed-client/seed-client: dfdaemon --version',
+      'client/client: dfdaemon --version',
     ])
   })
 })

@@ -1,0 +1,34 @@
+// What Dragonfly's daemons say their version is on kind: they run in the chart's pods, not in the
+// nodes, so each pod is asked through `kubectl exec` (the image tag is what was asked for, the binary
+// is what runs).
+import { DRAGONFLY_POD_PROBES, ranVersion, type RanVersion } from '../component-versions.ts'
+import { run } from '../exec.ts'
+import { DRAGONFLY_NAMESPACE } from '../render/index.ts'
+import { kube as kubectlCmd, type KindContext } from './commands.ts'
+import { listPods, type Kube } from './k8s.ts'
+
+export async function dragonflyPodVersions(
+  kube: Kube,
+  ctx: KindContext,
+  selectorOf: (component: string) => string,
+): Promise<Map<string, RanVersion[]>> {
+  const ran = new Map<string, RanVersion[]>()
+  for (const p of DRAGONFLY_POD_PROBES) {
+    const pods = await listPods(kube, DRAGONFLY_NAMESPACE, selectorOf(p.component))
+    const records = await Promise.all(
+      pods.map(async (pod) => {
+        const name = pod.metadata?.name ?? '?'
+        const where = `pod ${name} on ${pod.spec?.nodeName ?? '?'}`
+        const c = kubectlCmd.exec(ctx, name, p.container, p.argv)
+        const r = await run(c.file, c.args, { timeoutMs: 60_000 }).catch((err: Error) => ({
+          exitCode: 1,
+          stdout: '',
+          stderr: err.message,
+        }))
+        return ranVersion(where, p.argv, r.exitCode === 0, `${r.stdout}\n${r.stderr}`)
+      }),
+    )
+    ran.set(p.tool, [...(ran.get(p.tool) ?? []), ...records])
+  }
+  return ran
+}
