@@ -49,7 +49,10 @@ import { kindLayout } from './layout.ts'
 import { FILE_LOG_SCRIPT, clientLogSource, linesSince, toSinceTime } from './logs.ts'
 import { parseKindNodes } from './nodes.ts'
 import { bindable, fuseOnDockerHost, kindPreflight, type KindTool } from './preflight.ts'
-import { componentStatuses, endpointsFromSlices, podOn } from './readiness.ts'
+import { componentStatuses, endpointsFromSlices, podOn, withSchedulerHosts } from './readiness.ts'
+import { textLines } from '../evidence/lines.ts'
+import { schedulerKnownHosts } from '../evidence/scheduler-hosts.ts'
+import { waitFor } from '../wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { liveIO } from './step-io.ts'
 
@@ -104,6 +107,12 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     const name = pod?.metadata?.name
     if (!name) throw new Error(`no ${component} pod${node ? ` on ${node}` : ''} in ${DRAGONFLY_NAMESPACE}`)
     return name
+  }
+
+  async function schedulerLog(): Promise<string> {
+    const ctx = await context()
+    const pod = await podFor(CHART_COMPONENTS.scheduler)
+    return (await exec(kubectlCmd.logs(ctx, pod, 'scheduler', {}))).stdout
   }
 
   /** dfdaemon's log of one pod: stdout for console clients, the log file otherwise. */
@@ -214,12 +223,27 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       await peerServiceStep(io, f, workers, peerServiceEndpoints)
     },
 
-    async dragonflyStatus(nodes) {
-      const pods = await listPods(kube(), DRAGONFLY_NAMESPACE)
-      return componentStatuses(
-        pods,
-        nodes.filter((n) => n.role === 'worker').map((n) => n.name),
-      )
+    async dragonflyStatus(nodes, opts = {}) {
+      const settleMs = opts.settleMs ?? 60_000
+      const workerNames = nodes.filter((n) => n.role === 'worker').map((n) => n.name)
+      const read = async () => {
+        const pods = await listPods(kube(), DRAGONFLY_NAMESPACE)
+        const statuses = componentStatuses(pods, workerNames)
+        // the current scheduler container's log only: a restarted scheduler forgets every host
+        const known = await schedulerLog()
+          .then((text) => schedulerKnownHosts(textLines(text)))
+          .catch((err: Error) => err)
+        return { ready: statuses.every((s) => s.ok), statuses: withSchedulerHosts(statuses, pods, known) }
+      }
+      let last = await read()
+      // dfdaemon announces itself as it starts; the scheduler logs it a moment later
+      if (last.ready && last.statuses.some((s) => !s.ok))
+        await waitFor(
+          'the scheduler to log an announcement of every dfdaemon host',
+          async () => (last = await read()).statuses.every((s) => s.ok),
+          { timeoutMs: settleMs },
+        ).catch(() => undefined)
+      return last.statuses
     },
 
     peerServiceEndpoints,

@@ -9,6 +9,7 @@ import type {
   V1Pod,
   V1StatefulSet,
 } from '@kubernetes/client-node'
+import type { KnownHost } from '../evidence/scheduler-hosts.ts'
 import type { ComponentStatus } from '../profile.ts'
 import { CHART_COMPONENTS } from '../render/index.ts'
 
@@ -159,4 +160,36 @@ export function endpointsFromSlices(slices: V1EndpointSlice[]): { node: string; 
         out.push({ node: e.nodeName, ip })
     }
   return out.sort((a, b) => a.node.localeCompare(b.node))
+}
+
+/**
+ * A ready pod is not enough: a dfdaemon the scheduler does not know never gets a parent or serves
+ * one (the local profile holds the same line). The scheduler logs each host's announcement with its
+ * host id `{ip}-{hostname}` (evidence/scheduler-hosts.ts); a client or seed peer pod counts as known
+ * when a host the scheduler holds starts with the pod's IP (the hostname part differs: node name for
+ * host-network clients, pod name for the seed peer).
+ */
+export function withSchedulerHosts(
+  statuses: ComponentStatus[],
+  pods: V1Pod[],
+  known: Map<string, KnownHost> | Error,
+): ComponentStatus[] {
+  const current = live(pods)
+  const podOf = (s: ComponentStatus) =>
+    s.component === 'seed-peer'
+      ? current.find((p) => componentOf(p) === CHART_COMPONENTS.seedClient && p.spec?.nodeName === s.where)
+      : current.find((p) => componentOf(p) === CHART_COMPONENTS.client && p.spec?.nodeName === s.where)
+  return statuses.map((s) => {
+    if (s.component === 'scheduler' || !s.ok) return s
+    if (known instanceof Error) return { ...s, ok: false, detail: `${s.detail}; scheduler hosts unknown: ${known.message}` }
+    const ip = podOf(s)?.status?.podIP
+    const host = ip ? [...known.values()].find((h) => h.hostId.startsWith(`${ip}-`)) : undefined
+    return host
+      ? { ...s, detail: `${s.detail}; scheduler knows host ${host.hostId} (${host.announcements} announcements)` }
+      : {
+          ...s,
+          ok: false,
+          detail: `${s.detail}; the scheduler does not know a host at ${ip ?? '(no pod IP)'}: no "announce host request" for it in its log`,
+        }
+  })
 }
