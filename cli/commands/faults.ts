@@ -24,13 +24,18 @@ export function faultsCommand(): Command {
         cause: f.cause,
         causeMeans: CAUSES[f.cause],
         control: !!f.control,
+        profiles: f.profiles,
       }))
       if (opts.json) return printJson(entries)
       printText(
         entries
           .map(
             (e) =>
-              `${e.id}${e.control ? ' (control: must stay green)' : ''}\n  ${e.title}\n  injects:  ${e.simulates}\n  from:     ${e.incident}\n  red:      ${e.expectRed.join(', ') || 'none'}\n  cause:    ${e.cause} (${e.causeMeans})`,
+              `${e.id}${e.control ? ' (control: must stay green)' : ''}\n  ${e.title}\n  injects:  ${e.simulates}\n  from:     ${e.incident}\n  red:      ${e.expectRed.join(', ') || 'none'}\n  cause:    ${e.cause} (${e.causeMeans})\n  runs on:  ${Object.entries(
+                e.profiles,
+              )
+                .map(([p, v]) => (v === true ? p : `not ${p}: ${v}`))
+                .join('; ')}`,
           )
           .join('\n\n'),
       )

@@ -81,8 +81,8 @@ export interface FaultEntry {
   cause: CauseCode
   /** a control: everything must stay green */
   control?: boolean
-  /** profiles that can inject it (the local profile runs every entry) */
-  profiles?: Config['profile'][]
+  /** the profiles that inject it, each with `true` or why it cannot be caused there yet */
+  profiles: Record<Config['profile'], true | string>
   inject(ctx: FaultContext): Promise<FaultSetup>
   restore(ctx: FaultContext): Promise<void>
 }

@@ -46,4 +46,16 @@ describe('user inputs', () => {
     expect(whats[1]).toMatch(/^D7Y_VALUES .* not a YAML map of Helm values/)
     expect(whats[2]).toMatch(/^D7Y_FAULTS: unknown fault\(s\) no-such-fault/)
   })
+
+  test('fault entries the profile cannot cause are refused before any work, with why (kind accepted all 17 before)', () => {
+    const kind = { ...loadConfig({ D7Y_PROFILE: 'kind' }), faults: 'all' }
+    const whats = userInputProblems(kind).map((p) => p.what)
+    expect(whats).toHaveLength(1)
+    expect(whats[0]).toMatch(
+      /^D7Y_FAULTS: fault\(s\) the kind profile cannot cause: baseline \(not implemented on the kind profile yet/,
+    )
+    expect(whats[0]).toContain('p2p-blocked (')
+    const local = { ...loadConfig({ D7Y_PROFILE: 'local' }), faults: 'all' }
+    expect(userInputProblems(local)).toEqual([])
+  })
 })
