@@ -99,6 +99,8 @@ describe.skipIf(!enabled)('scale: origin traffic and time vs the number of worke
         taken.push(await take({ kind: 'stability', n: 2, mode: 'dragonfly', pattern: 'concurrent', rep }))
       const p = problems(taken)
       expect.soft(p.unmeasured, 'runs that could not be measured').toEqual([])
+      // a stability series is about verdicts too: a run whose P2P check went red is a flake
+      expect.soft(p.failedChecks, 'runs whose P2P checks went red').toEqual([])
     },
     budget(config.stabilityRuns),
   )
