@@ -33,20 +33,24 @@ export const DRAGONFLY_NODE_PROBES: VersionProbe[] = [
   { component: 'dfdaemon', on: 'all', argv: ['dfdaemon', ...catalog.dfdaemon.versionArgs] },
 ]
 
-/** The chart's pods: component label, container, and which tool's version its binary reports. */
+/**
+ * The chart's pods: component label, container, and which tool's version its binary reports. The
+ * scheduler's and manager's images keep their binary in /opt/dragonfly/bin, off PATH (their
+ * entrypoint names it); the client image has dfdaemon on PATH.
+ */
 export const DRAGONFLY_POD_PROBES: { component: string; container: string; tool: string; argv: string[] }[] =
   [
     {
       component: 'scheduler',
       container: 'scheduler',
       tool: 'scheduler',
-      argv: ['scheduler', ...catalog.scheduler.versionArgs],
+      argv: ['/opt/dragonfly/bin/scheduler', ...catalog.scheduler.versionArgs],
     },
     {
       component: 'manager',
       container: 'manager',
       tool: 'manager',
-      argv: ['manager', ...catalog.manager.versionArgs],
+      argv: ['/opt/dragonfly/bin/manager', ...catalog.manager.versionArgs],
     },
     {
       component: 'seed-client',

@@ -57,6 +57,8 @@ export interface Profile {
   dragonflyVersions(nodes: Node[]): Promise<Map<string, RanVersion[]>>
   /** dfdaemon's log text on a worker (since an ISO time, when given) */
   clientLogs(node: Node, since?: string): Promise<string>
+  /** the address of the node the seed peer runs on (undefined when no seed peer is found) */
+  seedNodeIp(): Promise<string | undefined>
   /** the seed peer's log text */
   seedLogs(since?: string): Promise<string>
   /** dfdaemon's Prometheus metrics text on a worker */

@@ -105,8 +105,12 @@ export interface PhaseEvidence {
   mark: PhaseMark
   workers: WorkerEvidence[]
   origin: OriginReport
-  /** the seed peer's address (from its own log's host id) and what its log says of the layers */
-  seed: { ip?: string; dfdaemon: DfdaemonLogSummary }
+  /**
+   * the seed peer's address (from its own log's host id), the address of the node it runs on (the
+   * origin sees that one when pod traffic leaves the node through NAT, as on kind), and what its log
+   * says of the layers
+   */
+  seed: { ip?: string; nodeIp?: string; dfdaemon: DfdaemonLogSummary }
   /** BACK_TO_SOURCE bytes over every dfdaemon (clients and seed peer) during the phase; a string says why unknown */
   backToSourceBytes: number | string
 }
@@ -242,6 +246,7 @@ export async function collectPhase(
     })
   const seedLog = await summarizeDfdaemonLog(await profile.seedLogs(firstMark(mark)), { taskIds })
   const seedHost = Object.values(seedLog.tasks).flatMap((t) => t.hostIds)[0]
+  const seedNodeIp = await profile.seedNodeIp().catch(() => undefined)
   const keys = typeof after === 'string' ? [] : Object.keys(after)
   const deltas = keys.map(delta)
   const unknown =
@@ -250,7 +255,11 @@ export async function collectPhase(
     mark,
     workers: evidence,
     origin: await originEvidence(registry, manifest, mark.hostSince),
-    seed: { ...(seedHost ? { ip: hostIp(seedHost) } : {}), dfdaemon: seedLog },
+    seed: {
+      ...(seedHost ? { ip: hostIp(seedHost) } : {}),
+      ...(seedNodeIp ? { nodeIp: seedNodeIp } : {}),
+      dfdaemon: seedLog,
+    },
     backToSourceBytes: unknown ?? deltas.reduce((sum, d) => sum + (d as DfdaemonTraffic).backToSource, 0),
   }
 }
@@ -296,7 +305,7 @@ export function originTable(report: OriginReport): OriginRow[] {
 
 /** via-dfdaemon on one pull's evidence, with the seed peer's log where it shares a worker's address. */
 export function viaDfdaemonOf(ev: PhaseEvidence, layers: Layer[]): Verdict {
-  const seed = ev.seed.ip ? { ip: ev.seed.ip, dfdaemon: ev.seed.dfdaemon } : undefined
+  const seed = ev.seed.ip ? { ip: ev.seed.ip, nodeIp: ev.seed.nodeIp, dfdaemon: ev.seed.dfdaemon } : undefined
   return viaDfdaemon(ev.workers, layers, ev.origin, seed)
 }
 

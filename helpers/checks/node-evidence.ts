@@ -134,18 +134,20 @@ function strangers(
   workers: WorkerEvidence[],
   layers: Layer[],
   origin: OriginReport,
-  seedIp?: string,
+  seed?: { ip: string; nodeIp?: string },
 ): { red: string[]; unknown: string[] } {
-  const known = new Set([...workers.map((w) => w.ip), ...(seedIp ? [seedIp] : [])])
+  // the seed peer is seen at its own address, or at its node's where pod traffic leaves through NAT
+  const seedIps = seed ? [...new Set([seed.ip, ...(seed.nodeIp ? [seed.nodeIp] : [])])] : []
+  const known = new Set([...workers.map((w) => w.ip), ...seedIps])
   const found = { red: [] as string[], unknown: [] as string[] }
   for (const l of layers) {
     const row = origin.rows.find((r) => r.digest === l.digest)
     for (const [ip, c] of Object.entries(row?.byClient ?? {})) {
       if (known.has(ip) || c.contentBytes <= PROBE_MAX_BYTES) continue
       const all = Object.keys(row!.byClient).length === 1 && workers.length > 1
-      if (seedIp)
+      if (seed)
         found.red.push(
-          `the origin sent ${ip} ${mib(c.contentBytes)} of ${short(l.digest)}, an address that is no worker's (${workers.map((w) => w.ip).join(', ')}) and not the seed peer's (${seedIp})` +
+          `the origin sent ${ip} ${mib(c.contentBytes)} of ${short(l.digest)}, an address that is no worker's (${workers.map((w) => w.ip).join(', ')}) and not the seed peer's (${seedIps.join(', ')})` +
             (all
               ? `: every request came from that one address, so the origin sees the nodes through NAT and cannot tell them apart`
               : `: something else pulled the layer during the pull`),
@@ -168,7 +170,7 @@ export function viaDfdaemon(
   workers: WorkerEvidence[],
   layers: Layer[],
   origin: OriginReport,
-  seed?: { ip: string; dfdaemon: DfdaemonLogSummary },
+  seed?: { ip: string; nodeIp?: string; dfdaemon: DfdaemonLogSummary },
 ): Verdict {
   const silent = withoutDebugLog(workers)
   if (silent) return { passed: false, diagnosis: silent, evidence: { workers: workers.map((w) => w.node) } }
@@ -181,7 +183,7 @@ export function viaDfdaemon(
       diagnosis: `cannot judge: the origin's log shows no byte of ${layers.map((l) => short(l.digest)).join(', ')} sent during the pull (${origin.rows.length} blob row(s) in the window): nothing to hold dfdaemon's logs against (is the log read from the registry the nodes pull from, over the pull's window?)`,
       evidence: { workers: workers.map((w) => w.node), originRows: origin.rows.length },
     }
-  const others = strangers(workers, layers, origin, seed?.ip)
+  const others = strangers(workers, layers, origin, seed)
   const problems: string[] = [...others.red]
   const evidence = workers.flatMap((w) =>
     layers.map((l) => {

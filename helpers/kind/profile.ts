@@ -254,6 +254,10 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       dfdaemonLog(CHART_COMPONENTS.client, 'client', values.client.config.console, node, since),
     seedLogs: (since) =>
       dfdaemonLog(CHART_COMPONENTS.seedClient, 'seed-client', values.seedClient.config.console, undefined, since),
+    async seedNodeIp() {
+      const pods = await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(CHART_COMPONENTS.seedClient))
+      return podOn(pods, CHART_COMPONENTS.seedClient)?.status?.hostIP
+    },
     clientMetrics: (node) => metrics(CHART_COMPONENTS.client, node.name),
     seedMetrics: () => metrics(CHART_COMPONENTS.seedClient),
 

@@ -262,6 +262,7 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
     dragonflyVersions: (nodes) => probeNodes(nodes, DRAGONFLY_NODE_PROBES),
     clientLogs: (node, since) => unitLog(node, UNITS.client, since),
     seedLogs: (since) => unitLog(controlPlane!, UNITS.seed, since),
+    seedNodeIp: async () => controlPlane?.ip,
     clientMetrics: (node) => metricsText(node),
     seedMetrics: () => metricsText(controlPlane!),
 

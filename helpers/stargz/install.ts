@@ -7,6 +7,7 @@ import { STARGZ_PATHS as RENDERED_PATHS } from '../render/ports.ts'
 import { reportedVersion } from '../version-parse.ts'
 import { listStargzSnapshots, snapshotListArgv, stargzPlugin, STARGZ_SNAPSHOTTER } from './plugin-check.ts'
 import { testImageRefs } from './test-image-refs.ts'
+import { RUN_LABELS } from '../kind/cri-run.ts'
 import { snapshotRows, unusedRemoteLayers } from './remote-layers.ts'
 import { waitFor } from '../wait.ts'
 
@@ -97,6 +98,11 @@ export async function resetImageState(node: Node, timeoutMs: number): Promise<vo
  * with it stopped. Its snapshot directories stay: pods use them.
  */
 async function resetTestImages(node: Node, timeoutMs: number): Promise<void> {
+  // The CRI run's Pods are deleted through the API at once (grace period 0), so the kubelet may not
+  // have removed their sandboxes and containers yet; their snapshots would keep the layer mounted
+  // (gate of 2026-12-05 12:24: the negative control ran on the Pods' layer). Removed as the kubelet would.
+  const runPods = Object.entries(RUN_LABELS).map(([k, v]) => `--label ${k}=${v}`)
+  await sh(node, `crictl pods ${runPods.join(' ')} -q | xargs -r crictl rmp -f >/dev/null`)
   for (const ns of ['default', 'k8s.io']) {
     const refs = testImageRefs((await exec(node, ['ctr', '-n', ns, 'images', 'ls'])).stdout)
     if (refs.length) await exec(node, ['ctr', '-n', ns, 'images', 'rm', '--sync', ...refs], { timeoutMs })

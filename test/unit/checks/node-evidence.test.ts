@@ -209,6 +209,26 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
     )
   })
 
+  test("via-dfdaemon: the seed peer seen at its node's address (pod traffic through NAT, as on kind) is the seed, not a stranger", async () => {
+    // the capture with the seed's requests arriving from 172.24.0.9, its node's address, while its log
+    // names the host 172.24.0.2 (kind run of 2026-12-05: seed pod 10.244.0.10, origin saw 10.89.0.26)
+    async function* natted() {
+      for await (const r of registryRequests(text('registry.log')))
+        yield r.client === '172.24.0.2' ? { ...r, client: '172.24.0.9' } : r
+    }
+    const report = await accountOrigin(
+      natted(),
+      parseManifest(readFileSync(path.join(p2p, 'manifest.json'), 'utf8')),
+    )
+    const withoutNode = viaDfdaemon(await both(), [layer], report, await seed())
+    expect(withoutNode.passed).toBe(false)
+    expect(withoutNode.diagnosis).toMatch(
+      /the origin sent 172\.24\.0\.9 66\.5 MiB .* not the seed peer's \(172\.24\.0\.2\)/,
+    )
+    const v = viaDfdaemon(await both(), [layer], report, { ...(await seed()), nodeIp: '172.24.0.9' })
+    expect(v.passed, v.diagnosis).toBe(true)
+  })
+
   test('via-dfdaemon: an origin log without the layer cannot be judged (it passed before)', async () => {
     // the capture's origin log cut before the pull
     const empty = await accountOrigin(

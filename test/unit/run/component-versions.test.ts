@@ -82,8 +82,8 @@ describe('what ran', () => {
       'version',
     ])
     expect(DRAGONFLY_POD_PROBES.map((p) => `${p.component}/${p.container}: ${p.argv.join(' ')}`)).toEqual([
-      'scheduler/scheduler: scheduler version',
-      'manager/manager: manager version',
+      'scheduler/scheduler: /opt/dragonfly/bin/scheduler version',
+      'manager/manager: /opt/dragonfly/bin/manager version',
       'seed-client/seed-client: dfdaemon --version',
       'client/client: dfdaemon --version',
     ])
