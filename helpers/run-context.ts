@@ -70,7 +70,15 @@ export interface RunState {
   network?: string
   nodes: Node[]
   registry?: { host: string; localUrl: string; container: string }
-  image?: { plainRef: string; esgzRef: string; configDigest: string; layers: LayerInfo[]; manifest: unknown }
+  image?: {
+    plainRef: string
+    esgzRef: string
+    configDigest: string
+    layers: LayerInfo[]
+    manifest: unknown
+    /** the root filesystem the pushed layers make: path → content digest (rootfs-content) */
+    rootfs?: Record<string, string>
+  }
   tools: ToolInfo[]
   checks: CheckResult[]
   origin: { p2p?: OriginRow[]; control?: OriginRow[]; p2pOnDemand?: OnDemandFigures[] }

@@ -26,9 +26,9 @@ describe('test image', () => {
       const local = await ensureTestImage(config.image, path.join(config.cacheDir, 'rootfs'), log)
       await publishTestImage(controlPlane(), local, config.image, refs, registry.localUrl, log)
     })
-    const { manifest, layers, verdict } = await validateImageLayers(registry.localUrl, refs.esgzRef)
+    const { manifest, layers, verdict, rootfs } = await validateImageLayers(registry.localUrl, refs.esgzRef)
     updateState((s) => {
-      s.image = { ...refs, configDigest: manifest.config.digest, manifest, layers }
+      s.image = { ...refs, configDigest: manifest.config.digest, manifest, layers, rootfs }
     })
     await judge('estargz-valid', verdict)
   })

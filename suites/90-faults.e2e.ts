@@ -42,6 +42,7 @@ async function context(log: (l: string) => void): Promise<FaultContext> {
       plainRef: image.plainRef,
       layers: image.layers,
       manifest: image.manifest,
+      rootfs: image.rootfs ?? {},
     },
     values: helmValues(config),
     stepMs: config.stepTimeoutMinutes * 60_000,

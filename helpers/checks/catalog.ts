@@ -33,6 +33,11 @@ export const CHECKS = [
     id: 'task-succeeded',
     title: 'dfdaemon reports the download task succeeded on every worker for every large layer',
   },
+  {
+    id: 'rootfs-content',
+    title:
+      "Every regular file a container reads through the lazily pulled rootfs has the pushed layers' content",
+  },
   { id: 'single-back-to-source', title: 'The origin served each large layer once across the cluster (P2P)' },
   {
     id: 'negative-control',

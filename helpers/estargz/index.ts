@@ -5,6 +5,8 @@ export {
   type EstargzRejected,
   type EstargzValid,
   type EstargzVerdict,
+  type VerifyOptions,
 } from './verify.ts'
+export { layerListing, rootfsFiles, type LayerListing, type ListedFile } from './layer-listing.ts'
 export { expectationsFromManifest, ManifestError, type LayerExpectations } from './manifest.ts'
 export { TOC_DIGEST_ANNOTATION, UNCOMPRESSED_SIZE_ANNOTATION } from './format.ts'

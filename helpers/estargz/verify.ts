@@ -17,6 +17,7 @@ import {
 import { scanLayer } from './layer-scan.ts'
 import { readToc } from './toc.ts'
 import { checkTocMatchesTar, normalizeName } from './toc-vs-tar.ts'
+import { layerListing, type LayerListing } from './layer-listing.ts'
 
 export interface EstargzExpectations {
   /** the layer annotation containerd.io/snapshot/stargz/toc.digest */
@@ -49,6 +50,13 @@ export interface EstargzValid {
    * `.no.prefetch.landmark` it is the first member and nothing is prefetched); undefined without one
    */
   landmarkOffset?: number
+  /** what the layer puts into a root filesystem (only when asked for: it lists every file) */
+  listing?: LayerListing
+}
+
+export interface VerifyOptions {
+  /** also list the layer's files with their content digests (for the rootfs-content check) */
+  listFiles?: boolean
 }
 
 export interface EstargzRejected {
@@ -67,10 +75,11 @@ export type EstargzVerdict = EstargzValid | EstargzRejected
 export async function verifyEstargz(
   blobPath: string,
   expect: EstargzExpectations = {},
+  options: VerifyOptions = {},
 ): Promise<EstargzVerdict> {
   const fh = await open(blobPath, 'r')
   try {
-    return await verifyOpenBlob(fh, expect)
+    return await verifyOpenBlob(fh, expect, options)
   } catch (error) {
     if (error instanceof EstargzInvalid) {
       return { valid: false, notEstargz: error.notEstargz, reason: error.message }
@@ -81,7 +90,11 @@ export async function verifyEstargz(
   }
 }
 
-async function verifyOpenBlob(fh: FileHandle, expect: EstargzExpectations): Promise<EstargzValid> {
+async function verifyOpenBlob(
+  fh: FileHandle,
+  expect: EstargzExpectations,
+  options: VerifyOptions,
+): Promise<EstargzValid> {
   const { size } = await fh.stat()
   if (expect.size !== undefined && size !== expect.size) {
     invalid(`blob size mismatch: the blob is ${size} bytes, its descriptor says ${expect.size}`)
@@ -139,5 +152,6 @@ async function verifyOpenBlob(fh: FileHandle, expect: EstargzExpectations): Prom
     prefetchLandmark: landmark(PREFETCH_LANDMARK),
     noPrefetchLandmark: landmark(NO_PREFETCH_LANDMARK),
     ...(landmarkOffset !== undefined ? { landmarkOffset } : {}),
+    ...(options.listFiles ? { listing: layerListing(scan.tarEntries) } : {}),
   }
 }

@@ -5,6 +5,7 @@ import type { DragonflyValues } from '../render/helm-values.ts'
 import { UNITS } from '../local/dragonfly.ts'
 import {
   blockUploadPort,
+  corruptLargestLayer,
   disconnectOrigin,
   dragonflyMirror,
   dropStargzPlugin,
@@ -289,6 +290,24 @@ export const FAULTS: FaultEntry[] = [
         'containerd.io/snapshot/stargz/toc.digest': `sha256:${'0'.repeat(64)}`,
       }
       await putManifest(ctx, ctx.image.esgzRef, { body: JSON.stringify(m), type: original.type })
+      return {}
+    },
+    restore: async (ctx) =>
+      putManifest(ctx, ctx.image.esgzRef, saved.get('manifest') as { body: string; type: string }),
+  },
+  {
+    id: 'content-corrupt',
+    title: "A layer's bytes at the origin differ from its TOC",
+    simulates:
+      'the large layer re-pushed with one byte inverted in the middle of its compressed file data (same length; TOC and toc.digest unchanged)',
+    incident:
+      'FAULTS.md 9 (client#1889): an origin handing out an object of the right length with wrong content',
+    // Measured: see README "Fault catalog" (the snapshotter verifies chunk digests, so reads fail).
+    expectRed: ['estargz-valid', 'rootfs-content'],
+    cause: 'content-corrupt',
+    profiles: LOCAL_ONLY,
+    inject: async (ctx) => {
+      saved.set('manifest', (await corruptLargestLayer(ctx, ctx.image.esgzRef)).original)
       return {}
     },
     restore: async (ctx) =>

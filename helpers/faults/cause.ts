@@ -72,6 +72,16 @@ const RULES: Rule[] = [
           sentence: `containerd lists no working stargz plugin: ${brief(v.diagnosis, 240)}`,
         }
   },
+  // What the container read is not the image: files unreadable or different through the lazy rootfs.
+  (e) => {
+    const v = e.verdicts['rootfs-content']
+    if (v.passed || !/unreadable|differ from the layers/.test(v.diagnosis)) return undefined
+    const validator = e.verdicts['estargz-valid']
+    return {
+      code: 'content-corrupt',
+      sentence: `${brief(v.diagnosis.split('. ')[0]!, 240)}${validator.passed ? '' : `; the validator: ${brief(validator.diagnosis, 200)}`}`,
+    }
+  },
   // The image is not what the tag promises.
   (e) => {
     const v = e.verdicts['estargz-valid']

@@ -5,7 +5,8 @@
 import { parse as parseToml } from 'smol-toml'
 import { run } from '../exec.ts'
 import { exec, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
-import { parseRef } from '../image/registry-client.ts'
+import { parseRef, pushBlob, readBlob } from '../image/registry-client.ts'
+import { sha256Digest } from '../image/fresh-blobs.ts'
 import { tomlText } from '../render/format.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
 import { stargzConfig, type StargzConfig } from '../render/stargz-config.ts'
@@ -171,4 +172,37 @@ export async function reconnectOrigin(ctx: FaultContext, network: string): Promi
     async () => (await fetch(`${ctx.registry.localUrl}/v2/`).catch(() => undefined))?.ok === true,
     { timeoutMs: ctx.stepMs, intervalMs: 500 },
   )
+}
+
+/**
+ * A copy of `blob` with the byte at its middle inverted: same length, a file's compressed data
+ * changed (the TOC at the end, and so its digest annotation, stay as they were).
+ */
+export function flipMiddleByte(blob: Buffer): { bytes: Buffer; offset: number } {
+  const bytes = Buffer.from(blob)
+  const offset = Math.floor(blob.length / 2)
+  bytes[offset] = bytes[offset]! ^ 0xff
+  return { bytes, offset }
+}
+
+/**
+ * Re-pushes `ref` with its largest layer's blob corrupted by `flipMiddleByte` (a new blob under its
+ * own digest: the registry checks digests on upload). Returns the manifest it replaced.
+ */
+export async function corruptLargestLayer(
+  ctx: FaultContext,
+  ref: string,
+): Promise<{ original: { body: string; type: string }; digest: string; offset: number }> {
+  const original = await getManifest(ctx, ref)
+  const m = JSON.parse(original.body) as { layers: { digest: string; size: number }[] }
+  const large = [...m.layers].sort((a, b) => b.size - a.size)[0]!
+  const { name } = parseRef(ref)
+  const { bytes, offset } = flipMiddleByte(await readBlob(ctx.registry.localUrl, name, large.digest))
+  const digest = sha256Digest(bytes)
+  await pushBlob(ctx.registry.localUrl, name, bytes, digest)
+  const was = large.digest
+  large.digest = digest
+  await putManifest(ctx, ref, { body: JSON.stringify(m), type: original.type })
+  ctx.log(`layer ${was.slice(0, 19)} re-pushed as ${digest.slice(0, 19)} with byte ${offset} inverted`)
+  return { original, digest, offset }
 }

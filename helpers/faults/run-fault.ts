@@ -2,6 +2,8 @@
 // the conformance run, the same evidence, every check judged, the cause diagnosed, then restore.
 import { singleBackToSource } from '../checks/back-to-source.ts'
 import { imageRuns } from '../checks/image-runs.ts'
+import { rootfsContent } from '../checks/rootfs-content.ts'
+import { hashRootfs } from '../image/rootfs-hash.ts'
 import { remoteSnapshots, taskSucceeded } from '../checks/node-evidence.ts'
 import type { Verdict } from '../checks/verdict.ts'
 import { dfdaemonEvidence, originEvidence } from '../evidence/collect.ts'
@@ -133,6 +135,8 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       mark,
       before,
     )
+    // After the evidence: these reads must not fall into the pull's window.
+    const hashes = await Promise.all(ctx.workers.map((w) => hashRootfs(w, ctx.image.esgzRef)))
     const verdicts: Record<FaultCheck, Verdict> = {
       'stargz-plugin': { ...stargzPluginVerdict(plugin), evidence: plugin },
       'estargz-valid': image.verdict,
@@ -146,6 +150,7 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       'via-dfdaemon': viaDfdaemonOf(ev, layers),
       'task-succeeded': taskSucceeded(ev.workers, layers),
       'single-back-to-source': singleBackToSource(backToSourceFacts(ev, layers, image.layers)),
+      'rootfs-content': rootfsContent(ctx.image.rootfs, hashes, ctx.workers.length),
     }
     const cause = diagnoseCause({
       verdicts,

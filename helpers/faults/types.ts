@@ -16,6 +16,7 @@ export const FAULT_CHECKS = [
   'via-dfdaemon',
   'task-succeeded',
   'single-back-to-source',
+  'rootfs-content',
 ] as const
 export type FaultCheck = (typeof FAULT_CHECKS)[number]
 
@@ -39,6 +40,8 @@ export const CAUSES = {
   'debug-log-missing': 'dfdaemon logs above debug, so the evidence of its work is missing',
   'origin-unavailable': 'the origin registry did not answer the pull',
   'prefetch-off': "dfdaemon's proxy prefetch is off, so no node fetched whole blobs through P2P",
+  'content-corrupt':
+    "a layer's bytes differ from its TOC's chunk digests, so files read through the lazily pulled rootfs fail or differ",
   unknown: 'red checks whose evidence matches no known cause',
 } as const
 export type CauseCode = keyof typeof CAUSES
@@ -56,7 +59,14 @@ export interface FaultContext {
   workers: Node[]
   controlPlane: Node
   registry: OriginRegistry
-  image: { esgzRef: string; plainRef: string; layers: LayerInfo[]; manifest: unknown }
+  image: {
+    esgzRef: string
+    plainRef: string
+    layers: LayerInfo[]
+    manifest: unknown
+    /** the image's files as the pushed layers hold them: path → content digest (rootfs-content) */
+    rootfs: Record<string, string>
+  }
   /** the Dragonfly values in force (a fault may change them; task ids follow them) */
   values: DragonflyValues
   stepMs: number

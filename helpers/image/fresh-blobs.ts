@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import type { LayerInfo } from '../run-context.ts'
 import { parseGzipHeader } from '../estargz/gzip-header.ts'
-import { parseRef } from './registry-client.ts'
+import { parseRef, pushBlob, readBlob } from './registry-client.ts'
 
 const MTIME_OFFSET = 4
 const FHCRC = 0x02
@@ -69,27 +69,9 @@ export class FreshBlobPublisher {
     const type = res.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json'
     const manifest = (await res.json()) as ManifestJson
     const blobs: Buffer[] = []
-    for (const l of manifest.layers) {
-      const b = await fetch(`${this.localUrl}/v2/${name}/blobs/${l.digest}`)
-      if (!b.ok) throw new Error(`GET blob ${l.digest}: HTTP ${b.status}`)
-      blobs.push(Buffer.from(await b.arrayBuffer()))
-    }
+    for (const l of manifest.layers) blobs.push(await readBlob(this.localUrl, name, l.digest))
     this.originals = { manifest, type, blobs }
     return this.originals
-  }
-
-  private async pushBlob(name: string, bytes: Buffer, digest: string): Promise<void> {
-    const start = await fetch(`${this.localUrl}/v2/${name}/blobs/uploads/`, { method: 'POST' })
-    const location = start.headers.get('location')
-    if (start.status !== 202 || !location) throw new Error(`blob upload to ${name}: HTTP ${start.status}`)
-    const url = new URL(location, this.localUrl)
-    url.searchParams.set('digest', digest)
-    const put = await fetch(url, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: new Uint8Array(bytes),
-    })
-    if (put.status !== 201) throw new Error(`PUT blob ${digest}: HTTP ${put.status}: ${await put.text()}`)
   }
 
   /** Pushes the image with every layer restamped with `stamp` under tag `<tag>-fresh-<stamp>`. */
@@ -100,7 +82,7 @@ export class FreshBlobPublisher {
     for (const blob of blobs) {
       const restamped = restampFirstMember(blob, stamp)
       const digest = sha256Digest(restamped)
-      await this.pushBlob(name, restamped, digest)
+      await pushBlob(this.localUrl, name, restamped, digest)
       digests.push(digest)
     }
     const fresh = withLayerDigests(manifest, digests)

@@ -49,3 +49,25 @@ export async function downloadBlob(
   if (!res.ok || !res.body) throw new Error(`GET blob ${digest} from ${baseUrl}: HTTP ${res.status}`)
   await pipeline(Readable.fromWeb(res.body as WebReadableStream), createWriteStream(file))
 }
+
+/** A blob's bytes, held in memory (test image layers are tens of MiB). */
+export async function readBlob(baseUrl: string, name: string, digest: string): Promise<Buffer> {
+  const res = await fetch(`${baseUrl}/v2/${name}/blobs/${digest}`)
+  if (!res.ok) throw new Error(`GET blob ${digest} from ${baseUrl}: HTTP ${res.status}`)
+  return Buffer.from(await res.arrayBuffer())
+}
+
+/** Uploads `bytes` as the blob `digest` (monolithic upload: POST, then PUT with the digest). */
+export async function pushBlob(baseUrl: string, name: string, bytes: Buffer, digest: string): Promise<void> {
+  const start = await fetch(`${baseUrl}/v2/${name}/blobs/uploads/`, { method: 'POST' })
+  const location = start.headers.get('location')
+  if (start.status !== 202 || !location) throw new Error(`blob upload to ${name}: HTTP ${start.status}`)
+  const url = new URL(location, baseUrl)
+  url.searchParams.set('digest', digest)
+  const put = await fetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(bytes),
+  })
+  if (put.status !== 201) throw new Error(`PUT blob ${digest}: HTTP ${put.status}: ${await put.text()}`)
+}

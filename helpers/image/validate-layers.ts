@@ -5,7 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type { Verdict } from '../checks/verdict.ts'
-import { expectationsFromManifest, verifyEstargz, type EstargzVerdict } from '../estargz/index.ts'
+import {
+  expectationsFromManifest,
+  rootfsFiles,
+  verifyEstargz,
+  type EstargzVerdict,
+} from '../estargz/index.ts'
 import type { LayerInfo } from '../run-context.ts'
 import { downloadBlob, fetchManifest, parseRef, type ImageManifest } from './registry-client.ts'
 
@@ -13,6 +18,8 @@ export interface ValidatedImage {
   manifest: ImageManifest
   layers: LayerInfo[]
   verdict: Verdict
+  /** the root filesystem the layers make: path → content digest (empty when a layer was invalid) */
+  rootfs: Record<string, string>
 }
 
 /** Where the lazy pull's own reads fall in a layer (TOC and landmark), for the back-to-source check. */
@@ -35,7 +42,9 @@ export async function validateImageLayers(registryUrl: string, ref: string): Pro
       await downloadBlob(registryUrl, name, layer.digest, file)
       let verdict: EstargzVerdict
       try {
-        verdict = await verifyEstargz(file, expectationsFromManifest(manifest, layer.digest))
+        verdict = await verifyEstargz(file, expectationsFromManifest(manifest, layer.digest), {
+          listFiles: true,
+        })
       } catch (err) {
         verdict = { valid: false as const, notEstargz: false, reason: (err as Error).message }
       }
@@ -53,16 +62,31 @@ export async function validateImageLayers(registryUrl: string, ref: string): Pro
     ...geometryOf(checked.find((x) => x.digest === l.digest)?.verdict),
   }))
   const bad = checked.filter((l) => !l.verdict.valid)
+  const listings = checked.flatMap((l) => (l.verdict.valid && l.verdict.listing ? [l.verdict.listing] : []))
+  const rootfs =
+    bad.length === 0 && listings.length === checked.length
+      ? Object.fromEntries([...rootfsFiles(listings)].map(([p, f]) => [p, f.digest]))
+      : {}
+  // The listings (every file) stay out of the verdict's evidence: the rootfs map carries them.
+  const evidenceLayers = checked.map((l) => ({ ...l, verdict: withoutListing(l.verdict) }))
   const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
   return {
     manifest,
     layers,
+    rootfs,
     verdict: {
       passed: checked.length > 0 && bad.length === 0,
       diagnosis: bad.length
         ? `invalid layers in ${ref}: ${bad.map((b) => `${b.digest.slice(0, 19)}: ${'reason' in b.verdict ? b.verdict.reason : ''}`).join('; ')}`
         : `${checked.length} eStargz layer(s) valid: ${checked.map((l) => `${l.digest.slice(0, 19)} (${mib(l.size)}, ${'entries' in l.verdict ? l.verdict.entries : 0} TOC entries)`).join(', ')}`,
-      evidence: { ref, manifest, layers: checked },
+      evidence: { ref, manifest, layers: evidenceLayers },
     },
   }
+}
+
+function withoutListing(v: EstargzVerdict): EstargzVerdict {
+  if (!v.valid || !v.listing) return v
+  const rest = { ...v }
+  delete rest.listing
+  return rest
 }

@@ -1,0 +1,96 @@
+// rootfs-content on a real capture: `sha256sum` over every regular file inside a container of the
+// eStargz test image on a local-profile worker (2026-12-05), held against the digests this project's
+// validator listed from the same pushed layer (fixtures/rootfs). The red cases change one real line.
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
+import { describe, expect, test } from 'vitest'
+import { rootfsContent, type NodeHashes } from '../../../helpers/checks/rootfs-content.ts'
+import { parseRootfsHashes } from '../../../helpers/image/rootfs-hash.ts'
+
+const dir = fileURLToPath(new URL('../../../fixtures/rootfs/', import.meta.url))
+const gz = (name: string) => gunzipSync(readFileSync(dir + name)).toString('utf8')
+const expected = JSON.parse(gz('expected-conformance-python.json.gz')) as Record<string, string>
+const stdout = gz('sha256sum-worker-conformance-python.txt.gz')
+const stderr = readFileSync(`${dir}sha256sum-worker-stderr.txt`, 'utf8')
+
+const node = (name: string, out = stdout, err = stderr, exitCode = 0): NodeHashes => ({
+  node: name,
+  exitCode,
+  hashes: parseRootfsHashes(out, err),
+})
+const lineOf = (path: string) => stdout.split('\n').find((l) => l.endsWith(`  ${path}`))!
+
+describe('parseRootfsHashes on the captured output', () => {
+  test('every file line is read; nerdctl’s own info lines are not errors', () => {
+    const h = parseRootfsHashes(stdout, stderr)
+    expect(h.digests.size).toBe(6626)
+    expect(h.errors).toEqual([])
+    expect(h.other).toEqual([])
+    expect(h.digests.get('/usr/bin/python3.11')).toMatch(/^sha256:[0-9a-f]{64}$/)
+  })
+
+  test('read errors of find and sha256sum name the file and the error', () => {
+    const h = parseRootfsHashes(
+      '',
+      "sha256sum: /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0: Input/output error\nfind: '/usr/share': Transport endpoint is not connected\n",
+    )
+    expect(h.errors).toEqual([
+      { path: '/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0', error: 'Input/output error' },
+      { path: '/usr/share', error: 'Transport endpoint is not connected' },
+    ])
+  })
+})
+
+describe('rootfs-content', () => {
+  test('green on the healthy capture: runtime-mounted files aside, every file matches', () => {
+    const v = rootfsContent(expected, [node('worker'), node('worker2')], 2)
+    expect(v.diagnosis).toMatch(/every regular file of the image \(6625\) read back/)
+    expect(v.passed).toBe(true)
+  })
+
+  test('a file that reads back other bytes is red, named, with the cause', () => {
+    const path = '/usr/bin/python3.11'
+    const changed = stdout.replace(lineOf(path), `${'0'.repeat(64)}  ${path}`)
+    const v = rootfsContent(expected, [node('worker'), node('worker2', changed)], 2)
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/^worker2: 1 differ from the layers \(\/usr\/bin\/python3\.11\)/)
+    expect(v.diagnosis).toMatch(/silent corruption/)
+  })
+
+  test('an unreadable file is red as unreadable, not missing', () => {
+    const path = '/usr/bin/python3.11'
+    const v = rootfsContent(
+      expected,
+      [
+        node(
+          'worker',
+          stdout.replace(`${lineOf(path)}\n`, ''),
+          `sha256sum: ${path}: Input/output error\n`,
+          123,
+        ),
+      ],
+      1,
+    )
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/1 unreadable \(\/usr\/bin\/python3\.11: Input\/output error\)/)
+    expect(v.diagnosis).not.toMatch(/missing/)
+    expect(v.diagnosis).toMatch(/could not fetch or verify a chunk/)
+  })
+
+  test('a file of the image the container lacks, or one it has beyond the image, is red', () => {
+    const path = '/usr/bin/python3.11'
+    const v = rootfsContent(
+      expected,
+      [node('worker', `${stdout.replace(`${lineOf(path)}\n`, '')}\n${'a'.repeat(64)}  /opt/stray`)],
+      1,
+    )
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/1 missing \(\/usr\/bin\/python3\.11\); 1 not in the image \(\/opt\/stray\)/)
+  })
+
+  test('a worker that did not hash, or no digests from the layers: red', () => {
+    expect(rootfsContent(expected, [node('worker')], 2).diagnosis).toMatch(/1 worker\(s\) did not hash/)
+    expect(rootfsContent({}, [node('worker')], 1).diagnosis).toMatch(/^cannot judge/)
+  })
+})
