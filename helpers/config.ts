@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 import { versions, type ToolName } from './versions.ts'
+import { parseVersionSet, type VersionSet } from './upgrade/version-set.ts'
 
 export const PROFILES = ['kind', 'local'] as const
 export type Profile = (typeof PROFILES)[number]
@@ -43,6 +44,18 @@ function commaList<O>(item: z.ZodType<O>) {
     return out
   })
 }
+
+/** A version set (helpers/upgrade/version-set.ts); its own error says which item is wrong. */
+const versionSet = z.string().transform((text, ctx): VersionSet => {
+  try {
+    return parseVersionSet(text)
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message })
+    return z.NEVER
+  }
+})
+const VERSION_SET_ACCEPTS =
+  'a version set: comma-separated name=version with names stargz, dfdaemon (or client), scheduler, manager, dragonfly (scheduler and manager), chart; e.g. stargz=v0.19.1,dfdaemon=1.5.10'
 
 /** Each setting: its env variable, how to parse it, and what the error message says is accepted. */
 const settings = {
@@ -134,6 +147,16 @@ const settings = {
       .optional(),
     accepts: 'all, or a comma-separated list of fault ids (npx d7y-conformance faults --list)',
   },
+  upgradeFrom: {
+    env: 'D7Y_UPGRADE_FROM',
+    schema: versionSet.optional(),
+    accepts: `${VERSION_SET_ACCEPTS} (the versions installed first; with D7Y_UPGRADE_TO)`,
+  },
+  upgradeTo: {
+    env: 'D7Y_UPGRADE_TO',
+    schema: versionSet.optional(),
+    accepts: `${VERSION_SET_ACCEPTS} (the versions upgraded to in place, each named component a step; the same version restarts it in place)`,
+  },
   chartPath: {
     env: 'D7Y_CHART_PATH',
     schema: z.string().min(1).optional(),
@@ -178,6 +201,8 @@ export const defaults: SettingValues = {
   snapshotterConfig: undefined,
   valuesOverlay: undefined,
   faults: undefined,
+  upgradeFrom: undefined,
+  upgradeTo: undefined,
   chartPath: undefined,
 }
 
@@ -225,8 +250,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const raw = env[s.env]
     if (raw === undefined || raw === '') continue
     const parsed = s.schema.safeParse(raw.trim())
-    if (!parsed.success)
-      throw new ConfigError(`${s.env}=${JSON.stringify(raw)} is invalid: expected ${s.accepts}`)
+    if (!parsed.success) {
+      const custom = parsed.error.issues.find((i) => i.code === 'custom' && i.message !== 'Invalid input')
+      throw new ConfigError(
+        `${s.env}=${JSON.stringify(raw)} is invalid: ${custom ? `${custom.message}; ` : ''}expected ${s.accepts}`,
+      )
+    }
     values[key] = parsed.data
   }
   // The benchmark is on by default where it can run unattended and cheaply (local profile).
@@ -241,7 +270,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       )
     toolVersions[tool] = raw || pin.version
   }
-  const chartVersion = env.D7Y_CHART_VERSION || versions.chart.version
+  const upgrade = upgradeSides(values as SettingValues, env)
+  // The FROM side is what the run installs: its versions replace the pins.
+  for (const [component, v] of Object.entries(upgrade?.from ?? {}))
+    if (component !== 'chart') toolVersions[component as ToolName] = v
+  const chartVersion = upgrade?.from.chart ?? (env.D7Y_CHART_VERSION || versions.chart.version)
   if (!versionSchema.safeParse(chartVersion).success)
     throw new ConfigError(
       `D7Y_CHART_VERSION=${JSON.stringify(chartVersion)} is invalid: expected a version like 1.2.3`,
@@ -257,6 +290,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     registryName: `${values.clusterName as string}-registry`,
     registryPort: 5000,
   }
+}
+
+/** What the local profile cannot upgrade: it deploys no manager and no chart. */
+const LOCAL_CANNOT = ['manager', 'chart'] as const
+
+function upgradeSides(
+  values: SettingValues,
+  env: NodeJS.ProcessEnv,
+): { from: VersionSet; to: VersionSet } | undefined {
+  const { upgradeFrom: from, upgradeTo: to } = values
+  if (!from && !to) return undefined
+  if (!from || !to)
+    throw new ConfigError(
+      `${from ? 'D7Y_UPGRADE_TO' : 'D7Y_UPGRADE_FROM'} is missing: an upgrade needs both sides (D7Y_UPGRADE_FROM and D7Y_UPGRADE_TO)`,
+    )
+  for (const component of Object.keys(from)) {
+    const override = component === 'chart' ? 'D7Y_CHART_VERSION' : versionEnvName(component)
+    if (env[override])
+      throw new ConfigError(
+        `${override} and D7Y_UPGRADE_FROM both set ${component}'s version: name it in one place`,
+      )
+  }
+  if (values.profile === 'local') {
+    const refused = LOCAL_CANNOT.filter((c) => from[c] !== undefined || to[c] !== undefined)
+    if (refused.length)
+      throw new ConfigError(
+        `the local profile cannot upgrade ${refused.join(' or ')}: it deploys Dragonfly without the manager and without the chart (use D7Y_PROFILE=kind)`,
+      )
+  }
+  return { from, to }
 }
 
 /** Every environment variable the configuration reads, for --help output and the README. */

@@ -2,7 +2,11 @@
 // real components of the run's own cluster: units in its node containers, files they read, its
 // registry container, its Docker network, firewall rules inside its nodes. Nothing here edits
 // evidence.
+import { mkdtemp, rm, writeFile as writeLocalFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import { parse as parseToml } from 'smol-toml'
+import { largestFilePayload } from '../estargz/payload-range.ts'
 import { run } from '../exec.ts'
 import { exec, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { parseRef, pushBlob, readBlob } from '../image/registry-client.ts'
@@ -175,34 +179,48 @@ export async function reconnectOrigin(ctx: FaultContext, network: string): Promi
 }
 
 /**
- * A copy of `blob` with the byte at its middle inverted: same length, a file's compressed data
- * changed (the TOC at the end, and so its digest annotation, stay as they were).
+ * A copy of `blob` with one byte inverted in the middle of `range` (a file's compressed data): same
+ * length; the TOC, and so its digest annotation, stay as they were.
  */
-export function flipMiddleByte(blob: Buffer): { bytes: Buffer; offset: number } {
+export function flipByteIn(
+  blob: Buffer,
+  range: { start: number; end: number },
+): { bytes: Buffer; offset: number } {
   const bytes = Buffer.from(blob)
-  const offset = Math.floor(blob.length / 2)
+  const offset = Math.floor((range.start + range.end) / 2)
   bytes[offset] = bytes[offset]! ^ 0xff
   return { bytes, offset }
 }
 
 /**
- * Re-pushes `ref` with its largest layer's blob corrupted by `flipMiddleByte` (a new blob under its
- * own digest: the registry checks digests on upload). Returns the manifest it replaced.
+ * Re-pushes `ref` with its largest layer's blob corrupted in its largest file's data (a new blob under
+ * its own digest: the registry checks digests on upload). Returns the manifest it replaced.
  */
 export async function corruptLargestLayer(
   ctx: FaultContext,
   ref: string,
-): Promise<{ original: { body: string; type: string }; digest: string; offset: number }> {
+): Promise<{ original: { body: string; type: string }; file: string }> {
   const original = await getManifest(ctx, ref)
   const m = JSON.parse(original.body) as { layers: { digest: string; size: number }[] }
   const large = [...m.layers].sort((a, b) => b.size - a.size)[0]!
   const { name } = parseRef(ref)
-  const { bytes, offset } = flipMiddleByte(await readBlob(ctx.registry.localUrl, name, large.digest))
+  const blob = await readBlob(ctx.registry.localUrl, name, large.digest)
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'd7y-corrupt-'))
+  let range
+  try {
+    await writeLocalFile(path.join(dir, 'layer'), blob)
+    range = await largestFilePayload(path.join(dir, 'layer'))
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  const { bytes, offset } = flipByteIn(blob, range)
   const digest = sha256Digest(bytes)
   await pushBlob(ctx.registry.localUrl, name, bytes, digest)
   const was = large.digest
   large.digest = digest
   await putManifest(ctx, ref, { body: JSON.stringify(m), type: original.type })
-  ctx.log(`layer ${was.slice(0, 19)} re-pushed as ${digest.slice(0, 19)} with byte ${offset} inverted`)
-  return { original, digest, offset }
+  ctx.log(
+    `layer ${was.slice(0, 19)} re-pushed as ${digest.slice(0, 19)}: byte ${offset} inverted, in the data of ${range.name} (${range.size} bytes)`,
+  )
+  return { original, file: range.name }
 }

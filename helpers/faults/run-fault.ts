@@ -136,7 +136,7 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       before,
     )
     // After the evidence: these reads must not fall into the pull's window.
-    const hashes = await Promise.all(ctx.workers.map((w) => hashRootfs(w, ctx.image.esgzRef)))
+    const hashes = await Promise.all(ctx.workers.map((w) => hashRootfs(w, ctx.image.esgzRef, 'sample')))
     const verdicts: Record<FaultCheck, Verdict> = {
       'stargz-plugin': { ...stargzPluginVerdict(plugin), evidence: plugin },
       'estargz-valid': image.verdict,
@@ -150,7 +150,7 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       'via-dfdaemon': viaDfdaemonOf(ev, layers),
       'task-succeeded': taskSucceeded(ev.workers, layers),
       'single-back-to-source': singleBackToSource(backToSourceFacts(ev, layers, image.layers)),
-      'rootfs-content': rootfsContent(ctx.image.rootfs, hashes, ctx.workers.length),
+      'rootfs-content': rootfsContent(ctx.image.rootfs, hashes, ctx.workers.length, 'sample'),
     }
     const cause = diagnoseCause({
       verdicts,

@@ -94,3 +94,36 @@ describe('rootfs-content', () => {
     expect(rootfsContent({}, [node('worker')], 1).diagnosis).toMatch(/^cannot judge/)
   })
 })
+
+describe('rootfs-content on a sample (the fault catalog’s pulls)', () => {
+  test('files left out are not missing; the ones read are judged; an empty sample is red', () => {
+    const sampleOut = stdout
+      .split('\n')
+      .filter((_, i) => i % 10 === 0)
+      .join('\n')
+    const ok = rootfsContent(expected, [node('worker', sampleOut)], 1, 'sample')
+    expect(ok.passed).toBe(true)
+    expect(ok.diagnosis).toMatch(/a sample .* worker 66\d of 6625/)
+    const path = sampleOut.split('\n')[5]!.slice(66)
+    const bad = rootfsContent(
+      expected,
+      [node('worker', sampleOut.replace(/^[0-9a-f]{64}(?=  )/m, '0'.repeat(64)))],
+      1,
+      'sample',
+    )
+    expect(bad.passed).toBe(false)
+    expect(bad.diagnosis).toMatch(/1 differ from the layers/)
+    expect(path).toMatch(/^\//)
+    expect(rootfsContent(expected, [node('worker', '')], 1, 'sample').diagnosis).toMatch(
+      /no file of the image was read/,
+    )
+  })
+
+  test('nerdctl’s own error line about signal forwarding (a healthy run, 2026-12-05) is not a failure', () => {
+    const line =
+      'time="2026-12-05T14:50:41Z" level=error msg="forward signal child exited" error="ttrpc: closed"'
+    const v = rootfsContent(expected, [node('worker', stdout, `${stderr}${line}\n`)], 1)
+    expect(v.passed).toBe(true)
+    expect(parseRootfsHashes(stdout, line).runtime).toEqual([line])
+  })
+})
