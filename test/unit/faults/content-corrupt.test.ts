@@ -74,7 +74,7 @@ describe('the diagnosis of a corrupted layer', () => {
               node: 'd7y-stargz-worker2',
               exitCode: 123,
               hashes: parseRootfsHashes(
-                stdout.replace(/^.*  \/usr\/lib\/x86_64-linux-gnu\/libncursesw\.so\.6\.4\n/m, ''),
+                stdout.replace(/^.* {2}\/usr\/lib\/x86_64-linux-gnu\/libncursesw\.so\.6\.4\n/m, ''),
                 'sha256sum: /usr/lib/x86_64-linux-gnu/libncursesw.so.6.4: Input/output error\n',
               ),
             },
