@@ -58,7 +58,6 @@ export const DFDAEMON_METRICS = {
   downloadTaskFailures: 'dragonfly_client_download_task_failure_total',
   backendRequests: 'dragonfly_client_backend_request_total',
   backendRequestFailures: 'dragonfly_client_backend_request_failure_total',
-  proxyRequests: 'dragonfly_client_proxy_request_total',
   proxyRequestFailures: 'dragonfly_client_proxy_request_failure_total',
   proxyRequestsViaDfdaemon: 'dragonfly_client_proxy_request_via_dfdaemon_total',
   prefetchTasks: 'dragonfly_client_prefetch_task_total',
@@ -178,7 +177,6 @@ export interface DfdaemonCounters {
   /** origin requests by HTTP method (HEAD = stat of the source, GET = piece from the source) */
   backendRequests: Record<string, number>
   backendRequestFailures: number
-  proxyRequests: number
   proxyRequestFailures: number
   proxyRequestsViaDfdaemon: number
   prefetchTasks: number
@@ -207,7 +205,6 @@ export function dfdaemonCounters(samples: readonly PromSample[]): DfdaemonCounte
     downloadTaskFailures: sum(DFDAEMON_METRICS.downloadTaskFailures),
     backendRequests,
     backendRequestFailures: sum(DFDAEMON_METRICS.backendRequestFailures),
-    proxyRequests: sum(DFDAEMON_METRICS.proxyRequests),
     proxyRequestFailures: sum(DFDAEMON_METRICS.proxyRequestFailures),
     proxyRequestsViaDfdaemon: sum(DFDAEMON_METRICS.proxyRequestsViaDfdaemon),
     prefetchTasks: sum(DFDAEMON_METRICS.prefetchTasks),

@@ -87,7 +87,6 @@ describe('Prometheus text exposition', () => {
       downloadTaskFailures: 1,
       backendRequests: { GET: 2, HEAD: 5 },
       backendRequestFailures: 0,
-      proxyRequests: 12,
       proxyRequestFailures: 0,
       proxyRequestsViaDfdaemon: 5,
       prefetchTasks: 0,
@@ -158,14 +157,14 @@ describe('Prometheus text exposition', () => {
     const after = (
       await parsePromText(
         DFDAEMON_SCRAPE.replace('{type="REMOTE_PEER"} 7901572', '{type="REMOTE_PEER"} 15803144').replace(
-          'proxy_request_total 12',
-          'proxy_request_total 3',
+          'upload_traffic 3707268',
+          'upload_traffic 3000',
         ),
       )
     ).samples
     const delta = deltaSamples(before, after)
     expect(dfdaemonTraffic(delta)).toMatchObject({ remotePeer: 7_901_572, backToSource: 0, localPeer: 0 })
-    expect(dfdaemonCounters(delta).proxyRequests).toBe(3) // went down: reset, counts its new value
+    expect(dfdaemonCounters(delta).uploadTraffic).toBe(3000) // went down: reset, counts its new value
     expect(seriesKey({ name: 'm', labels: { b: '1', a: '2' } })).toBe('m{a="2",b="1"}')
   })
 })
@@ -184,7 +183,6 @@ describe('a real dfdaemon 1.5.0 scrape (fixtures/metrics)', () => {
       total: 8_794_197 + 58_720_256 + 42_348_629,
     })
     const c = dfdaemonCounters(samples)
-    expect(c.proxyRequests).toBe(14)
     expect(c.proxyRequestsViaDfdaemon).toBe(13)
     expect(c.downloadTasks).toBe(14)
   })
