@@ -15,6 +15,19 @@
 //   prefetch_task_total{type,tag,app,priority}, prefetch_task_failure_total{...}
 // It encodes them with the rust `prometheus` 0.13 TextEncoder: labels sorted by name, values in
 // Rust's f64 formatting ("inf", "NaN" possible), no timestamps. `DELETE /metrics` resets them.
+//
+// Why not the npm package parse-prometheus-text-format (1.1.1, its latest release; issue 19
+// asked for it): measured on the real scrape fixtures/metrics/dfdaemon-worker.prom through an adapter
+// to these samples (2026-12-05), it
+// - folds every labelled histogram series into one bucket map keyed by `le` alone (the last series
+//   wins) and drops their labelled _sum and _count: 155 samples became 69, dfdaemon's per-method
+//   backend and per-size task durations lost;
+// - drops the last sample when the text does not end with a newline (process_virtual_memory_bytes);
+// - takes a line cut mid-label-value (a scrape whose connection dropped) as a sample with value "",
+//   and any value text ("twelve") as a value; duplicate labels silently keep the last; it reports no
+//   malformed line, and throws on a malformed comment, losing the whole scrape.
+// The traffic counters the checks read came out the same, but the parser's output did not; the tests
+// in test/unit/evidence/prom-metrics.test.ts on that scrape fail with it (5 of 9). Hence this one.
 import { eachLine, type LineInput } from './lines.ts'
 
 export interface PromSample {
