@@ -20,7 +20,7 @@
 // asked for it): measured on the real scrape fixtures/metrics/dfdaemon-worker.prom through an adapter
 // to these samples (2026-12-05), it
 // - folds every labelled histogram series into one bucket map keyed by `le` alone (the last series
-//   wins) and drops their labelled _sum and _count: 155 samples became 69, dfdaemon's per-method
+//   wins) and drops their labelled _sum and _count: 155 samples became 70, dfdaemon's per-method
 //   backend and per-size task durations lost;
 // - drops the last sample when the text does not end with a newline (process_virtual_memory_bytes);
 // - takes a line cut mid-label-value (a scrape whose connection dropped) as a sample with value "",
