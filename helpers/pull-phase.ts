@@ -26,6 +26,7 @@ import {
   type NodeSourceReads,
 } from './checks/back-to-source.ts'
 import type { Verdict } from './checks/verdict.ts'
+import { mirrorBypassed } from './checks/mirror-bypassed.ts'
 import type { NodePieceClock } from './checks/on-demand-reads.ts'
 import { resetImageState } from './stargz/install.ts'
 import { waitFor } from './wait.ts'
@@ -151,21 +152,25 @@ export async function awaitDfdaemonTasks(
       const report = origin
         ? await originEvidence(origin.registry, origin.manifest, mark.hostSince)
         : undefined
+      const logs = []
+      for (const w of workers)
+        logs.push({
+          ...w,
+          dfdaemon: await dfdaemonEvidence(
+            profile,
+            w,
+            large.map((l) => l.taskId),
+            mark.nodeSince[w.name],
+          ),
+        })
+      const bypassed = mirrorBypassed(logs, large, report)
+      if (bypassed) return bypassed
       let done = true
       let needQuiet = false
       const seen: unknown[] = []
-      for (const w of workers) {
-        const s = await dfdaemonEvidence(
-          profile,
-          w,
-          large.map((l) => l.taskId),
-          mark.nodeSince[w.name],
-        )
+      for (const { dfdaemon: s } of logs) {
         for (const l of large) {
           const task = s.tasks[l.taskId]
-          const direct = report?.rows.find((r) => r.digest === l.digest)?.byClient[w.ip]?.contentBytes ?? 0
-          if (!task && direct > 0)
-            return `the origin sent ${w.name} ${direct} bytes of ${l.digest.slice(0, 19)} directly and its dfdaemon has seen no request for it`
           seen.push(task)
           // The whole task, not just the ranges the snapshotter asked for: a background prefetch
           // ends with dfdaemon telling the scheduler the peer finished.

@@ -326,7 +326,12 @@ export function singleBackToSource(facts: BackToSourceFacts): Verdict {
         over
           .map(
             (j) =>
-              `the origin served ${short(j.digest)} more than once: ${layerLine(j)}, so P2P did not share it` +
+              `the origin served ${short(j.digest)} more than once: ${layerLine(j)}` +
+              // near the edge every ratio reads 1.00x: the bytes say by how much
+              (j.sharedBytes > j.limit
+                ? `: ${j.sharedBytes - j.limit} B over the allowance of ${j.limit} B (the layer once plus probes)`
+                : '') +
+              `, so P2P did not share it` +
               (Object.keys(j.missedPieces).length
                 ? ` (nodes read pieces from the source that P2P should have served)`
                 : ''),

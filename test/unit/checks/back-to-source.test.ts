@@ -11,6 +11,7 @@ import { describe, expect, test } from 'vitest'
 import {
   attributionMode,
   dfdaemonPieceLength,
+  PROBES_PER_NODE,
   singleBackToSource,
   judgeLayers,
   type BackToSourceFacts,
@@ -18,7 +19,7 @@ import {
 } from '../../../helpers/checks/back-to-source.ts'
 import { classifyOnDemandReads, type NodePieceClock } from '../../../helpers/checks/on-demand-reads.ts'
 import { summarizeDfdaemonLog } from '../../../helpers/evidence/dfdaemon-log.ts'
-import { accountOrigin, parseManifest } from '../../../helpers/evidence/origin-accounting.ts'
+import { accountOrigin, parseManifest, PROBE_MAX_BYTES } from '../../../helpers/evidence/origin-accounting.ts'
 import { registryRequests, type RegistryRequest } from '../../../helpers/evidence/registry-log.ts'
 
 const MiB = 2 ** 20
@@ -311,6 +312,61 @@ describe('the real direct two-node pull (no P2P, no dfdaemon)', () => {
     })
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(/the origin served sha256:\w+ more than once: .*raw 2\.\d\dx/)
+  })
+})
+
+describe("at the allowance's edge, on the real direct pull's requests (fixtures/logs/registry-origin-2-nodes.log)", () => {
+  // The allowance for 2 nodes: the layer once plus PROBES_PER_NODE probes of PROBE_MAX_BYTES per node.
+  // The origin's real responses to 172.21.0.3 for the layer, in the order it logged them, play the one
+  // shared transfer (the seed's), cut to the byte where the origin's total reaches `total`; 172.21.0.4's
+  // are left out (served by peers). Everything else in the log (manifest, config) is kept.
+  const log = readFileSync(path.join(dir, 'registry-origin-2-nodes.log'), 'utf8')
+  const manifest = parseManifest(
+    readFileSync(path.join(dir, 'registry-origin-2-nodes.manifest.json'), 'utf8'),
+  )
+  const layer = manifest.layers[0]!
+  const limit = layer.size + 2 * PROBES_PER_NODE * PROBE_MAX_BYTES
+
+  async function cutAt(total: number): Promise<BackToSourceFacts> {
+    const kept: RegistryRequest[] = []
+    let sent = 0
+    for await (const r of registryRequests(log)) {
+      if (r.blobDigest !== layer.digest) kept.push(r)
+      else if (r.client === '172.21.0.3' && sent < total) {
+        const written = Math.min(r.written, total - sent)
+        kept.push({ ...r, written })
+        sent += written
+      }
+    }
+    expect(sent).toBe(total)
+    const report = await accountOrigin(kept, manifest)
+    return {
+      rows: report.rows,
+      layers: [{ digest: layer.digest, size: layer.size }],
+      // ~7.9 MB, below the 16 MiB threshold: judged from 1 MiB here
+      largeLayerBytes: MiB,
+      nodes: 2,
+      // dfdaemon fetched what the origin sent
+      dfdaemonBackToSourceBytes: total,
+      smallRangeReads: {},
+      seedClocks: {},
+      seedIps: ['172.21.0.3'],
+    }
+  }
+
+  test('exactly at the allowance (the layer once plus 8 probes of 4 KiB) passes', async () => {
+    const f = await cutAt(limit)
+    expect(judgeLayers(f)[0]).toMatchObject({ bytesServed: limit, sharedBytes: limit, limit })
+    const v = singleBackToSource(f)
+    expect(v.passed, v.diagnosis).toBe(true)
+  })
+
+  test('one byte past the allowance fails', async () => {
+    const v = singleBackToSource(await cutAt(limit + 1))
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/^the origin served sha256:3e528d228dff more than once: /)
+    // at the edge the ratios all read 1.00x: the bytes say by how much
+    expect(v.diagnosis).toMatch(/: 1 B over the allowance of 7934340 B \(the layer once plus probes\)/)
   })
 })
 

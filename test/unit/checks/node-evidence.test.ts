@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
-import { describe, expect, test } from 'vitest'
+import { beforeAll, describe, expect, test } from 'vitest'
 import {
   remoteSnapshots,
   taskSucceeded,
@@ -16,6 +16,13 @@ import { summarizeDfdaemonLog, type DfdaemonLogSummary } from '../../../helpers/
 import { accountOrigin, parseManifest } from '../../../helpers/evidence/origin-accounting.ts'
 import { registryRequests } from '../../../helpers/evidence/registry-log.ts'
 import { parseStargzJournal } from '../../../helpers/evidence/stargz-journal.ts'
+import { trafficOf } from '../../../helpers/evidence/collect.ts'
+import {
+  deltaSamples,
+  dfdaemonTraffic,
+  parsePromText,
+  type DfdaemonTraffic,
+} from '../../../helpers/evidence/prom-metrics.ts'
 
 const dir = path.join(import.meta.dirname, '../../../fixtures/logs')
 const journal = (f: string) => parseStargzJournal(readFileSync(path.join(dir, f), 'utf8'))
@@ -128,9 +135,17 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
     'dfdaemon-worker.log': '172.24.0.3',
     'dfdaemon-worker2.log': '172.24.0.4',
   }
-  // dfdaemon's traffic counters over a pull (a delta); no metrics capture exists yet, so these are
-  // the parser's output shape with the pieces the logs show (17 x 4 MiB from peers).
-  const traffic = { backToSource: 8 * 2 ** 20, remotePeer: 60 * 2 ** 20, localPeer: 0, total: 68 * 2 ** 20 }
+  // dfdaemon's traffic counters, read as the suite reads them (trafficOf) from a real scrape of a
+  // worker's dfdaemon (fixtures/metrics/dfdaemon-worker.prom, another run of the same stack: its
+  // counters since dfdaemon started, 14 pieces / 56 MiB from peers); this capture kept no scrape.
+  const scrape = readFileSync(
+    path.join(import.meta.dirname, '../../../fixtures/metrics/dfdaemon-worker.prom'),
+    'utf8',
+  )
+  let traffic: DfdaemonTraffic
+  beforeAll(async () => {
+    traffic = await trafficOf(scrape)
+  })
   const text = (log: string) => readFileSync(path.join(p2p, log), 'utf8')
 
   async function fromCapture(log: string, logText = text(log), ip = ips[log]!): Promise<WorkerEvidence> {
@@ -273,7 +288,7 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
     const v = taskSucceeded(await both(), [layer])
     expect(v.passed, v.diagnosis).toBe(true)
     expect(v.diagnosis).toMatch(
-      /worker2: sha256:191cf48bb5cb finished \(\d+ pieces \/ 60\.0 MiB from peers, 2 from source\)/,
+      /worker2: sha256:191cf48bb5cb finished \(\d+ pieces \/ 56\.0 MiB from peers, 2 from source\)/,
     )
   })
 
@@ -290,7 +305,9 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
 
   test('task-succeeded fails a worker whose REMOTE_PEER metric stayed at zero', async () => {
     const ws = await both()
-    ws[1] = { ...ws[1]!, traffic: { ...traffic, remotePeer: 0 } }
+    // the same real scrape before and after the pull: no counter moved
+    const { samples } = await parsePromText(scrape)
+    ws[1] = { ...ws[1]!, traffic: dfdaemonTraffic(deltaSamples(samples, samples)) }
     const v = taskSucceeded(ws, [layer])
     expect(v.passed).toBe(false)
     expect(v.diagnosis).toMatch(/metrics: 0\.0 MiB REMOTE_PEER/)
