@@ -9,11 +9,11 @@
 // passes (figures are compared to 1e-9); a drop is never a regression, and one larger than the
 // tolerance is reported as an improvement.
 //
-// | key                     | default | figure                                                   | why this default                                                                                                                   |
-// | ----------------------- | ------- | -------------------------------------------------------- | ---------------------------------------------------------------------------------------------------------------------------------- |
-// | rawAmplification        | 0.75    | P2P pull: bytes the origin served / the large layer size | 20 runs of one unchanged stack (docs/flake/2026-12-05) spread 1.16–1.86×: on-demand reads before any peer has a piece vary with timing |
-// | attributedAmplification | 0.10    | the same with the reads P2P could not have served excused | the same 20 runs: 1.00–1.06×; single-back-to-source's own limit on 2 workers is 1.12×                                              |
-// | coldStartRatio          | 0.15    | cold start (pull + run) median / the OCIv1 median, per image and mode | in one run (gate of 2026-12-05) python3's 3 OCIv1 samples alone (2.2–3.2 s) could move its cold Dragonfly ratio by 0.11 |
+// | key                     | default | figure (×)                                           | what the default rests on                                        |
+// | ----------------------- | ------- | ---------------------------------------------------- | ---------------------------------------------------------------- |
+// | rawAmplification        | 0.75    | P2P pull: origin bytes / the large layer's size      | 1.16–1.86 over 20 unchanged runs (docs/flake/2026-12-05)         |
+// | attributedAmplification | 0.10    | the same, reads P2P could not have served excused    | 1.00–1.06 over the same runs; the check's limit 1.12 (2 workers) |
+// | coldStartRatio          | 0.15    | cold-start median / OCIv1 median, per image and mode | python3's 3 OCIv1 samples alone could move it by 0.11 (one run)  |
 //
 // Shown, never flagged (they depend on the machine more than on the versions): the negative control's
 // amplification, bytes fetched twice, the benchmark's medians and origin bytes. The daemons' footprint
