@@ -1,5 +1,7 @@
 // Output and input helpers shared by the commands.
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { parseSummary, SummaryFormatError, type SummaryInput } from '../helpers/report/summary-schema.ts'
 import { CliError } from './errors.ts'
 
 export function printJson(value: unknown): void {
@@ -15,15 +17,37 @@ export function printReason(reason: string): void {
   process.stderr.write(`${reason.replace(/\s*\n\s*/g, ' ')}\n`)
 }
 
-/** Fails with a clear one-liner unless `path` is a readable regular file; returns it unchanged. */
-export async function inputFile(path: string, what: string): Promise<string> {
-  let info
+async function statInput(file: string, what: string) {
   try {
-    info = await stat(path)
+    return await stat(file)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    throw new CliError(`${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'cannot read')}`)
+    throw new CliError(`${what} ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? 'cannot read')}`)
   }
-  if (!info.isFile()) throw new CliError(`${what} ${path}: not a regular file`)
-  return path
+}
+
+/** Fails with a clear one-liner unless `file` is a readable regular file; returns it unchanged. */
+export async function inputFile(file: string, what: string): Promise<string> {
+  if (!(await statInput(file, what)).isFile()) throw new CliError(`${what} ${file}: not a regular file`)
+  return file
+}
+
+/**
+ * A run's summary.json, named directly or by the folder that holds it (a downloaded CI artifact, a
+ * reports directory); the source is the file read. Anything else is one line naming the input.
+ */
+export async function readSummary(input: string): Promise<SummaryInput> {
+  let file = input
+  if ((await statInput(input, 'summary')).isDirectory()) {
+    file = path.join(input, 'summary.json')
+    const inside = await stat(file).catch(() => undefined)
+    if (!inside?.isFile()) throw new CliError(`summary ${input}: a folder without summary.json`)
+  }
+  const text = await readFile(await inputFile(file, 'summary'), 'utf8')
+  try {
+    return { source: file, summary: parseSummary(text) }
+  } catch (error) {
+    if (error instanceof SummaryFormatError) throw new CliError(`summary ${file}: ${error.message}`)
+    throw error
+  }
 }

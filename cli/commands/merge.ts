@@ -1,26 +1,16 @@
 // merge <summary.json>... [--json]: one compatibility table (chart × Dragonfly × snapshotter → pass /
 // fail per check) from the summaries of a CI matrix.
-import { readFile } from 'node:fs/promises'
 import { Command } from 'commander'
-import { compatibilityMarkdown, mergeSummaries, type SummaryInput } from '../../helpers/report/merge.ts'
-import { parseSummary, SummaryFormatError } from '../../helpers/report/summary-schema.ts'
-import { CliError } from '../errors.ts'
-import { inputFile, printJson, printText } from '../io.ts'
-
-async function readSummary(file: string): Promise<SummaryInput> {
-  const text = await readFile(await inputFile(file, 'summary'), 'utf8')
-  try {
-    return { source: file, summary: parseSummary(text) }
-  } catch (error) {
-    if (error instanceof SummaryFormatError) throw new CliError(`summary ${file}: ${error.message}`)
-    throw error
-  }
-}
+import { compatibilityMarkdown, mergeSummaries } from '../../helpers/report/merge.ts'
+import { printJson, printText, readSummary } from '../io.ts'
 
 export function mergeCommand(): Command {
   return new Command('merge')
     .description('merge the summary.json files of a CI matrix into one compatibility table (Markdown)')
-    .argument('<summary.json...>', 'summary.json files, one per run (runs of the same versions are folded)')
+    .argument(
+      '<summary.json...>',
+      'summary.json files or CI artifact folders holding one, one per run (runs of the same versions are folded)',
+    )
     .option('--json', 'print the table as JSON')
     .addHelpText(
       'after',

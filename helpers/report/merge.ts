@@ -4,6 +4,7 @@ import { CHECKS } from '../checks/catalog.ts'
 import type { CheckStatus } from '../run-context.ts'
 import { cell, table } from './markdown-format.ts'
 import type { Summary } from './summary.ts'
+import type { SummaryInput } from './summary-schema.ts'
 
 /** A check's verdict over every run of a combination. */
 export type MergedStatus = CheckStatus | 'flaky' | 'n/a'
@@ -36,12 +37,6 @@ export interface MergedRow extends Combination {
 export interface CompatibilityTable {
   checks: { id: string; title: string }[]
   rows: MergedRow[]
-}
-
-export interface SummaryInput {
-  /** where it came from (a file name), to tell runs apart */
-  source: string
-  summary: Summary
 }
 
 export function combination(s: Summary): Combination {

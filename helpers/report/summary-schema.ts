@@ -1,7 +1,28 @@
-// Reads a summary.json written by another run (a CI matrix job): checks the parts a reader relies on
-// and says in one line what is wrong with a file that is not a summary.
+// Reads a summary.json written by another run (a CI matrix job, the other side of a comparison):
+// checks the parts a reader relies on and says in one line what is wrong with a file that is not a
+// summary.
 import { z } from 'zod'
+import { benchmarkReportSchema } from './benchmark-types.ts'
 import type { Summary } from './summary.ts'
+
+const originRow = z.looseObject({
+  digest: z.string(),
+  size: z.number(),
+  nodes: z.number(),
+  bytesServed: z.number(),
+  amplification: z.number(),
+})
+
+const onDemandFigures = z.looseObject({
+  digest: z.string(),
+  size: z.number(),
+  rawAmplification: z.number(),
+  attributedAmplification: z.number(),
+  excusedBytes: z.number(),
+  missedReads: z.number(),
+  fetchedTwiceBytes: z.number(),
+  parentWaitMs: z.record(z.string(), z.number()),
+})
 
 const summarySchema = z.looseObject({
   profile: z.string(),
@@ -25,7 +46,24 @@ const summarySchema = z.looseObject({
     }),
   ),
   notes: z.array(z.string()).default([]),
+  // the figures `compare` holds side by side; absent where the run stopped before them
+  origin: z
+    .looseObject({
+      p2p: z.array(originRow).optional(),
+      control: z.array(originRow).optional(),
+      // summaries written before 2026-12-05 have no on-demand figures
+      p2pOnDemand: z.array(onDemandFigures).optional(),
+    })
+    .default({}),
+  benchmark: benchmarkReportSchema.optional(),
+  faults: z.array(z.looseObject({ id: z.string(), ok: z.boolean() })).optional(),
 })
+
+/** A summary read from elsewhere, with where it came from (a file name) to tell runs apart. */
+export interface SummaryInput {
+  source: string
+  summary: Summary
+}
 
 export class SummaryFormatError extends Error {
   override name = 'SummaryFormatError'
@@ -45,7 +83,7 @@ export function parseSummary(text: string): Summary {
     const where = issue?.path.join('.') || '(root)'
     throw new SummaryFormatError(`not a conformance summary: ${where}: ${issue?.message ?? 'invalid'}`)
   }
-  // Fields the reader does not use (toolSources, origin, benchmark) are kept as they were.
+  // Fields no reader relies on (toolSources, the fault results' details) are kept as they were.
   const data = parsed.data as Partial<Summary> & typeof parsed.data
-  return { toolSources: [], origin: {}, ...data }
+  return { toolSources: [], ...data }
 }

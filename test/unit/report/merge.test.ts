@@ -1,6 +1,6 @@
 // The compatibility table of a CI matrix, from summaries built with buildSummary for several
 // version combinations; and `d7y-conformance merge` on those files.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -141,6 +141,19 @@ describe('merge', () => {
       expect(out.checks).toEqual(merged.checks)
       expect(out.rows.map((x) => x.results)).toEqual(merged.rows.map((x) => x.results))
       expect(out.rows[0]?.runs.map((x) => x.source)).toEqual([files[2], files[3]])
+    }, 30_000)
+
+    test('a CI artifact folder is read like the summary.json inside it', async () => {
+      const artifact = path.join(dir, 'conformance-chart-1.7.4-stargz-v0.18.2')
+      mkdirSync(artifact)
+      writeFileSync(path.join(artifact, 'summary.json'), JSON.stringify(matrix['kind-1.7.4-v0.18.2.json']))
+      const r = await cli([artifact, '--json'])
+      expect(r.stderr).toBe('')
+      expect(r.exitCode).toBe(0)
+      const out = JSON.parse(r.stdout) as CompatibilityTable
+      expect(out.rows.map((x) => x.runs.map((run) => run.source))).toEqual([
+        [path.join(artifact, 'summary.json')],
+      ])
     }, 30_000)
 
     test('a file that is not a summary: exit 2 and one line naming it', async () => {
