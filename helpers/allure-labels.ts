@@ -11,6 +11,7 @@ export type Feature =
   | 'back-to-source'
   | 'performance'
   | 'faults'
+  | 'upgrade'
 
 export async function labelChapter(feature: Feature): Promise<void> {
   await allure.epic('Dragonfly P2P + stargz lazy pulling')

@@ -5,6 +5,7 @@ import type { Config } from './config.ts'
 import type { RunOutcome } from './image/nerdctl.ts'
 import type { Node } from './node.ts'
 import type { DragonflyValues } from './render/helm-values.ts'
+import type { UpgradeComponent } from './upgrade/version-set.ts'
 
 export interface PreflightProblem {
   what: string
@@ -53,6 +54,16 @@ export interface Profile {
    * catalog's config faults, D7Y_VALUES); undefined where the profile cannot yet
    */
   reconfigureDragonfly?(nodes: Node[], values: DragonflyValues, log: (line: string) => void): Promise<void>
+  /**
+   * replaces one component with `version` in place, node by node, each awaited until it serves again
+   * (the upgrade gate); undefined where the profile cannot yet
+   */
+  upgradeComponent?(
+    nodes: Node[],
+    component: UpgradeComponent,
+    version: string,
+    log: (line: string) => void,
+  ): Promise<void>
   /** what Dragonfly's daemons say their version is, where they run (tool name → one record per place) */
   dragonflyVersions(nodes: Node[]): Promise<Map<string, RanVersion[]>>
   /** dfdaemon's log text on a worker (since an ISO time, when given) */

@@ -10,45 +10,15 @@ import { FAULTS, selectFaults } from '../helpers/faults/catalog.ts'
 import { faultLine, type FaultResult } from '../helpers/faults/compare.ts'
 import { restoreStargzConfig } from '../helpers/faults/injections.ts'
 import { runFault } from '../helpers/faults/run-fault.ts'
-import type { FaultContext } from '../helpers/faults/types.ts'
-import { profileFor } from '../helpers/profiles.ts'
+import { faultContext } from '../helpers/faults/context.ts'
 import { timed } from '../helpers/progress.ts'
-import { helmValues } from '../helpers/render/index.ts'
-import {
-  controlPlane,
-  recordCheck,
-  requires,
-  runConfig,
-  runState,
-  updateState,
-  workers,
-} from '../helpers/run-context.ts'
-import { originRegistry } from '../helpers/session.ts'
+import { recordCheck, requires, runConfig, runState, updateState } from '../helpers/run-context.ts'
 
 const config = runConfig()
 const selected = selectFaults(config.faults, config.profile)
 const results: FaultResult[] = []
 
-async function context(log: (l: string) => void): Promise<FaultContext> {
-  const image = runState().image!
-  return {
-    config,
-    profile: await profileFor(config),
-    workers: workers(),
-    controlPlane: controlPlane(),
-    registry: originRegistry(),
-    image: {
-      esgzRef: image.esgzRef,
-      plainRef: image.plainRef,
-      layers: image.layers,
-      manifest: image.manifest,
-      rootfs: image.rootfs ?? {},
-    },
-    values: helmValues(config),
-    stepMs: config.stepTimeoutMinutes * 60_000,
-    log,
-  }
-}
+const context = faultContext
 
 describe.skipIf(selected.length === 0)('fault catalog', () => {
   beforeEach(async (ctx) => {

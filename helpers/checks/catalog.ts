@@ -50,11 +50,18 @@ export const CHECKS = [
       'Every cataloged fault turns its checks red and is diagnosed by its cause; the controls stay green',
     optIn: 'faults',
   },
+  // Only when the run upgrades in place (D7Y_UPGRADE_FROM / D7Y_UPGRADE_TO).
+  {
+    id: 'upgrade',
+    title:
+      'Upgraded in place step by step: the running containers kept their root filesystem and read the image, and every check held after',
+    optIn: 'upgrade',
+  },
 ] as const
 
 export function checksFor(
   profile: string,
-  optIn: { faults?: boolean } = {},
+  optIn: { faults?: boolean; upgrade?: boolean } = {},
 ): readonly { id: CheckId; title: string }[] {
   return CHECKS.filter(
     (c) =>

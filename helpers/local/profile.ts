@@ -29,6 +29,7 @@ import { obtainTool } from '../tools/obtain.ts'
 import type { ObtainedTool } from '../tools/types.ts'
 import type { ToolName } from '../versions.ts'
 import { collectLocalDiagnostics } from './diagnostics.ts'
+import { upgradeLocal } from './upgrade.ts'
 import { createLocalNodes, ensureNodeImage } from './nodes.ts'
 import {
   type DaemonSpec,
@@ -204,6 +205,9 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       const daemons = (await dragonflyDaemons(nodes, values, log)).filter((d) => d.unit !== UNITS.scheduler)
       await deployDaemons(daemons, stepMs, { keepBinaries: true })
     },
+
+    upgradeComponent: (nodes, component, version, log) =>
+      upgradeLocal(config, nodes, component, version, log),
 
     async dragonflyStatus(nodes, opts = {}) {
       const settleMs = opts.settleMs ?? 60_000

@@ -51,17 +51,19 @@ export function buildSummary(
   options: SummaryOptions = {},
 ): Summary {
   const recorded = new Map((state?.checks ?? []).map((c) => [c.id, c]))
-  const checks = checksFor(config.profile, { faults: !!config.faults }).map(({ id, title }) => {
-    const c = recorded.get(id)
-    return c
-      ? { id, title, status: c.status, diagnosis: c.diagnosis }
-      : {
-          id,
-          title,
-          status: 'not run' as const,
-          diagnosis: 'not run: an earlier chapter did not complete, or the run was interrupted',
-        }
-  })
+  const checks = checksFor(config.profile, { faults: !!config.faults, upgrade: !!config.upgradeTo }).map(
+    ({ id, title }) => {
+      const c = recorded.get(id)
+      return c
+        ? { id, title, status: c.status, diagnosis: c.diagnosis }
+        : {
+            id,
+            title,
+            status: 'not run' as const,
+            diagnosis: 'not run: an earlier chapter did not complete, or the run was interrupted',
+          }
+    },
+  )
   const notes = [...(state?.notes ?? [])]
   if (options.filtered)
     notes.push(
