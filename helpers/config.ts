@@ -147,6 +147,12 @@ const settings = {
       .optional(),
     accepts: 'all, or a comma-separated list of fault ids (npx d7y-conformance faults --list)',
   },
+  stargzFuseManager: {
+    env: 'D7Y_STARGZ_FUSE_MANAGER',
+    schema: bool,
+    accepts:
+      "true | false: run stargz's FUSE manager (mounts outlive a snapshotter restart; the unit gets KillMode=process)",
+  },
   upgradeFrom: {
     env: 'D7Y_UPGRADE_FROM',
     schema: versionSet.optional(),
@@ -201,6 +207,7 @@ export const defaults: SettingValues = {
   snapshotterConfig: undefined,
   valuesOverlay: undefined,
   faults: undefined,
+  stargzFuseManager: false,
   upgradeFrom: undefined,
   upgradeTo: undefined,
   chartPath: undefined,
@@ -312,6 +319,13 @@ function upgradeSides(
         `${override} and D7Y_UPGRADE_FROM both set ${component}'s version: name it in one place`,
       )
   }
+  // Written as the pins are (v1.5.0, not 1.5.0): the tool cache and the reports key on that spelling.
+  for (const side of [from, to])
+    for (const [component, v] of Object.entries(side) as [keyof VersionSet, string][]) {
+      const pin =
+        component === 'chart' ? versions.chart.version : versions.tools[component as ToolName].version
+      side[component] = pin.startsWith('v') ? `v${v.replace(/^v/, '')}` : v.replace(/^v/, '')
+    }
   if (values.profile === 'local') {
     const refused = LOCAL_CANNOT.filter((c) => from[c] !== undefined || to[c] !== undefined)
     if (refused.length)

@@ -164,7 +164,8 @@ export const versions = {
       build: { kind: 'go', module: 'github.com/containerd/containerd/v2', pkg: 'cmd/containerd' },
     },
     stargz: {
-      // v0.19.x is not released; v0.18.2 is the newest tag
+      // the pin; v0.19.1 (the module proxy has it, 2026-12-05; the mirrored GitHub tags stop at v0.18.2)
+      // is the upgrade gate's TO side (npm run conformance:upgrade)
       version: 'v0.18.2',
       release: {
         url: 'https://github.com/containerd/stargz-snapshotter/releases/download/v0.18.2/stargz-snapshotter-v0.18.2-linux-amd64.tar.gz',

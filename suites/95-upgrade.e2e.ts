@@ -26,7 +26,9 @@ import { recordCheck, requires, runConfig, runState, workers } from '../helpers/
 import { originRegistry } from '../helpers/session.ts'
 import { afterSummary } from '../helpers/upgrade/after-summary.ts'
 import {
+  parseReaderLog,
   readerLog,
+  readerLogText,
   readerState,
   removeReader,
   startReader,
@@ -50,10 +52,12 @@ let before: Summary | undefined
 let readers = new Map<string, ReaderState>()
 let after: { pull: FaultResult; comparison: Comparison } | undefined
 
-function writeJson(file: string, value: unknown): void {
+function writeText(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true })
-  writeFileSync(file, JSON.stringify(value, null, 2) + '\n')
+  writeFileSync(file, text)
 }
+
+const writeJson = (file: string, value: unknown) => writeText(file, JSON.stringify(value, null, 2) + '\n')
 
 const fromVersion = (c: UpgradeComponent) =>
   c === 'chart' ? config.chartVersion : config.toolVersions[c as Exclude<UpgradeComponent, 'chart'>]
@@ -62,6 +66,19 @@ async function readsAfter(since: number) {
   return Promise.all(workers().map(async (w) => ({ node: w.name, log: await readerLog(w) }))).then((all) =>
     all.map((a) => ({ node: a.node, count: a.log.reads.filter((r) => r.at >= since).length })),
   )
+}
+
+/** A reader on every worker from a fresh copy of the image, awaited until each has read a little. */
+async function startReaders(log: (l: string) => void): Promise<void> {
+  const copy = await freshCopy(originRegistry().localUrl, runState().image!)
+  for (const w of workers()) log(`${w.name}: reader ${await startReader(w, copy.esgzRef, PACE_S)}`)
+  await waitFor(
+    `a reader on every worker to have read ${READS_AFTER} files`,
+    async () => (await readsAfter(0)).every((r) => r.count >= READS_AFTER),
+    { timeoutMs: 5 * 60_000, intervalMs: 2000 },
+  )
+  readers = new Map(await Promise.all(workers().map(async (w) => [w.name, await readerState(w)] as const)))
+  log(`readers running: ${[...readers.values()].map((r) => `${r.node} ${r.id.slice(0, 12)}`).join(', ')}`)
 }
 
 describe.skipIf(!to)('upgrade in place', () => {
@@ -98,6 +115,17 @@ describe.skipIf(!to)('upgrade in place', () => {
         throw new Error(`the ${config.profile} profile cannot upgrade in place yet`)
       const title = `${step} ${fromVersion(step)} → ${to![step]}`
       const verdict = await timed(`upgrade ${step}`, async (log) => {
+        // Each step is judged on readers that were whole when it began: after a step broke them,
+        // new ones start (the broken step is already red with its cause).
+        if (stepResults.some((s) => !s.verdict.passed)) {
+          log(
+            `new readers: an earlier step (${stepResults
+              .filter((s) => !s.verdict.passed)
+              .map((s) => s.step)
+              .join(', ')}) broke the previous ones`,
+          )
+          await startReaders(log)
+        }
         const start = Date.now()
         await profile.upgradeComponent!(runState().nodes, step, to![step]!, log)
         // Dragonfly serves again only when the scheduler knows every host and the seed peer: what a
@@ -118,12 +146,17 @@ describe.skipIf(!to)('upgrade in place', () => {
         ).catch((err: Error) => log(`judging without waiting further: ${err.message}`))
         const observedUntil = Date.now()
         const nodes: NodeReads[] = await Promise.all(
-          workers().map(async (w) => ({
-            node: w.name,
-            before: readers.get(w.name)!,
-            after: await readerState(w).catch((err: Error) => ({ error: err.message.split('\n')[0]! })),
-            reads: (await readerLog(w).catch(() => ({ reads: [] }))).reads,
-          })),
+          workers().map(async (w) => {
+            const text = await readerLogText(w).catch((err: Error) => `reader log unreadable: ${err.message}`)
+            // the readers' own words, for the evidence and for a person
+            writeText(path.join(dir(), 'readers', `${step}-${w.name}.log`), text)
+            return {
+              node: w.name,
+              before: readers.get(w.name)!,
+              after: await readerState(w).catch((err: Error) => ({ error: err.message.split('\n')[0]! })),
+              reads: parseReaderLog(text).reads,
+            }
+          }),
         )
         const figures = stepFigures(
           step,

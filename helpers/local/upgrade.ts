@@ -4,6 +4,7 @@
 import type { Config } from '../config.ts'
 import { copyTo, exec, systemctl, type Node } from '../node.ts'
 import { SCHEDULER_PORTS } from '../render/index.ts'
+import { STARGZ_PATHS as RENDERED_STARGZ_PATHS } from '../render/ports.ts'
 import { STARGZ_PATHS, STARGZ_UNIT, waitForStargzPlugin } from '../stargz/install.ts'
 import { obtainTool } from '../tools/obtain.ts'
 import type { ToolName } from '../versions.ts'
@@ -40,8 +41,12 @@ export async function upgradeLocal(
     await ready()
   }
   if (component === 'stargz')
-    for (const w of workers)
+    for (const w of workers) {
+      // A running FUSE manager keeps serving with the binary it started from; the new file is what
+      // the next manager start (a node restart) runs. Restarting the manager would drop every mount.
+      if (config.stargzFuseManager) await replaceBinary(w, tool.binary, RENDERED_STARGZ_PATHS.fuseManager)
       await one(w, STARGZ_PATHS.binary, STARGZ_UNIT, () => waitForStargzPlugin(w, stepMs))
+    }
   if (component === 'dfdaemon') {
     // the seed peer first, then the clients one by one: a rolling update
     await one(cp, '/usr/local/bin/dfdaemon', UNITS.seed, () => waitForHealthy(cp, stepMs))

@@ -29,6 +29,9 @@ export const STARGZ_PATHS = {
   socket: '/run/containerd-stargz-grpc/containerd-stargz-grpc.sock',
   config: '/etc/containerd-stargz-grpc/config.toml',
   binary: '/usr/local/bin/containerd-stargz-grpc',
+  /** the same binary again: it runs as the FUSE manager under this name (tools/stargz-grpc) */
+  fuseManager: '/usr/local/bin/stargz-fuse-manager',
+  fuseManagerSocket: '/run/containerd-stargz-grpc/fuse-manager.sock',
 } as const
 
 export const DRAGONFLY_PATHS = {

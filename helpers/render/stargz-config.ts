@@ -12,7 +12,7 @@
 import type { Config } from '../config.ts'
 import { GENERATED_NOTICE, tomlText } from './format.ts'
 import { originRegistryUrl } from './helm-values.ts'
-import { DFDAEMON_PORTS } from './ports.ts'
+import { DFDAEMON_PORTS, STARGZ_PATHS } from './ports.ts'
 
 export const DRAGONFLY_REGISTRY_HEADER = 'X-Dragonfly-Registry'
 
@@ -24,6 +24,8 @@ export interface StargzMirror {
 
 export interface StargzConfig {
   resolver: { host: Record<string, { mirrors: StargzMirror[] }> }
+  /** stargz's FUSE manager (D7Y_STARGZ_FUSE_MANAGER): the mounts outlive a snapshotter restart */
+  fuse_manager?: { enable: true; address: string; path: string }
 }
 
 export type StargzMode = 'dragonfly' | 'direct'
@@ -57,7 +59,18 @@ export function stargzConfig(
       : { host: registry, insecure: true }
   if (/^[a-z]+:\/\//i.test(mirror.host))
     throw new Error(`stargz mirror host must be host[:port], not ${mirror.host}`)
-  return { resolver: { host: { [registry]: { mirrors: [mirror] } } } }
+  return {
+    resolver: { host: { [registry]: { mirrors: [mirror] } } },
+    ...(config.stargzFuseManager
+      ? {
+          fuse_manager: {
+            enable: true as const,
+            address: STARGZ_PATHS.fuseManagerSocket,
+            path: STARGZ_PATHS.fuseManager,
+          },
+        }
+      : {}),
+  }
 }
 
 export function renderStargzConfig(

@@ -10,6 +10,12 @@ export interface StargzUnitOptions {
   binary?: string
   config?: string
   logLevel?: 'trace' | 'debug' | 'info' | 'warn' | 'error'
+  /**
+   * with stargz's FUSE manager: systemd must stop only the snapshotter's own process. The manager it
+   * starts is detached only by process group (Setpgid), so it stays in the unit's cgroup, and the
+   * default KillMode=control-group would kill it, and every mount with it, on each restart.
+   */
+  fuseManager?: boolean
 }
 
 export function stargzUnit(options: StargzUnitOptions = {}): UnitFile {
@@ -35,6 +41,7 @@ export function stargzUnit(options: StargzUnitOptions = {}): UnitFile {
         ['ExecStart', exec],
         ['Restart', 'always'],
         ['RestartSec', '1'],
+        ...(options.fuseManager ? [['KillMode', 'process'] as [string, string]] : []),
       ],
     ],
     ['Install', [['WantedBy', 'multi-user.target']]],

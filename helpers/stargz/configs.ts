@@ -20,7 +20,8 @@ export function stargzInstall(config: Config, binary: string): StargzInstall {
   return {
     binary,
     config: p2pStargzConfig(config).text,
-    unit: renderStargzUnit(),
+    unit: renderStargzUnit({ fuseManager: config.stargzFuseManager }),
+    fuseManager: config.stargzFuseManager,
     patchContainerdConfig: mergeContainerdConfigForMajor,
   }
 }

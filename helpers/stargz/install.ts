@@ -29,6 +29,8 @@ export interface StargzInstall {
   config: string
   /** systemd unit text */
   unit: string
+  /** also install the binary as the FUSE manager (config [fuse_manager], D7Y_STARGZ_FUSE_MANAGER) */
+  fuseManager?: boolean
   /** merges the proxy plugin and CRI snapshotter settings into the node's containerd config */
   patchContainerdConfig: (existing: string, containerdMajor: number) => string
 }
@@ -43,6 +45,10 @@ export async function containerdMajor(node: Node): Promise<number> {
 export async function installStargz(node: Node, install: StargzInstall, timeoutMs: number): Promise<void> {
   await copyTo(node, install.binary, STARGZ_PATHS.binary)
   await exec(node, ['chmod', '0755', STARGZ_PATHS.binary])
+  if (install.fuseManager) {
+    await copyTo(node, install.binary, RENDERED_PATHS.fuseManager)
+    await exec(node, ['chmod', '0755', RENDERED_PATHS.fuseManager])
+  }
   await writeFile(node, STARGZ_PATHS.config, install.config)
   await writeFile(node, STARGZ_PATHS.unit, install.unit)
   const existing = (await fileExists(node, STARGZ_PATHS.containerdConfig))

@@ -121,9 +121,14 @@ export async function readerState(node: Node): Promise<ReaderState> {
   }
 }
 
-export async function readerLog(node: Node): Promise<ReaderLog> {
+/** The reader's output as nerdctl keeps it (stdout: the reads; stderr: the interpreter's own errors). */
+export async function readerLogText(node: Node): Promise<string> {
   const r = await nerdctl(node, ['logs', READER_NAME])
-  return parseReaderLog(`${r.stdout}\n${r.stderr}`)
+  return `${r.stdout}\n${r.stderr}`
+}
+
+export async function readerLog(node: Node): Promise<ReaderLog> {
+  return parseReaderLog(await readerLogText(node))
 }
 
 export async function removeReader(node: Node): Promise<void> {

@@ -48,7 +48,8 @@ describe('the upgrade in the configuration', () => {
       env({ D7Y_UPGRADE_FROM: 'stargz=v0.18.2,dfdaemon=1.5.0', D7Y_UPGRADE_TO: 'stargz=v0.19.1' }),
     )
     expect(c.toolVersions.stargz).toBe('v0.18.2')
-    expect(c.toolVersions.dfdaemon).toBe('1.5.0')
+    // spelled as the pins are (dfdaemon's pin is v1.5.0): the tool cache keys on it
+    expect(c.toolVersions.dfdaemon).toBe('v1.5.0')
     expect(c.toolVersions.scheduler).toBe(versions.tools.scheduler.version)
     expect(c.upgradeTo).toEqual({ stargz: 'v0.19.1' })
   })
@@ -80,6 +81,6 @@ describe('the upgrade in the configuration', () => {
     })
     expect(c.chartVersion).toBe('1.7.4')
     expect(c.toolVersions.manager).toBe('v2.5.0')
-    expect(c.toolVersions.dfdaemon).toBe('1.4.0')
+    expect(c.toolVersions.dfdaemon).toBe('v1.4.0')
   })
 })
