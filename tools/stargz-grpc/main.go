@@ -20,8 +20,8 @@
 // [directory_cache], [fuse], prefetch and background-fetch switches, ...), metrics_address,
 // no_prometheus, debug_address and [fuse_manager] (below). Keys that need code only the cmd module
 // has are refused at start with a message, rather than silently ignored: ipfs, metadata_store other
-// than "memory", kubeconfig_keychain and cri_keychain (and fuse_manager.metrics_address with a
-// library older than v0.19, which cannot pass it on). Registry credentials come from the docker
+// than "memory", kubeconfig_keychain and cri_keychain; so is fuse_manager.metrics_address with a
+// library older than v0.19, which cannot pass it on. Registry credentials come from the docker
 // config (~/.docker/config.json), as with the upstream daemon.
 //
 // # FUSE manager mode
@@ -187,12 +187,15 @@ func refusal(refused []string) error {
 
 // unsupported names the configured features this wrapper does not provide.
 func unsupported(cfg *daemonConfig) error {
-	refused := refusedKeys(cfg.IPFS, cfg.MetadataStore, &cfg.Config)
-	if cfg.FuseManager.Enable && cfg.FuseManager.MetricsAddress != "" && !fuseManagerMetricsSupported() {
-		refused = append(refused, fmt.Sprintf("fuse_manager.metrics_address = %q (needs %s v0.19 or later, this build has %s)",
-			cfg.FuseManager.MetricsAddress, libraryModule, libraryVersion()))
+	if err := refusal(refusedKeys(cfg.IPFS, cfg.MetadataStore, &cfg.Config)); err != nil {
+		return err
 	}
-	return refusal(refused)
+	// Not a gap of this wrapper: the library (and so the official release) of this version lacks it.
+	if cfg.FuseManager.Enable && cfg.FuseManager.MetricsAddress != "" && !fuseManagerMetricsSupported() {
+		return fmt.Errorf("fuse_manager.metrics_address = %q needs %s v0.19 or later, this build has %s",
+			cfg.FuseManager.MetricsAddress, libraryModule, libraryVersion())
+	}
+	return nil
 }
 
 // libraryVersion is the version of the snapshotter library linked into this binary.
