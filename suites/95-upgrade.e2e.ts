@@ -37,6 +37,8 @@ import {
 import { stepFigures, stepVerdict, type NodeReads } from '../helpers/upgrade/step-verdict.ts'
 import { formatVersionSet, upgradeSteps, type UpgradeComponent } from '../helpers/upgrade/version-set.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { p2pStargzConfig } from '../helpers/stargz/configs.ts'
+import { switchStargzConfig } from '../helpers/stargz/install.ts'
 
 const config = runConfig()
 const to = config.upgradeTo
