@@ -2,6 +2,7 @@
 // A fault whose expected checks stayed green is a false pass; a control with a red check is a false
 // alarm; a diagnosis that names another cause is a misdiagnosis. Each fails the catalog.
 import type { Verdict } from '../checks/verdict.ts'
+import type { OnDemandFigures, OriginRow } from '../run-context.ts'
 import { FAULT_CHECKS, type Cause, type FaultCheck, type FaultEntry } from './types.ts'
 
 export interface FaultResult {
@@ -23,6 +24,8 @@ export interface FaultResult {
   durationMs: number
   /** the injection, pull or restore threw */
   error?: string
+  /** the pull's origin figures, as the run's summary records the P2P pull's (absent if it did not run) */
+  origin?: { p2p: OriginRow[]; p2pOnDemand: OnDemandFigures[] }
 }
 
 export function compareFault(

@@ -1,6 +1,6 @@
 // One catalog entry against the running cluster: clean baseline, inject, the same concurrent pull as
 // the conformance run, the same evidence, every check judged, the cause diagnosed, then restore.
-import { singleBackToSource } from '../checks/back-to-source.ts'
+import { judgeLayers, onDemandFigures, singleBackToSource } from '../checks/back-to-source.ts'
 import { imageRuns } from '../checks/image-runs.ts'
 import { rootfsContent } from '../checks/rootfs-content.ts'
 import { hashRootfs } from '../image/rootfs-hash.ts'
@@ -18,6 +18,7 @@ import {
   dragonflyTraffic,
   imageLayers,
   markPhase,
+  originTable,
   runOnWorkers,
   viaDfdaemonOf,
   type PhaseMark,
@@ -78,6 +79,7 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
   let result: FaultResult | undefined
   let error: string | undefined
   let ctx = shared
+  let origin: FaultResult['origin']
   try {
     // A clean baseline: no image state on the workers (containerd reuses a snapshot by the layer's
     // uncompressed chain id, which a fresh copy shares, so an earlier pull's lazy snapshot would serve
@@ -135,6 +137,8 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       mark,
       before,
     )
+    const facts = backToSourceFacts(ev, layers, image.layers)
+    origin = { p2p: originTable(ev.origin), p2pOnDemand: judgeLayers(facts).map(onDemandFigures) }
     // After the evidence: these reads must not fall into the pull's window.
     const hashes = await Promise.all(ctx.workers.map((w) => hashRootfs(w, ctx.image.esgzRef, 'sample')))
     const verdicts: Record<FaultCheck, Verdict> = {
@@ -149,7 +153,7 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       'remote-snapshots': remoteSnapshots(ev.workers, layers),
       'via-dfdaemon': viaDfdaemonOf(ev, layers),
       'task-succeeded': taskSucceeded(ev.workers, layers),
-      'single-back-to-source': singleBackToSource(backToSourceFacts(ev, layers, image.layers)),
+      'single-back-to-source': singleBackToSource(facts),
       'rootfs-content': rootfsContent(ctx.image.rootfs, hashes, ctx.workers.length, 'sample'),
     }
     const cause = diagnoseCause({
@@ -184,5 +188,5 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       ok: false,
       error: error ?? 'did not run',
     }
-  return { ...result, durationMs, ...(error ? { ok: false, error } : {}) }
+  return { ...result, durationMs, ...(origin ? { origin } : {}), ...(error ? { ok: false, error } : {}) }
 }

@@ -45,7 +45,7 @@ export function afterSummary(i: AfterInputs): Summary {
     versions: { tools: i.tools, chart: i.chart, images: i.before.versions.images, ran: i.ran },
     toolSources: [],
     checks,
-    origin: {},
+    origin: i.pull.origin ?? {},
     notes: [
       'after an in-place upgrade: the checks a fresh pull can be judged on (as the fault catalog judges its control); the cluster-setup checks ran once, before',
       ...i.notes,
