@@ -1,9 +1,9 @@
 // Collectors: fetch evidence text from where the profile keeps it and hand it to the pure parsers.
 // Everything a check later judges comes from here, for one phase (a window starting at a mark).
 import type { Profile } from '../profile.ts'
-import { journal, type Node } from '../node.ts'
+import { fileExists, journal, readFile, type Node } from '../node.ts'
 import type { OriginRegistry } from '../registry.ts'
-import { STARGZ_UNIT } from '../stargz/install.ts'
+import { STARGZ_PATHS, STARGZ_UNIT } from '../stargz/install.ts'
 import { summarizeDfdaemonLog, type DfdaemonLogSummary } from './dfdaemon-log.ts'
 import { accountOrigin, parseManifest, type OriginReport } from './origin-accounting.ts'
 import { dfdaemonTraffic, parsePromText, type DfdaemonTraffic } from './prom-metrics.ts'
@@ -24,8 +24,14 @@ export function layerTaskId(
   })
 }
 
+/** Where stargz's FUSE manager writes its log (recreated empty each time a manager starts). */
+const FUSE_MANAGER_LOG = `${STARGZ_PATHS.root}/stargz-fuse-manager.log`
+
 export async function stargzEvidence(node: Node, since: string): Promise<StargzJournalSummary> {
-  return parseStargzJournal(await journal(node, STARGZ_UNIT, since))
+  const managerLog = (await fileExists(node, FUSE_MANAGER_LOG))
+    ? await readFile(node, FUSE_MANAGER_LOG)
+    : undefined
+  return parseStargzJournal(await journal(node, STARGZ_UNIT, since), managerLog)
 }
 
 export async function dfdaemonEvidence(

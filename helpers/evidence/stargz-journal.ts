@@ -9,6 +9,10 @@
 // snapshot `key` ("<namespace>/<id>/extract-<random> <chainID>") and `parent`; the layer digest and
 // image ref appear on earlier lines with the same key ("resolving" has `src` = <ref>/<digest>,
 // "using default handler" has `digest` and `ref`), so they are joined by key.
+//
+// With stargz's FUSE manager those earlier lines come from the manager process, into its own log file
+// (<root>/stargz-fuse-manager.log), and carry the `mountpoint` instead of the key. The journal's
+// "preparing filesystem mount at mountpoint=<dir>" line (key and mountpoint) joins them.
 import { eachLine, type LineInput } from './lines.ts'
 
 export type StargzOutcome = 'prepared' | 'failed'
@@ -106,8 +110,59 @@ export function parseStargzLine(line: string): StargzLogEntry | 'malformed' | un
   return { fields: value, prefixTime, host }
 }
 
-/** Reads a snapshotter journal and reports every layer prepared as a remote snapshot or failed. */
-export async function parseStargzJournal(input: LineInput | string): Promise<StargzJournalSummary> {
+const MOUNTPOINT_MSG = /mountpoint=(\S+)/
+
+type LayerNames = { layerDigest?: string; ref?: string }
+
+/** What the FUSE manager's log says of each mountpoint, and its warnings that name a layer. */
+async function readManagerLog(input: LineInput | string) {
+  const byMountpoint = new Map<string, LayerNames>()
+  const problems: StargzLayerProblem[] = []
+  let lines = 0
+  let malformed = 0
+  for await (const line of eachLine(input)) {
+    lines++
+    const entry = parseStargzLine(line)
+    if (entry === undefined) continue
+    if (entry === 'malformed') {
+      malformed++
+      continue
+    }
+    const f = entry.fields
+    const mountpoint = str(f.mountpoint)
+    const known = mountpoint === undefined ? undefined : (byMountpoint.get(mountpoint) ?? {})
+    if (mountpoint !== undefined && known) {
+      known.layerDigest ??= layerDigestOf(f)
+      known.ref ??= str(f.ref) ?? refFromSrc(str(f.src))
+      byMountpoint.set(mountpoint, known)
+    }
+    if (PROBLEM_LEVELS.has(str(f.level) ?? '') && problems.length < MAX_PROBLEMS) {
+      const digests = new Set(JSON.stringify(f).match(ANY_DIGEST) ?? [])
+      if (known?.layerDigest) digests.add(known.layerDigest)
+      if (digests.size) {
+        const problem: StargzLayerProblem = {
+          level: str(f.level) ?? '',
+          msg: str(f.msg) ?? '',
+          error: str(f.error),
+          digests: [...digests],
+          time: str(f.time) ?? entry.prefixTime,
+        }
+        dropUndefined(problem)
+        problems.push(problem)
+      }
+    }
+  }
+  return { byMountpoint, problems, lines, malformed }
+}
+
+/**
+ * Reads a snapshotter journal and reports every layer prepared as a remote snapshot or failed;
+ * `managerLog`: the FUSE manager's log, when the snapshotter runs one.
+ */
+export async function parseStargzJournal(
+  input: LineInput | string,
+  managerLog?: LineInput | string,
+): Promise<StargzJournalSummary> {
   const summary: StargzJournalSummary = {
     prepared: 0,
     failed: 0,
@@ -119,7 +174,13 @@ export async function parseStargzJournal(input: LineInput | string): Promise<Sta
   // Digest of each key whose outcome is known: later lines with that key name the same layer.
   const keyDigests = new Map<string, string>()
   // What earlier lines said about a key; dropped once the key's outcome is known (bounded memory).
-  const pending = new Map<string, { layerDigest?: string; ref?: string }>()
+  const pending = new Map<string, LayerNames>()
+  const manager = managerLog === undefined ? undefined : await readManagerLog(managerLog)
+  if (manager) {
+    summary.layerProblems.push(...manager.problems)
+    summary.lines += manager.lines
+    summary.malformed += manager.malformed
+  }
 
   for await (const line of eachLine(input)) {
     summary.lines++
@@ -152,6 +213,14 @@ export async function parseStargzJournal(input: LineInput | string): Promise<Sta
 
     if (outcome === undefined) {
       remember(pending, key, f)
+      const mountpoint = MOUNTPOINT_MSG.exec(str(f.msg) ?? '')?.[1] ?? str(f.mountpoint)
+      const named = mountpoint === undefined ? undefined : manager?.byMountpoint.get(mountpoint)
+      if (named) {
+        const known = pending.get(key) ?? {}
+        known.layerDigest ??= named.layerDigest
+        known.ref ??= named.ref
+        pending.set(key, known)
+      }
       continue
     }
     const known = pending.get(key)
@@ -187,11 +256,7 @@ function outcomeOf(f: Record<string, unknown>): StargzOutcome | undefined {
   return undefined
 }
 
-function remember(
-  pending: Map<string, { layerDigest?: string; ref?: string }>,
-  key: string,
-  f: Record<string, unknown>,
-) {
+function remember(pending: Map<string, LayerNames>, key: string, f: Record<string, unknown>) {
   const digest = layerDigestOf(f)
   const ref = str(f.ref) ?? refFromSrc(str(f.src))
   if (digest === undefined && ref === undefined) return

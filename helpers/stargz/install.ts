@@ -84,6 +84,15 @@ export async function resetImageState(node: Node, timeoutMs: number): Promise<vo
   if (node.runsKubernetes) return resetTestImages(node, timeoutMs)
   await systemctl(node, 'stop', 'containerd')
   await systemctl(node, 'stop', STARGZ_UNIT)
+  // stargz's FUSE manager (D7Y_STARGZ_FUSE_MANAGER) outlives the unit by design (KillMode=process)
+  // and holds the mounts, its store and its log: a cold state needs it gone too. SIGTERM makes it
+  // remove its socket and store before it exits.
+  await sh(
+    node,
+    `pkill -TERM -f '^${RENDERED_PATHS.fuseManager}( |$)' || true
+     for _ in $(seq 1 100); do pgrep -f '^${RENDERED_PATHS.fuseManager}( |$)' >/dev/null || exit 0; sleep 0.1; done
+     echo 'the FUSE manager did not exit within 10 s of SIGTERM' >&2; exit 1`,
+  )
   await sh(
     node,
     // Only mounts below the two state directories: they are themselves volume mounts, which must stay.

@@ -68,3 +68,33 @@ describe('stargz snapshotter journal', () => {
     expect(summary).toMatchObject({ prepared: 0, failed: 0, lines: 1, snapshots: [] })
   })
 })
+
+describe('stargz snapshotter journal with the FUSE manager (local profile, 2026-12-05)', () => {
+  // With [fuse_manager] the lines naming the layer come from the manager, into its own log file, by
+  // mountpoint; the journal keeps the outcome by key and "preparing filesystem mount at mountpoint=".
+  const journal = fixture('fuse-manager/stargz-journal.txt')
+  const manager = fixture('fuse-manager/stargz-fuse-manager.log')
+
+  test('the journal alone names no layer (what turned remote-snapshots red on the first such run)', async () => {
+    const summary = await parseStargzJournal(lines(journal))
+    expect(summary.prepared).toBe(2)
+    expect(summary.snapshots.map((s) => s.layerDigest)).toEqual([undefined, undefined])
+  })
+
+  test('joined with the manager’s log by mountpoint, each prepared snapshot names its layer and image', async () => {
+    const summary = await parseStargzJournal(lines(journal), lines(manager))
+    expect(summary).toMatchObject({ prepared: 2, failed: 0, malformed: 0 })
+    expect(summary.snapshots.map((s) => [s.layerDigest, s.ref, s.namespace])).toEqual([
+      [
+        'sha256:d325933562065d2e9df2a7dabb858b378d69bc46348502021052248b6edce2e2',
+        'd7y-stargz-registry:5000/conformance/python:1-esgz-fresh-1796483502',
+        'default',
+      ],
+      [
+        'sha256:6cee77d48f0a3450e6d7486442a5536bddc356463d86ce6343bd5695fada0e74',
+        'd7y-stargz-registry:5000/conformance/python:1-esgz',
+        'default',
+      ],
+    ])
+  })
+})
