@@ -15,7 +15,10 @@ import { FAULTS } from '../helpers/faults/catalog.ts'
 import { faultContext } from '../helpers/faults/context.ts'
 import { faultLine, type FaultResult } from '../helpers/faults/compare.ts'
 import { runFault } from '../helpers/faults/run-fault.ts'
-import { freshCopy } from '../helpers/image/fresh-blobs.ts'
+import { freshCopy, type FreshImage } from '../helpers/image/fresh-blobs.ts'
+import { originEvidence } from '../helpers/evidence/collect.ts'
+import { dragonflyTraffic } from '../helpers/pull-phase.ts'
+import { readRoutes } from '../helpers/upgrade/read-routes.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { compareMarkdown } from '../helpers/report/compare-markdown.ts'
@@ -52,6 +55,8 @@ const dir = () => path.join(config.reportsDir, 'upgrade')
 const stepResults: { step: UpgradeComponent; verdict: Verdict }[] = []
 let before: Summary | undefined
 let readers = new Map<string, ReaderState>()
+/** the copy the readers run (its blobs: the origin's accounting of their reads) */
+let readersImage: FreshImage | undefined
 let after: { pull: FaultResult; comparison: Comparison } | undefined
 
 function writeText(file: string, text: string): void {
@@ -73,6 +78,7 @@ async function readsAfter(since: number) {
 /** A reader on every worker from a fresh copy of the image, awaited until each has read a little. */
 async function startReaders(log: (l: string) => void): Promise<void> {
   const copy = await freshCopy(originRegistry().localUrl, runState().image!)
+  readersImage = copy
   for (const w of workers()) log(`${w.name}: reader ${await startReader(w, copy.esgzRef, PACE_S)}`)
   await waitFor(
     `a reader on every worker to have read ${READS_AFTER} files`,
@@ -92,19 +98,12 @@ describe.skipIf(!to)('upgrade in place', () => {
   test(`before (${formatVersionSet(config.upgradeFrom ?? {})}): the run so far, and a reader on every worker`, async () => {
     before = buildSummary(config, runState(), new Date())
     writeJson(path.join(dir(), 'before', 'summary.json'), before)
-    const image = runState().image!
     await timed('upgrade readers', async (log) => {
-      const copy = await freshCopy(originRegistry().localUrl, image)
-      for (const w of workers()) log(`${w.name}: reader ${await startReader(w, copy.esgzRef, PACE_S)}`)
-      await waitFor(
-        `a reader on every worker to have read ${READS_AFTER} files`,
-        async () => (await readsAfter(0)).every((r) => r.count >= READS_AFTER),
-        { timeoutMs: 5 * 60_000, intervalMs: 2000 },
-      )
-      readers = new Map(
-        await Promise.all(workers().map(async (w) => [w.name, await readerState(w)] as const)),
-      )
-      log(`readers running: ${[...readers.values()].map((r) => `${r.node} ${r.id.slice(0, 12)}`).join(', ')}`)
+      // The negative control leaves the direct (origin) config behind: the upgrade starts from the P2P one.
+      log('the snapshotter back on its P2P config (mirror: the node-local dfdaemon)')
+      for (const w of workers())
+        await switchStargzConfig(w, p2pStargzConfig(config).text, config.stepTimeoutMinutes * 60_000)
+      await startReaders(log)
     })
     expect([...readers.values()].every((r) => r.running)).toBe(true)
   })
@@ -119,15 +118,12 @@ describe.skipIf(!to)('upgrade in place', () => {
       const verdict = await timed(`upgrade ${step}`, async (log) => {
         // Each step is judged on readers that were whole when it began: after a step broke them,
         // new ones start (the broken step is already red with its cause).
-        if (stepResults.some((s) => !s.verdict.passed)) {
-          log(
-            `new readers: an earlier step (${stepResults
-              .filter((s) => !s.verdict.passed)
-              .map((s) => s.step)
-              .join(', ')}) broke the previous ones`,
-          )
+        const previous = stepResults.at(-1)
+        if (previous && !previous.verdict.passed) {
+          log(`new readers: the ${previous.step} step broke the previous ones`)
           await startReaders(log)
         }
+        const trafficBefore = await dragonflyTraffic(profile, workers()).catch(() => ({}))
         const start = Date.now()
         await profile.upgradeComponent!(runState().nodes, step, to![step]!, log)
         // Dragonfly serves again only when the scheduler knows every host and the seed peer: what a
@@ -166,7 +162,16 @@ describe.skipIf(!to)('upgrade in place', () => {
           nodes,
           runState().image?.rootfs ?? {},
         )
-        return stepVerdict(title, figures, nodes)
+        const routes = await Promise.all([
+          dragonflyTraffic(profile, workers()),
+          originEvidence(originRegistry(), readersImage!.manifest, new Date(start).toISOString()),
+        ])
+          .then(([after, origin]) => readRoutes(workers(), trafficBefore, after, origin))
+          .catch((err: Error) => {
+            log(`bytes by route not measured: ${err.message}`)
+            return []
+          })
+        return stepVerdict(title, figures, nodes, routes)
       })
       stepResults.push({ step, verdict })
       await allure.attachment(`step ${step}`, JSON.stringify(verdict, null, 2), 'application/json')

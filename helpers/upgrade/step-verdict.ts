@@ -5,6 +5,7 @@
 // their root filesystem".
 import type { Verdict } from '../checks/verdict.ts'
 import { RUNTIME_FILES } from '../image/rootfs-hash.ts'
+import { routesLine, type NodeRoutes } from './read-routes.ts'
 import type { Read, ReaderState } from './reader.ts'
 
 export interface StepWindow {
@@ -99,7 +100,12 @@ export function stepFigures(
 const iso = (ms: number) => new Date(ms).toISOString().slice(11, 19)
 
 /** `title`: "stargz v0.18.2 → v0.19.1" (with its configuration, e.g. "without the FUSE manager"). */
-export function stepVerdict(title: string, figures: StepFigures, nodes: NodeReads[]): Verdict {
+export function stepVerdict(
+  title: string,
+  figures: StepFigures,
+  nodes: NodeReads[],
+  routes: NodeRoutes[] = [],
+): Verdict {
   const total = figures.nodes.length
   const lost = figures.nodes.filter((n) => n.during.failed + n.after.failed > 0)
   const moved = figures.nodes.filter((n) => !n.sameContainer)
@@ -132,11 +138,12 @@ export function stepVerdict(title: string, figures: StepFigures, nodes: NodeRead
     problems.push(`${stalled.map((n) => n.node).join(', ')}: the reader read nothing after the step`)
   const reads = (n: NodeStepFigures) =>
     `${n.node} ${n.during.ok + n.during.failed} reads during (${n.during.failed} failed), ${n.after.ok + n.after.failed} after (${n.after.failed} failed)`
+  const where = routes.length ? `. Bytes during the step and after: ${routes.map(routesLine).join('; ')}` : ''
   return {
     passed: problems.length === 0,
     diagnosis: problems.length
-      ? `${title}: ${problems.join('; ')}`
-      : `${title}: ${total} of ${total} running containers kept their root filesystem; every read returned the image's content (${figures.nodes.map(reads).join('; ')}); step took ${(figures.durationMs / 1000).toFixed(1)} s`,
-    evidence: figures,
+      ? `${title}: ${problems.join('; ')}${where}`
+      : `${title}: ${total} of ${total} running containers kept their root filesystem; every read returned the image's content (${figures.nodes.map(reads).join('; ')}); step took ${(figures.durationMs / 1000).toFixed(1)} s${where}`,
+    evidence: { ...figures, routes },
   }
 }
