@@ -6,19 +6,15 @@
 // later pull of any copy in any namespace was mounted from the first copy's layer, and its own layer
 // was discarded half-fetched (the journal: "failed to fetch whole layer … blob is already closed").
 // A cold pull on a node that keeps its snapshots (kind) removes the bare ones no namespace uses.
+import { ctrTable } from './ctr-table.ts'
 
 /** The KEY and PARENT columns of `ctr snapshots ls`. */
 export function snapshotRows(lsOutput: string): { key: string; parent: string }[] {
-  const lines = lsOutput.split('\n').filter((l) => l.trim() !== '')
-  if (lines.length === 0) return []
-  const header = lines[0]!.trim().split(/\s+/)
-  if (header[0] !== 'KEY' || header[1] !== 'PARENT')
-    throw new Error(`not a 'ctr snapshots ls' table: ${lines[0]}`)
+  const { header, rows } = ctrTable(lsOutput, 'ctr snapshots ls', ['KEY', 'PARENT'])
+  if (header.length && (header[0] !== 'KEY' || header[1] !== 'PARENT'))
+    throw new Error(`not a 'ctr snapshots ls' table: ${header.join(' ')}`)
   // PARENT may be empty: the row is then KEY KIND
-  return lines.slice(1).map((l) => {
-    const cols = l.trim().split(/\s+/)
-    return { key: cols[0]!, parent: cols.length >= 3 ? cols[1]! : '' }
-  })
+  return rows.map((cols) => ({ key: cols[0]!, parent: cols.length >= 3 ? cols[1]! : '' }))
 }
 
 const BARE_CHAIN_ID = /^sha256:[0-9a-f]{64}$/

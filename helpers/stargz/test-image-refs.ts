@@ -4,21 +4,16 @@
 // keeps an image id ref ("sha256:<config digest>") beside the registry name, and that name alone keeps
 // the layers' snapshots, so a later pull of the same layer reuses the snapshotter's mounted layer
 // instead of fetching it (kind's negative control, 2026-12-05: 0.4 MiB per node instead of the layer).
+import { ctrTable } from './ctr-table.ts'
 
 const FROM_A_REGISTRY_WITH_PORT = /^[^/]+:[0-9]+\//
 
 /** `ctr images ls` rows as name and target digest (columns REF TYPE DIGEST …). */
 export function imageRows(lsOutput: string): { ref: string; digest: string }[] {
-  const lines = lsOutput.split('\n').filter((l) => l.trim() !== '')
-  if (lines.length === 0) return []
-  const header = lines[0]!.trim().split(/\s+/)
+  const { header, rows } = ctrTable(lsOutput, 'ctr images ls', ['REF', 'DIGEST'])
   const refAt = header.indexOf('REF')
   const digestAt = header.indexOf('DIGEST')
-  if (refAt < 0 || digestAt < 0) throw new Error(`not a 'ctr images ls' table: ${lines[0]}`)
-  return lines.slice(1).map((l) => {
-    const cols = l.trim().split(/\s+/)
-    return { ref: cols[refAt]!, digest: cols[digestAt]! }
-  })
+  return rows.map((cols) => ({ ref: cols[refAt]!, digest: cols[digestAt]! }))
 }
 
 /** Every name (registry names and id refs) of the images pulled from a registry with a port. */
