@@ -8,10 +8,14 @@ import type { OriginReport } from '../evidence/origin-accounting.ts'
 
 export interface NodeRoutes {
   node: string
-  /** bytes of pieces the worker's dfdaemon downloaded in the window (peers and origin) */
+  /** bytes of pieces the worker's dfdaemon handed out in the window: from the origin, peers, its cache */
   throughDfdaemon: number
   /** of those, from the origin */
   dfdaemonFromOrigin: number
+  /** of those, from other peers */
+  dfdaemonFromPeers: number
+  /** of those, from its own storage (LOCAL_PEER: pieces it already had) */
+  dfdaemonFromCache: number
   /** what the origin's log shows it sent the worker's address in the window */
   originToNode: number
   /** originToNode beyond what dfdaemon fetched from the origin: the snapshotter went around it */
@@ -36,14 +40,18 @@ export function readRoutes(
     const a = after[w.name] ?? b
     const total = grown(b.total, a.total)
     const source = grown(b.backToSource, a.backToSource)
+    const peers = grown(b.remotePeer, a.remotePeer)
+    const cache = grown(b.localPeer, a.localPeer)
     const originToNode = origin.rows.reduce((n, r) => n + (r.byClient[w.ip]?.bytesServed ?? 0), 0)
     return {
       node: w.name,
       throughDfdaemon: total.delta,
       dfdaemonFromOrigin: source.delta,
+      dfdaemonFromPeers: peers.delta,
+      dfdaemonFromCache: cache.delta,
       originToNode,
       straightToOrigin: Math.max(0, originToNode - source.delta),
-      countersRestarted: total.restarted || source.restarted,
+      countersRestarted: total.restarted || source.restarted || peers.restarted || cache.restarted,
     }
   })
 }
@@ -51,5 +59,5 @@ export function readRoutes(
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`
 
 export function routesLine(r: NodeRoutes): string {
-  return `${r.node}: ${mib(r.throughDfdaemon)} through dfdaemon (${mib(r.dfdaemonFromOrigin)} of it from the origin), ${mib(r.straightToOrigin)} straight to the origin${r.countersRestarted ? ' (dfdaemon restarted: its counters from zero)' : ''}`
+  return `${r.node}: ${mib(r.throughDfdaemon)} through dfdaemon (${mib(r.dfdaemonFromOrigin)} from the origin, ${mib(r.dfdaemonFromPeers)} from peers, ${mib(r.dfdaemonFromCache)} from its own storage), ${mib(r.straightToOrigin)} straight to the origin${r.countersRestarted ? ' (dfdaemon restarted: its counters from zero)' : ''}`
 }

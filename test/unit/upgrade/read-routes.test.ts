@@ -38,12 +38,14 @@ describe('readRoutes', () => {
       node: 'node-a',
       throughDfdaemon: 0,
       dfdaemonFromOrigin: 0,
+      dfdaemonFromPeers: 0,
+      dfdaemonFromCache: 0,
       originToNode: sent('172.21.0.3'),
       straightToOrigin: sent('172.21.0.3'),
       countersRestarted: false,
     })
     expect(routesLine(routes[1]!)).toMatch(
-      /^node-b: 0\.0 MiB through dfdaemon \(0\.0 MiB of it from the origin\), \d+\.\d MiB straight to the origin$/,
+      /^node-b: 0\.0 MiB through dfdaemon \(0\.0 MiB from the origin, 0\.0 MiB from peers, 0\.0 MiB from its own storage\), \d+\.\d MiB straight to the origin$/,
     )
   })
 
