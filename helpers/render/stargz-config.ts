@@ -37,6 +37,13 @@ export interface StargzConfigOptions {
   originRegistry?: string
   /** dfdaemon's proxy as host:port (default 127.0.0.1:4001, the node-local dfdaemon) */
   proxy?: string
+  /**
+   * dragonfly mode: the origin itself as a second mirror, as a production config has it (there the
+   * registry speaks https, which the snapshotter tries after the mirrors). The conformance chapters run
+   * without it, so a bypass of dfdaemon fails the pull; the upgrade gate runs with it, so a read while
+   * dfdaemon restarts can go around it, and is counted as such.
+   */
+  originFallback?: boolean
 }
 
 export function registryHost(config: Config): string {
@@ -59,8 +66,10 @@ export function stargzConfig(
       : { host: registry, insecure: true }
   if (/^[a-z]+:\/\//i.test(mirror.host))
     throw new Error(`stargz mirror host must be host[:port], not ${mirror.host}`)
+  const fallback: StargzMirror[] =
+    mode === 'dragonfly' && options.originFallback ? [{ host: registry, insecure: true }] : []
   return {
-    resolver: { host: { [registry]: { mirrors: [mirror] } } },
+    resolver: { host: { [registry]: { mirrors: [mirror, ...fallback] } } },
     ...(config.stargzFuseManager
       ? {
           fuse_manager: {

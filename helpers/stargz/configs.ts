@@ -11,6 +11,18 @@ export function p2pStargzConfig(config: Config): { text: string; source: string 
   return { text: renderStargzConfig(config, 'dragonfly'), source: 'rendered (mirror: node-local dfdaemon)' }
 }
 
+/**
+ * The upgrade gate's config: the P2P one with the origin as a fallback after dfdaemon (rendered only;
+ * a user's own config is used as it is).
+ */
+export function upgradeStargzConfig(config: Config): { text: string; source: string } {
+  if (config.snapshotterConfig) return p2pStargzConfig(config)
+  return {
+    text: renderStargzConfig(config, 'dragonfly', { originFallback: true }),
+    source: 'rendered (mirror: node-local dfdaemon, then the origin)',
+  }
+}
+
 /** The negative control's config: the mirror points straight at the origin. */
 export function directStargzConfig(config: Config): string {
   return renderStargzConfig(config, 'direct')

@@ -112,12 +112,24 @@ export function stepVerdict(
   const wrong = figures.nodes.filter((n) => n.during.wrong + n.after.wrong > 0)
   const stalled = figures.nodes.filter((n) => n.sameContainer && n.after.ok + n.after.failed === 0)
   const problems: string[] = []
-  if (lost.length)
+  // Reads failing after the step too: the rootfs is gone; failing only during it: reads were lost.
+  const gone = lost.filter((n) => n.after.failed > 0)
+  const dropped = lost.filter((n) => n.after.failed === 0)
+  if (gone.length)
     problems.push(
-      `${lost.length} of ${total} running containers lost their root filesystem (${lost
+      `${gone.length} of ${total} running containers lost their root filesystem (${gone
         .map(
           (n) =>
             `${n.node}: ${n.during.failed + n.after.failed} failed reads from ${iso(n.firstError!.at)}, ${n.firstError!.error} on ${n.firstError!.path}`,
+        )
+        .join('; ')})`,
+    )
+  if (dropped.length)
+    problems.push(
+      `${dropped.length} of ${total} running containers had reads fail during the step, then read again (${dropped
+        .map(
+          (n) =>
+            `${n.node}: ${n.during.failed} failed from ${iso(n.firstError!.at)}, ${n.firstError!.error} on ${n.firstError!.path}`,
         )
         .join('; ')})`,
     )

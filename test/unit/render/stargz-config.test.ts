@@ -71,3 +71,34 @@ describe('stargz config-direct.toml (negative control)', () => {
     })
   })
 })
+
+describe('stargz config.toml for the upgrade gate and the FUSE manager', () => {
+  test('originFallback: dfdaemon first, then the origin itself over plain HTTP', () => {
+    const parsed = parse(
+      renderStargzConfig(config, 'dragonfly', { originFallback: true }),
+    ) as unknown as StargzConfig
+    expect(parsed.resolver.host[registry]?.mirrors.map((m) => [m.host, m.insecure, !!m.header])).toEqual([
+      ['127.0.0.1:4001', true, true],
+      [registry, true, false],
+    ])
+    // never for the negative control: it has one mirror, the origin
+    expect(
+      stargzConfig(config, 'direct', { originFallback: true }).resolver.host[registry]?.mirrors,
+    ).toHaveLength(1)
+  })
+
+  test('D7Y_STARGZ_FUSE_MANAGER: the [fuse_manager] table, and the unit stops only the snapshotter', async () => {
+    const withManager = loadConfig({ D7Y_STARGZ_FUSE_MANAGER: 'true' })
+    expect(
+      (parse(renderStargzConfig(withManager, 'dragonfly')) as Record<string, unknown>).fuse_manager,
+    ).toEqual({
+      enable: true,
+      address: '/run/containerd-stargz-grpc/fuse-manager.sock',
+      path: '/usr/local/bin/stargz-fuse-manager',
+    })
+    expect(stargzConfig(config, 'dragonfly').fuse_manager).toBeUndefined()
+    const { renderStargzUnit } = await import('../../../helpers/render/stargz-unit.ts')
+    expect(renderStargzUnit({ fuseManager: true })).toMatch(/^KillMode=process$/m)
+    expect(renderStargzUnit()).not.toMatch(/KillMode/)
+  })
+})

@@ -91,3 +91,24 @@ describe('stepVerdict', () => {
     )
   })
 })
+
+describe('stepVerdict on reads that failed only during the step', () => {
+  // dfdaemon's rolling restart, FUSE manager on: one read failed with EIO while the node's dfdaemon
+  // restarted, every read after it succeeded (fixtures/upgrade/README.md)
+  const restart = parseReaderLog(
+    gunzipSync(readFileSync(`${dir('upgrade')}reader-worker-dfdaemon-restart.log.gz`)).toString('utf8'),
+  )
+  const failed = restart.reads.find((r) => !r.ok)!
+
+  test('red, named as reads that failed and came back, not as a lost rootfs', () => {
+    expect(restart.reads.filter((r) => !r.ok)).toHaveLength(1)
+    const w = { start: failed.at - 10_000, end: failed.at + 19_000, observedUntil: failed.at + 25_000 }
+    const n = nodes(restart.reads)
+    const v = stepVerdict('dfdaemon v1.5.0 → v1.5.0', stepFigures('dfdaemon', w, n, expected), n)
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /1 of 1 running containers had reads fail during the step, then read again \(d7y-stargz-worker: 1 failed from 15:18:56, 5 Input\/output error on \/usr\/lib\/python3\.11\/__pycache__\/_sysconfigdata__linux_x86_64-linux-gnu\.cpython-311\.pyc\)/,
+    )
+    expect(v.diagnosis).not.toMatch(/lost their root filesystem/)
+  })
+})
