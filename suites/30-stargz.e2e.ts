@@ -64,6 +64,7 @@ describe('stargz snapshotter on every worker', () => {
     const pinned: Record<string, string> = {
       ...config.toolVersions,
       registry: versions.images.registry.tag,
+      chart: config.chartVersion,
     }
     const s = updateState((st) => {
       st.tools = withRanVersions(st.tools, ran, pinned)

@@ -230,6 +230,13 @@ export function chartSource(ctx: KindContext): string[] {
 }
 
 export const helm = {
+  /** the release as Helm recorded it: which chart version and app version are installed */
+  list: (ctx: KindContext): Command =>
+    cmd(
+      ctx.bin.helm,
+      ['list', '--namespace', DRAGONFLY_NAMESPACE, '--output', 'json', '--kubeconfig', ctx.layout.kubeconfig],
+      60_000,
+    ),
   /** a local checkout has no subcharts (mysql, redis) until its dependencies are fetched */
   dependencyUpdate: (ctx: KindContext, chartPath: string): Command =>
     cmd(ctx.bin.helm, ['dependency', 'update', chartPath], stepMs(ctx)),

@@ -3,8 +3,8 @@
 // is what runs).
 import { DRAGONFLY_POD_PROBES, ranVersion, type RanVersion } from '../component-versions.ts'
 import { run } from '../exec.ts'
-import { DRAGONFLY_NAMESPACE } from '../render/index.ts'
-import { kube as kubectlCmd, type KindContext } from './commands.ts'
+import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
+import { helm, kube as kubectlCmd, type KindContext } from './commands.ts'
 import { listPods, type Kube } from './k8s.ts'
 
 export async function dragonflyPodVersions(
@@ -30,5 +30,30 @@ export async function dragonflyPodVersions(
     )
     ran.set(p.tool, [...(ran.get(p.tool) ?? []), ...records])
   }
+  ran.set('chart', [await installedChart(ctx)])
   return ran
+}
+
+/** The chart version Helm says it installed ("dragonfly-1.7.4"), not the one asked for. */
+export async function installedChart(ctx: KindContext): Promise<RanVersion> {
+  const c = helm.list(ctx)
+  const r = await run(c.file, c.args, { timeoutMs: 60_000 }).catch((err: Error) => ({
+    exitCode: 1,
+    stdout: '',
+    stderr: err.message,
+  }))
+  return ranVersion(`helm release ${DRAGONFLY_RELEASE}`, c.args, r.exitCode === 0, chartOfRelease(r.stdout))
+}
+
+/** `helm list -o json` → "1.7.4 (chart dragonfly-1.7.4, app 2.5.0)" for the suite's release; '' when absent. */
+export function chartOfRelease(helmListJson: string): string {
+  try {
+    const releases = JSON.parse(helmListJson) as { name: string; chart: string; app_version?: string }[]
+    const r = releases.find((x) => x.name === DRAGONFLY_RELEASE)
+    // the chart's own version first: that is the one a reader of this record takes
+    const version = r?.chart.slice(r.chart.lastIndexOf('-') + 1)
+    return r ? `${version} (chart ${r.chart}, app ${r.app_version ?? '?'})` : ''
+  } catch {
+    return ''
+  }
 }
