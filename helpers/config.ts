@@ -153,6 +153,12 @@ const settings = {
     accepts:
       "true | false: run stargz's FUSE manager (mounts outlive a snapshotter restart; the unit gets KillMode=process)",
   },
+  upgradeReads: {
+    env: 'D7Y_UPGRADE_READS',
+    schema: z.enum(['cold', 'cached']),
+    accepts:
+      "cold (each upgrade step starts while the readers' layer is still being fetched lazily, so reads cross it) | cached (each step waits until the snapshotter fetched the readers' layer whole)",
+  },
   upgradeFrom: {
     env: 'D7Y_UPGRADE_FROM',
     schema: versionSet.optional(),
@@ -208,6 +214,7 @@ export const defaults: SettingValues = {
   valuesOverlay: undefined,
   faults: undefined,
   stargzFuseManager: false,
+  upgradeReads: 'cold',
   upgradeFrom: undefined,
   upgradeTo: undefined,
   chartPath: undefined,

@@ -41,6 +41,7 @@ import { stepFigures, stepVerdict, type NodeReads } from '../helpers/upgrade/ste
 import { formatVersionSet, upgradeSteps, type UpgradeComponent } from '../helpers/upgrade/version-set.ts'
 import { waitFor } from '../helpers/wait.ts'
 import { upgradeStargzConfig } from '../helpers/stargz/configs.ts'
+import { snapshotterFetched } from '../helpers/stargz/background-fetch.ts'
 import { switchStargzConfig } from '../helpers/stargz/install.ts'
 
 const config = runConfig()
@@ -126,6 +127,18 @@ describe.skipIf(!to)('upgrade in place', () => {
         if (previous && !previous.verdict.passed) {
           log(`new readers: the ${previous.step} step broke the previous ones`)
           await startReaders(log)
+        }
+        if (config.upgradeReads === 'cached') {
+          // The readers' layer whole in the snapshotter's cache first: the step then shows whether the
+          // containers survive it, with no read needing the network (D7Y_UPGRADE_READS=cached).
+          const large = [...readersImage!.layers].sort((a, b) => b.size - a.size)[0]!
+          await waitFor(
+            `the snapshotter on every worker to have fetched the readers' layer ${large.digest.slice(0, 19)} whole`,
+            async () =>
+              (await Promise.all(workers().map((w) => snapshotterFetched(w, large.digest)))).every(Boolean),
+            { timeoutMs: 5 * 60_000, intervalMs: 2000 },
+          )
+          log(`readers' layer ${large.digest.slice(0, 19)} fetched whole on every worker`)
         }
         const trafficBefore = await dragonflyTraffic(profile, workers()).catch(() => ({}))
         const start = Date.now()

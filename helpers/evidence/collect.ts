@@ -24,13 +24,9 @@ export function layerTaskId(
   })
 }
 
-/** Where stargz's FUSE manager writes its log (recreated empty each time a manager starts). */
-const FUSE_MANAGER_LOG = `${STARGZ_PATHS.root}/stargz-fuse-manager.log`
-
 export async function stargzEvidence(node: Node, since: string): Promise<StargzJournalSummary> {
-  const managerLog = (await fileExists(node, FUSE_MANAGER_LOG))
-    ? await readFile(node, FUSE_MANAGER_LOG)
-    : undefined
+  const log = STARGZ_PATHS.fuseManagerLog
+  const managerLog = (await fileExists(node, log)) ? await readFile(node, log) : undefined
   return parseStargzJournal(await journal(node, STARGZ_UNIT, since), managerLog)
 }
 

@@ -17,6 +17,8 @@ export const STARGZ_PATHS = {
   config: RENDERED_PATHS.config,
   unit: '/etc/systemd/system/stargz-snapshotter.service',
   root: '/var/lib/containerd-stargz-grpc',
+  /** the FUSE manager's log (recreated empty each time a manager starts) */
+  fuseManagerLog: '/var/lib/containerd-stargz-grpc/stargz-fuse-manager.log',
   containerdConfig: '/etc/containerd/config.toml',
 } as const
 
