@@ -30,6 +30,7 @@ import { originRegistry } from '../helpers/session.ts'
 import { afterSummary } from '../helpers/upgrade/after-summary.ts'
 import {
   parseReaderLog,
+  pullLazily,
   readerLog,
   readerLogText,
   readerState,
@@ -80,6 +81,21 @@ async function readsAfter(since: number) {
 async function startReaders(log: (l: string) => void): Promise<void> {
   const copy = await freshCopy(originRegistry().localUrl, runState().image!)
   readersImage = copy
+  if (config.upgradeReads === 'cached') {
+    // The layer whole in the snapshotter's cache before the readers start (its background fetch waits
+    // while reads go on, so it would never finish under them): no read of theirs needs the network.
+    const large = [...copy.layers].sort((a, b) => b.size - a.size)[0]!
+    await Promise.all(workers().map((w) => pullLazily(w, copy.esgzRef)))
+    await waitFor(
+      `the snapshotter on every worker to have fetched the readers' layer ${large.digest.slice(0, 19)} whole`,
+      async () =>
+        (await Promise.all(workers().map((w) => snapshotterFetched(w, large.digest)))).every(Boolean),
+      { timeoutMs: 5 * 60_000, intervalMs: 2000 },
+    )
+    log(
+      `readers' layer ${large.digest.slice(0, 19)} fetched whole on every worker (D7Y_UPGRADE_READS=cached)`,
+    )
+  }
   for (const w of workers()) log(`${w.name}: reader ${await startReader(w, copy.esgzRef, PACE_S)}`)
   await waitFor(
     `a reader on every worker to have read ${READS_AFTER} files`,
@@ -127,18 +143,6 @@ describe.skipIf(!to)('upgrade in place', () => {
         if (previous && !previous.verdict.passed) {
           log(`new readers: the ${previous.step} step broke the previous ones`)
           await startReaders(log)
-        }
-        if (config.upgradeReads === 'cached') {
-          // The readers' layer whole in the snapshotter's cache first: the step then shows whether the
-          // containers survive it, with no read needing the network (D7Y_UPGRADE_READS=cached).
-          const large = [...readersImage!.layers].sort((a, b) => b.size - a.size)[0]!
-          await waitFor(
-            `the snapshotter on every worker to have fetched the readers' layer ${large.digest.slice(0, 19)} whole`,
-            async () =>
-              (await Promise.all(workers().map((w) => snapshotterFetched(w, large.digest)))).every(Boolean),
-            { timeoutMs: 5 * 60_000, intervalMs: 2000 },
-          )
-          log(`readers' layer ${large.digest.slice(0, 19)} fetched whole on every worker`)
         }
         const trafficBefore = await dragonflyTraffic(profile, workers()).catch(() => ({}))
         const start = Date.now()

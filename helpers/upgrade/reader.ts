@@ -104,6 +104,11 @@ export async function startReader(node: Node, ref: string, paceSeconds: number):
   return r.stdout.trim()
 }
 
+/** Pulls `ref` with the stargz snapshotter (lazily: remote snapshots, fetched in the background). */
+export async function pullLazily(node: Node, ref: string): Promise<void> {
+  await nerdctl(node, ['--snapshotter', 'stargz', 'pull', '--quiet', ref])
+}
+
 export async function readerState(node: Node): Promise<ReaderState> {
   const r = await nerdctl(node, ['inspect', READER_NAME])
   const [c] = JSON.parse(r.stdout) as {
