@@ -2,6 +2,7 @@
 // anything invalid is rejected before work starts with one line naming the setting and what it accepts.
 import os from 'node:os'
 import path from 'node:path'
+import semver from 'semver'
 import { z } from 'zod'
 import { versions, type ToolName } from './versions.ts'
 import { parseVersionSet, type VersionSet } from './upgrade/version-set.ts'
@@ -288,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // The FROM side is what the run installs: its versions replace the pins.
   for (const [component, v] of Object.entries(upgrade?.from ?? {}))
     if (component !== 'chart') toolVersions[component as ToolName] = v
+  if (values.profile === 'local') refuseManagerlessLess(toolVersions.scheduler, upgrade)
   const chartVersion = upgrade?.from.chart ?? (env.D7Y_CHART_VERSION || versions.chart.version)
   if (!versionSchema.safeParse(chartVersion).success)
     throw new ConfigError(
@@ -341,6 +343,27 @@ function upgradeSides(
       )
   }
   return { from, to }
+}
+
+/**
+ * The local profile runs the scheduler without a manager, from a dynamic config file (--dynconfig):
+ * scheduler v2.5.0 refuses that flag and exits (measured 2026-12-05: "unknown flag: --dynconfig"), so
+ * the deploy would wait out its timeout. Refused here instead.
+ */
+const MANAGERLESS_SCHEDULER = '2.5.1'
+
+function refuseManagerlessLess(pinned: string, upgrade: { from: VersionSet; to: VersionSet } | undefined) {
+  const sides: [string, string | undefined][] = [
+    ['the scheduler', pinned],
+    ['D7Y_UPGRADE_TO', upgrade?.to.scheduler],
+  ]
+  for (const [where, v] of sides) {
+    const parsed = v === undefined ? null : semver.coerce(v)
+    if (parsed && semver.lt(parsed, MANAGERLESS_SCHEDULER))
+      throw new ConfigError(
+        `${where} ${v} on the local profile: it runs the scheduler without a manager (--dynconfig), which scheduler versions before v${MANAGERLESS_SCHEDULER} refuse; use D7Y_PROFILE=kind (the chart runs a manager) or v${MANAGERLESS_SCHEDULER}+`,
+      )
+  }
 }
 
 /** Every environment variable the configuration reads, for --help output and the README. */

@@ -84,3 +84,28 @@ describe('the upgrade in the configuration', () => {
     expect(c.toolVersions.dfdaemon).toBe('v1.4.0')
   })
 })
+
+describe('the local profile and manager-less schedulers', () => {
+  test.each([
+    [
+      { D7Y_SCHEDULER_VERSION: 'v2.5.0' },
+      /the scheduler v2\.5\.0 on the local profile: .*before v2\.5\.1 refuse/,
+    ],
+    [
+      { D7Y_UPGRADE_FROM: 'scheduler=v2.5.0', D7Y_UPGRADE_TO: 'scheduler=v2.5.1' },
+      /the scheduler v2\.5\.0 on the local profile/,
+    ],
+    [
+      { D7Y_UPGRADE_FROM: 'stargz=v0.18.2', D7Y_UPGRADE_TO: 'scheduler=v2.4.0' },
+      /D7Y_UPGRADE_TO v2\.4\.0 on the local profile/,
+    ],
+  ])('refuses %j (scheduler v2.5.0 exited with "unknown flag: --dynconfig", measured)', (over, message) => {
+    expect(() => loadConfig({ D7Y_PROFILE: 'local', ...over })).toThrow(message)
+  })
+
+  test('kind runs the chart’s manager: v2.5.0 is accepted there', () => {
+    expect(loadConfig({ D7Y_PROFILE: 'kind', D7Y_SCHEDULER_VERSION: 'v2.5.0' }).toolVersions.scheduler).toBe(
+      'v2.5.0',
+    )
+  })
+})
