@@ -9,7 +9,7 @@ import {
   type KnownHost,
 } from '../evidence/scheduler-hosts.ts'
 import { textLines } from '../evidence/lines.ts'
-import { copyTo, exec, sh, systemctl, writeFile, type Node } from '../node.ts'
+import { copyTo, exec, journal, sh, systemctl, writeFile, type Node } from '../node.ts'
 import { unitText } from '../render/format.ts'
 import { waitFor } from '../wait.ts'
 
@@ -71,6 +71,7 @@ export async function deployDaemons(
   opts: { keepBinaries?: boolean } = {},
 ): Promise<void> {
   // In order (scheduler, seed peer, clients); each node's restarts never wait for another node's.
+  const restarts = new Map<DaemonSpec, number>()
   const install = async (d: DaemonSpec) => {
     const target = `/usr/local/bin/${d.binary.name}`
     // A reconfiguration keeps the installed binary (it is running: overwriting it fails).
@@ -83,13 +84,79 @@ export async function deployDaemons(
     )
     await systemctl(d.node, 'daemon-reload')
     await systemctl(d.node, 'enable', d.unit)
+    restarts.set(d, await restartCount(d.node, d.unit))
     await systemctl(d.node, 'restart', d.unit)
   }
   if (opts.keepBinaries) {
     // A reconfiguration: the scheduler keeps running, so the daemons restart side by side.
     await Promise.all(daemons.map(install))
   } else for (const d of daemons) await install(d)
-  await Promise.all(daemons.map((d) => d.ready(timeoutMs)))
+  await Promise.all(
+    daemons.map((d) => untilReady(d.node, d.unit, d.description, d.ready, timeoutMs, restarts.get(d))),
+  )
+}
+
+/** What a unit that keeps exiting said last: its error lines from the journal, without the prefix. */
+export function crashLoopMessage(
+  what: string,
+  restarts: number,
+  journalText: string,
+  unitName: string,
+): string {
+  const errors = [
+    ...new Set(
+      textLines(journalText)
+        .filter((l) => /\b(error|fatal|panic)\b|unknown flag/i.test(l) && !/systemd\[\d+\]/.test(l))
+        .map((l) => l.replace(/^.*?\S+\[\d+\]: /, '').trim()),
+    ),
+  ].slice(-3)
+  return `${what} keeps exiting (systemd restarted it ${restarts} times): ${errors.join(' | ') || `see journalctl -u ${unitName}`}`
+}
+
+/** systemd restarted a unit this many times more since it was (re)started: it will not come up. */
+const CRASH_LOOP_RESTARTS = 3
+
+/** How often systemd restarted the unit on its own (Restart=always) since it was loaded. */
+export async function restartCount(node: Node, unitName: string): Promise<number> {
+  const r = await exec(node, ['systemctl', 'show', '-p', 'NRestarts', '--value', unitName], {
+    allowFailure: true,
+  })
+  return Number(r.stdout.trim()) || 0
+}
+
+/**
+ * `ready`, unless the unit keeps exiting first: then its own error lines, at once, instead of a wait
+ * to the deadline (scheduler v2.5.0 exited on an unknown flag every 2 s while the deploy waited 20 min).
+ */
+export async function untilReady(
+  node: Node,
+  unitName: string,
+  description: string,
+  ready: (timeoutMs: number) => Promise<void>,
+  timeoutMs: number,
+  restartsBefore?: number,
+): Promise<void> {
+  const base = restartsBefore ?? (await restartCount(node, unitName))
+  let settled = false
+  const watch = waitFor(
+    `${unitName} on ${node.name} to keep running`,
+    async () => {
+      if (settled) return true
+      const n = (await restartCount(node, unitName)) - base
+      if (n < CRASH_LOOP_RESTARTS) return false
+      throw new Error(
+        crashLoopMessage(`${description} on ${node.name}`, n, await journal(node, unitName), unitName),
+      )
+    },
+    // past `ready`'s own deadline, so a plain timeout is reported by `ready`, in its words
+    { timeoutMs: timeoutMs + 60_000, intervalMs: 2000 },
+  )
+  watch.catch(() => undefined)
+  try {
+    await Promise.race([ready(timeoutMs), watch.then(() => new Promise<void>(() => undefined))])
+  } finally {
+    settled = true
+  }
 }
 
 /** dfdaemon's health endpoint (4003 /healthy), reached on the node's address. */

@@ -9,7 +9,7 @@ import { STARGZ_PATHS, STARGZ_UNIT, waitForStargzPlugin } from '../stargz/instal
 import { obtainTool } from '../tools/obtain.ts'
 import type { ToolName } from '../versions.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
-import { UNITS, waitForHealthy, waitForPort } from './dragonfly.ts'
+import { UNITS, restartCount, untilReady, waitForHealthy, waitForPort } from './dragonfly.ts'
 
 async function replaceBinary(node: Node, local: string, target: string): Promise<void> {
   await copyTo(node, local, `${target}.new`)
@@ -37,8 +37,9 @@ export async function upgradeLocal(
   const one = async (node: Node, target: string, unit: string, ready: () => Promise<void>) => {
     log(`${node.name}: ${unit} → ${component} ${version}`)
     await replaceBinary(node, tool.binary, target)
+    const restarts = await restartCount(node, unit)
     await systemctl(node, 'restart', unit)
-    await ready()
+    await untilReady(node, unit, `${component} ${version}`, () => ready(), stepMs, restarts)
   }
   if (component === 'stargz')
     for (const w of workers) {
