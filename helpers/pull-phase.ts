@@ -213,6 +213,32 @@ export async function awaitOriginTransfers(
   )
 }
 
+/**
+ * A pull's evidence once its dfdaemon tasks finished (or the wait gave up, which `note` is told): what
+ * the P2P and the CRI chapters collect after their pulls.
+ */
+export async function evidenceAfterTasks(
+  pull: {
+    profile: Profile
+    registry: OriginRegistry
+    manifest: unknown
+    workers: Node[]
+    layers: Layer[]
+    mark: PhaseMark
+    trafficBefore: Record<string, DfdaemonTraffic> | string
+  },
+  timeoutMs: number,
+  note: (message: string) => void,
+): Promise<PhaseEvidence> {
+  const { profile, registry, manifest, workers, layers, mark } = pull
+  const waited = await awaitDfdaemonTasks(profile, workers, layers, mark, timeoutMs, {
+    registry,
+    manifest,
+  }).catch((err: Error) => err.message)
+  if (waited !== true) note(`collecting evidence without waiting further: ${waited}`)
+  return collectPhase(profile, registry, manifest, workers, layers, mark, pull.trafficBefore)
+}
+
 export async function collectPhase(
   profile: Profile,
   registry: OriginRegistry,

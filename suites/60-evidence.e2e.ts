@@ -8,7 +8,7 @@ import { remoteSnapshots, taskSucceeded } from '../helpers/checks/node-evidence.
 import { phase } from '../helpers/phases.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
-import { awaitDfdaemonTasks, collectPhase, imageLayers, viaDfdaemonOf } from '../helpers/pull-phase.ts'
+import { evidenceAfterTasks, imageLayers, viaDfdaemonOf } from '../helpers/pull-phase.ts'
 import { loudNote, runConfig, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
@@ -34,23 +34,18 @@ describe('evidence of the P2P lazy pull', () => {
     const profile = await profileFor(config)
     const p2p = phase('p2p')
     await timed('evidence', async (log) => {
-      const waited = await awaitDfdaemonTasks(
-        profile,
-        workers(),
-        layers(),
-        p2p.mark,
+      p2p.evidence = await evidenceAfterTasks(
+        {
+          profile,
+          registry: originRegistry(),
+          manifest: p2p.image.manifest,
+          workers: workers(),
+          layers: layers(),
+          mark: p2p.mark,
+          trafficBefore: p2p.trafficBefore,
+        },
         config.stepTimeoutMinutes * 60_000,
-        { registry: originRegistry(), manifest: p2p.image.manifest },
-      ).catch((err: Error) => err.message)
-      if (waited !== true) loudNote(`collecting evidence without waiting further: ${waited}`)
-      p2p.evidence = await collectPhase(
-        profile,
-        originRegistry(),
-        p2p.image.manifest,
-        workers(),
-        layers(),
-        p2p.mark,
-        p2p.trafficBefore,
+        loudNote,
       )
       log(
         `origin rows: ${p2p.evidence.origin.rows.map((r) => `${r.digest.slice(7, 19)} ${r.amplification.toFixed(2)}x`).join(', ')}`,

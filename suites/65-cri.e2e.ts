@@ -16,9 +16,8 @@ import { resetImageState } from '../helpers/stargz/install.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import {
-  awaitDfdaemonTasks,
   backToSourceFacts,
-  collectPhase,
+  evidenceAfterTasks,
   dragonflyTraffic,
   imageLayers,
   markPhase,
@@ -63,14 +62,21 @@ describe('run the eStargz image as a Pod on every worker (the CRI path)', () => 
     const outcomes = await timed('run pods', (log) =>
       profile.runAsPods!(workers(), image.esgzRef, config.image.command, log),
     )
-    const ev = await timed('evidence', async () => {
-      const waited = await awaitDfdaemonTasks(profile, workers(), layers, mark, stepMs, {
-        registry: originRegistry(),
-        manifest: image.manifest,
-      }).catch((err: Error) => err.message)
-      if (waited !== true) loudNote(`CRI evidence collected without waiting further: ${waited}`)
-      return collectPhase(profile, originRegistry(), image.manifest, workers(), layers, mark, trafficBefore)
-    })
+    const ev = await timed('evidence', () =>
+      evidenceAfterTasks(
+        {
+          profile,
+          registry: originRegistry(),
+          manifest: image.manifest,
+          workers: workers(),
+          layers,
+          mark,
+          trafficBefore,
+        },
+        stepMs,
+        (m) => loudNote(`CRI pull: ${m}`),
+      ),
+    )
     Object.assign(record, { evidence: ev })
     const spec = {
       ref: image.esgzRef,
