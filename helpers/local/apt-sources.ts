@@ -48,14 +48,23 @@ export function parseDeb822Sources(text: string, file: string): AptSource[] {
   return out
 }
 
+// Debian's suite names (a Debian mirror serves every one of them); anything else (an Ubuntu archive, a
+// vendor's repository) cannot bootstrap Debian.
+const DEBIAN_SUITES =
+  /^(buster|bullseye|bookworm|trixie|forky|duke|sid|oldoldstable|oldstable|stable|testing|unstable)(-updates|-backports|-proposed-updates)?$/
+// apt's own transports debootstrap does not have (mirror+file: a list of mirrors in a file, tor+...).
+const PLAIN_URI = /^(https?|file):/
+
 /**
- * The mirror for `suite`: the first `deb` source that lists it; else the first that is not a
- * security archive (a Debian mirror serves every suite); undefined when there is none.
+ * The mirror for `suite`: the first `deb` source that lists it; else the first that serves another
+ * Debian suite (not its security archive); undefined when there is none, and debootstrap then uses
+ * its own default. Only plain http(s)/file URIs: debootstrap has no `mirror+` method.
  */
 export function pickMirror(sources: AptSource[], suite: string): string | undefined {
+  const usable = sources.filter((s) => PLAIN_URI.test(s.uri))
   const pick =
-    sources.find((s) => s.suites.includes(suite)) ??
-    sources.find((s) => !s.suites.some((x) => x.endsWith('-security')))
+    usable.find((s) => s.suites.includes(suite)) ??
+    usable.find((s) => s.suites.some((x) => DEBIAN_SUITES.test(x)))
   return pick?.uri.replace(/\/+$/, '')
 }
 

@@ -83,3 +83,29 @@ deb [signed-by=/usr/share/keyrings/k.gpg arch=amd64] http://local.example/debian
     expect(debianMirror('bookworm', {}, path.join(root, 'missing'))).toBeUndefined()
   })
 })
+
+describe('a machine whose apt is not Debian’s (an ubuntu-24.04 CI runner’s layout)', () => {
+  // The layout GitHub's ubuntu-24.04 images write: the distribution's archive through apt's mirror
+  // method (a list of mirrors in a file), and vendors' repositories beside it (hosts replaced here).
+  const UBUNTU = `Types: deb
+URIs: mirror+file:/etc/apt/apt-mirrors.txt
+Suites: noble noble-updates noble-backports noble-security
+Components: main universe restricted multiverse
+Signed-By: /usr/share/keyrings/ubuntu-archive-keyring.gpg
+`
+  const VENDOR = 'deb [arch=amd64,arm64,armhf] https://vendor.example/ubuntu/24.04/prod noble main\n'
+
+  test('no Debian mirror there: debootstrap uses its own default, not a vendor or Ubuntu archive', () => {
+    const sources = [
+      ...parseDeb822Sources(UBUNTU, 'ubuntu.sources'),
+      ...parseOneLineSources(VENDOR, 'microsoft-prod.list'),
+    ]
+    expect(pickMirror(sources, 'bookworm')).toBeUndefined()
+  })
+
+  test('another Debian suite’s mirror still serves bookworm; a mirror+ list is never a debootstrap mirror', () => {
+    const trixie = { uri: 'http://m.example/debian/', suites: ['trixie-updates'], file: 'd' }
+    const listed = { uri: 'mirror+file:/etc/apt/mirrors.txt', suites: ['bookworm'], file: 'd' }
+    expect(pickMirror([listed, trixie], 'bookworm')).toBe('http://m.example/debian')
+  })
+})
