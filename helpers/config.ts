@@ -335,6 +335,10 @@ function upgradeSides(
         component === 'chart' ? versions.chart.version : versions.tools[component as ToolName].version
       side[component] = pin.startsWith('v') ? `v${v.replace(/^v/, '')}` : v.replace(/^v/, '')
     }
+  if (values.profile === 'kind')
+    throw new ConfigError(
+      'the upgrade gate runs on the local profile only so far (on kind it needs helm upgrade with the TO images and the DaemonSet rollout, not built yet): use D7Y_PROFILE=local',
+    )
   if (values.profile === 'local') {
     const refused = LOCAL_CANNOT.filter((c) => from[c] !== undefined || to[c] !== undefined)
     if (refused.length)
