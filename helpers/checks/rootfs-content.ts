@@ -3,6 +3,7 @@
 // eStargz validator, helpers/image/validate-layers.ts) is held against what `sha256sum` read inside a
 // running container on each worker. A silent corruption on the P2P or ranged back-to-source path
 // shows as "differs"; a chunk the snapshotter could not fetch or verify shows as a read error.
+import { ESTARGZ_OWN_PATHS } from '../estargz/layer-listing.ts'
 import { RUNTIME_FILES, type HashScope, type RootfsHashes } from '../image/rootfs-hash.ts'
 import type { Verdict } from './verdict.ts'
 
@@ -34,7 +35,7 @@ export function findings(
   n: NodeHashes,
   scope: HashScope = 'all',
 ): NodeFindings {
-  const runtime = new Set(RUNTIME_FILES)
+  const runtime = new Set([...RUNTIME_FILES, ...ESTARGZ_OWN_PATHS])
   const failed = new Map(n.hashes.errors.map((e) => [e.path, e.error]))
   const out: NodeFindings = {
     node: n.node,

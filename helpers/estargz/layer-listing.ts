@@ -26,6 +26,14 @@ const WHITEOUT = '.wh.'
 const OPAQUE = '.wh..wh..opq'
 const ESTARGZ_OWN = new Set([TOC_TAR_NAME, PREFETCH_LANDMARK, NO_PREFETCH_LANDMARK])
 
+/**
+ * eStargz's own files as paths in a rootfs: hidden by a lazy mount, but extracted like any other tar
+ * entry when containerd falls back to a full pull of the layer (measured: /stargz.index.json in the
+ * containers of the fault catalog's fallback entries). Neither their presence nor absence says
+ * anything about the image's content.
+ */
+export const ESTARGZ_OWN_PATHS: readonly string[] = [...ESTARGZ_OWN].map((n) => `/${n}`)
+
 export function layerListing(entries: TarEntryFacts[]): LayerListing {
   const listing: LayerListing = { files: [], whiteouts: [], opaqueDirs: [] }
   const byPath = new Map<string, ListedFile>()

@@ -127,3 +127,17 @@ describe('rootfs-content on a sample (the fault catalog’s pulls)', () => {
     expect(parseRootfsHashes(stdout, line).runtime).toEqual([line])
   })
 })
+
+describe('rootfs-content after a fallback to a full pull', () => {
+  test('eStargz’s own TOC file, extracted by a full pull (gate of 2026-12-05: mirror-url, no-fuse …), is not "not in the image"', () => {
+    // what the fault catalog's fallback entries hashed beside the image's files
+    const toc = `${'5'.repeat(64)}  /stargz.index.json`
+    const v = rootfsContent(expected, [node('worker', `${stdout}\n${toc}`)], 1)
+    expect(v.diagnosis).not.toMatch(/not in the image/)
+    expect(v.passed).toBe(true)
+    // any other file beyond the image still is
+    expect(
+      rootfsContent(expected, [node('worker', `${stdout}\n${'5'.repeat(64)}  /stargz.other`)], 1).passed,
+    ).toBe(false)
+  })
+})
