@@ -30,11 +30,7 @@ const list = (what: string, paths: string[]) =>
     ? [`${paths.length} ${what} (${paths.slice(0, SHOWN).join(', ')}${paths.length > SHOWN ? ', …' : ''})`]
     : []
 
-export function findings(
-  expected: Record<string, string>,
-  n: NodeHashes,
-  scope: HashScope = 'all',
-): NodeFindings {
+function findings(expected: Record<string, string>, n: NodeHashes, scope: HashScope = 'all'): NodeFindings {
   const runtime = new Set([...RUNTIME_FILES, ...ESTARGZ_OWN_PATHS])
   const failed = new Map(n.hashes.errors.map((e) => [e.path, e.error]))
   const out: NodeFindings = {

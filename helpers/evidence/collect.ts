@@ -1,9 +1,10 @@
 // Collectors: fetch evidence text from where the profile keeps it and hand it to the pure parsers.
 // Everything a check later judges comes from here, for one phase (a window starting at a mark).
 import type { Profile } from '../profile.ts'
-import { fileExists, journal, readFile, type Node } from '../node.ts'
+import { journal, type Node } from '../node.ts'
 import type { OriginRegistry } from '../registry.ts'
-import { STARGZ_PATHS, STARGZ_UNIT } from '../stargz/install.ts'
+import { fuseManagerLog } from '../stargz/background-fetch.ts'
+import { STARGZ_UNIT } from '../stargz/install.ts'
 import { summarizeDfdaemonLog, type DfdaemonLogSummary } from './dfdaemon-log.ts'
 import { accountOrigin, parseManifest, type OriginReport } from './origin-accounting.ts'
 import { dfdaemonTraffic, parsePromText, type DfdaemonTraffic } from './prom-metrics.ts'
@@ -25,9 +26,7 @@ export function layerTaskId(
 }
 
 export async function stargzEvidence(node: Node, since: string): Promise<StargzJournalSummary> {
-  const log = STARGZ_PATHS.fuseManagerLog
-  const managerLog = (await fileExists(node, log)) ? await readFile(node, log) : undefined
-  return parseStargzJournal(await journal(node, STARGZ_UNIT, since), managerLog)
+  return parseStargzJournal(await journal(node, STARGZ_UNIT, since), await fuseManagerLog(node))
 }
 
 export async function dfdaemonEvidence(

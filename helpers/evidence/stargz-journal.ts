@@ -139,17 +139,7 @@ async function readManagerLog(input: LineInput | string) {
     if (PROBLEM_LEVELS.has(str(f.level) ?? '') && problems.length < MAX_PROBLEMS) {
       const digests = new Set(JSON.stringify(f).match(ANY_DIGEST) ?? [])
       if (known?.layerDigest) digests.add(known.layerDigest)
-      if (digests.size) {
-        const problem: StargzLayerProblem = {
-          level: str(f.level) ?? '',
-          msg: str(f.msg) ?? '',
-          error: str(f.error),
-          digests: [...digests],
-          time: str(f.time) ?? entry.prefixTime,
-        }
-        dropUndefined(problem)
-        problems.push(problem)
-      }
+      if (digests.size) problems.push(layerProblem(f, digests, entry.prefixTime))
     }
   }
   return { byMountpoint, problems, lines, malformed }
@@ -197,17 +187,8 @@ export async function parseStargzJournal(
       const digests = new Set(JSON.stringify(f).match(ANY_DIGEST) ?? [])
       const viaKey = key === undefined ? undefined : keyDigests.get(key)
       if (viaKey) digests.add(viaKey)
-      if (digests.size && summary.layerProblems.length < MAX_PROBLEMS) {
-        const problem: StargzLayerProblem = {
-          level: str(f.level) ?? '',
-          msg: str(f.msg) ?? '',
-          error: str(f.error),
-          digests: [...digests],
-          time: str(f.time) ?? entry.prefixTime,
-        }
-        dropUndefined(problem)
-        summary.layerProblems.push(problem)
-      }
+      if (digests.size && summary.layerProblems.length < MAX_PROBLEMS)
+        summary.layerProblems.push(layerProblem(f, digests, entry.prefixTime))
     }
     if (key === undefined) continue
 
@@ -244,6 +225,23 @@ export async function parseStargzJournal(
     else summary.failed++
   }
   return summary
+}
+
+/** A warning or error line that names layers, as reported. */
+function layerProblem(
+  f: Record<string, unknown>,
+  digests: Set<string>,
+  prefixTime?: string,
+): StargzLayerProblem {
+  const problem: StargzLayerProblem = {
+    level: str(f.level) ?? '',
+    msg: str(f.msg) ?? '',
+    error: str(f.error),
+    digests: [...digests],
+    time: str(f.time) ?? prefixTime,
+  }
+  dropUndefined(problem)
+  return problem
 }
 
 function outcomeOf(f: Record<string, unknown>): StargzOutcome | undefined {

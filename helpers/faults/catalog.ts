@@ -53,6 +53,10 @@ const ROUTING = ['via-dfdaemon', 'task-succeeded', 'single-back-to-source'] as c
 // The originals of what a fault replaced, for its restore.
 const saved = new Map<string, unknown>()
 
+/** Puts back the manifest an entry re-pushed under the copy's tag. */
+const restoreManifest = (ctx: FaultContext) =>
+  putManifest(ctx, ctx.image.esgzRef, saved.get('manifest') as { body: string; type: string })
+
 export const FAULTS: FaultEntry[] = [
   {
     id: 'baseline',
@@ -266,8 +270,7 @@ export const FAULTS: FaultEntry[] = [
       await putManifest(ctx, ctx.image.esgzRef, await getManifest(ctx, ctx.image.plainRef))
       return {}
     },
-    restore: async (ctx) =>
-      putManifest(ctx, ctx.image.esgzRef, saved.get('manifest') as { body: string; type: string }),
+    restore: restoreManifest,
   },
   {
     id: 'toc-digest-wrong',
@@ -292,8 +295,7 @@ export const FAULTS: FaultEntry[] = [
       await putManifest(ctx, ctx.image.esgzRef, { body: JSON.stringify(m), type: original.type })
       return {}
     },
-    restore: async (ctx) =>
-      putManifest(ctx, ctx.image.esgzRef, saved.get('manifest') as { body: string; type: string }),
+    restore: restoreManifest,
   },
   {
     id: 'content-corrupt',
@@ -310,8 +312,7 @@ export const FAULTS: FaultEntry[] = [
       saved.set('manifest', (await corruptLargestLayer(ctx, ctx.image.esgzRef)).original)
       return {}
     },
-    restore: async (ctx) =>
-      putManifest(ctx, ctx.image.esgzRef, saved.get('manifest') as { body: string; type: string }),
+    restore: restoreManifest,
   },
   {
     id: 'log-info',

@@ -16,8 +16,13 @@ export function fetchedLayers(logText: string): Set<string> {
   return done
 }
 
-export async function snapshotterFetched(node: Node, digest: string, since?: string): Promise<boolean> {
+/** The FUSE manager's log on `node`, when the snapshotter runs one (undefined otherwise). */
+export async function fuseManagerLog(node: Node): Promise<string | undefined> {
   const log = STARGZ_PATHS.fuseManagerLog
-  const manager = (await fileExists(node, log)) ? await readFile(node, log) : ''
+  return (await fileExists(node, log)) ? await readFile(node, log) : undefined
+}
+
+export async function snapshotterFetched(node: Node, digest: string, since?: string): Promise<boolean> {
+  const manager = (await fuseManagerLog(node)) ?? ''
   return fetchedLayers(`${await journal(node, STARGZ_UNIT, since)}\n${manager}`).has(digest)
 }
