@@ -1,6 +1,7 @@
 // d7y-conformance: the suite's tools on the command line. Commands print JSON (or the artifact text)
 // on stdout; any error is one line on stderr and a non-zero exit code (see errors.ts).
 import { Command, CommanderError } from 'commander'
+import { cleanCommand } from './commands/clean.ts'
 import { compareCommand } from './commands/compare.ts'
 import { configCommand } from './commands/config.ts'
 import { estargzCommand } from './commands/estargz/index.ts'
@@ -26,6 +27,7 @@ export function program(): Command {
     .addCommand(mergeCommand())
     .addCommand(compareCommand())
     .addCommand(faultsCommand())
+    .addCommand(cleanCommand())
   // Commander prints its own usage errors; throw instead of exiting so main() sets the code.
   const configure = (c: Command): void => {
     c.exitOverride()

@@ -58,7 +58,7 @@ export function leftoverProblems(config: NamingConfig, existing: DockerNames): P
     {
       what: `leftovers of an earlier run with the cluster name ${config.clusterName}: ${listed.join('; ')}`,
       fix:
-        `remove them: ${commands.join(' && ')}` +
+        `remove them: ${commands.join(' && ')} (npx d7y-conformance clean removes those of every run)` +
         (kindNodes.length ? ' (or reuse that cluster: D7Y_REUSE_CLUSTER=true)' : '') +
         `, or pick another name: D7Y_CLUSTER_NAME`,
     },

@@ -46,7 +46,7 @@ describe('leftovers', () => {
     expect(leftoverProblems(testConfig('local'), existing)).toEqual([
       {
         what: 'leftovers of an earlier run with the cluster name d7y-stargz: container(s) d7y-stargz-worker, d7y-stargz-registry; volume(s) d7y-stargz-worker-containerd, d7y-stargz-worker-stargz; network(s) d7y-stargz-net',
-        fix: 'remove them: docker rm -f -v d7y-stargz-worker d7y-stargz-registry && docker volume rm d7y-stargz-worker-containerd d7y-stargz-worker-stargz && docker network rm d7y-stargz-net, or pick another name: D7Y_CLUSTER_NAME',
+        fix: 'remove them: docker rm -f -v d7y-stargz-worker d7y-stargz-registry && docker volume rm d7y-stargz-worker-containerd d7y-stargz-worker-stargz && docker network rm d7y-stargz-net (npx d7y-conformance clean removes those of every run), or pick another name: D7Y_CLUSTER_NAME',
       },
     ])
   })
@@ -58,7 +58,7 @@ describe('leftovers', () => {
     }
     const [problem] = leftoverProblems(testConfig('kind'), existing)
     expect(problem?.fix).toBe(
-      'remove them: kind delete cluster --name d7y-stargz && docker rm -f -v d7y-stargz-registry (or reuse that cluster: D7Y_REUSE_CLUSTER=true), or pick another name: D7Y_CLUSTER_NAME',
+      'remove them: kind delete cluster --name d7y-stargz && docker rm -f -v d7y-stargz-registry (npx d7y-conformance clean removes those of every run) (or reuse that cluster: D7Y_REUSE_CLUSTER=true), or pick another name: D7Y_CLUSTER_NAME',
     )
     const reused = leftoverProblems(testConfig('kind', { D7Y_REUSE_CLUSTER: 'true' }), existing)
     expect(reused.map((p) => p.what)).toEqual([
