@@ -285,6 +285,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       )
     toolVersions[tool] = raw || pin.version
   }
+  // The manager is released with the scheduler (one archive, one tag): it follows the scheduler's
+  // override unless named itself.
+  if (env[versionEnvName('scheduler')] && !env[versionEnvName('manager')])
+    toolVersions.manager = toolVersions.scheduler
   const upgrade = upgradeSides(values as SettingValues, env)
   // The FROM side is what the run installs: its versions replace the pins.
   for (const [component, v] of Object.entries(upgrade?.from ?? {}))
@@ -335,9 +339,9 @@ function upgradeSides(
         component === 'chart' ? versions.chart.version : versions.tools[component as ToolName].version
       side[component] = pin.startsWith('v') ? `v${v.replace(/^v/, '')}` : v.replace(/^v/, '')
     }
-  if (values.profile === 'kind')
+  if (values.profile === 'kind' && to.chart !== undefined)
     throw new ConfigError(
-      'the upgrade gate runs on the local profile only so far (on kind it needs helm upgrade with the TO images and the DaemonSet rollout, not built yet): use D7Y_PROFILE=local',
+      'D7Y_UPGRADE_TO names the chart: a chart-to-chart upgrade is not built yet (one chart is at hand: the pin or D7Y_CHART_PATH); name the app versions instead (dragonfly=, client=)',
     )
   if (values.profile === 'local') {
     const refused = LOCAL_CANNOT.filter((c) => from[c] !== undefined || to[c] !== undefined)

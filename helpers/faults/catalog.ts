@@ -65,7 +65,8 @@ export const FAULTS: FaultEntry[] = [
     incident: 'control: every check must hold on the healthy pull',
     expectRed: [],
     cause: 'none',
-    profiles: LOCAL_ONLY,
+    // nothing to inject: on kind it is the fresh pull the upgrade gate's AFTER side is judged on
+    profiles: { local: true, kind: true },
     control: true,
     inject: noop,
     restore: async () => {},

@@ -237,6 +237,28 @@ export const helm = {
       ['list', '--namespace', DRAGONFLY_NAMESPACE, '--output', 'json', '--kubeconfig', ctx.layout.kubeconfig],
       60_000,
     ),
+  /**
+   * An upgrade of the installed release to new image tags, as a maintainer does it: the same chart,
+   * the values it was installed with (--reuse-values), one `--set` per changed key. No --wait (as above).
+   */
+  upgradeSet: (ctx: KindContext, sets: Record<string, string>): Command =>
+    cmd(
+      ctx.bin.helm,
+      [
+        'upgrade',
+        DRAGONFLY_RELEASE,
+        ...chartSource(ctx),
+        '--namespace',
+        DRAGONFLY_NAMESPACE,
+        '--reuse-values',
+        ...Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+        '--kubeconfig',
+        ctx.layout.kubeconfig,
+        '--timeout',
+        `${ctx.config.stepTimeoutMinutes}m`,
+      ],
+      stepMs(ctx),
+    ),
   /** a local checkout has no subcharts (mysql, redis) until its dependencies are fetched */
   dependencyUpdate: (ctx: KindContext, chartPath: string): Command =>
     cmd(ctx.bin.helm, ['dependency', 'update', chartPath], stepMs(ctx)),

@@ -55,6 +55,7 @@ import { schedulerKnownHosts } from '../evidence/scheduler-hosts.ts'
 import { waitFor } from '../wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { liveIO } from './step-io.ts'
+import { upgradeKind } from './upgrade.ts'
 
 const NAMING = { release: DRAGONFLY_RELEASE }
 const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, component))
@@ -66,6 +67,8 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
   // One resolution per tool per run (concurrent callers share it); a failure is not remembered.
   const tools = new Map<ToolName, Promise<ObtainedTool>>()
   let kubeClient: Kube | undefined
+  // What runs now: an upgrade step moves a component off its pin (dfdaemon's log source depends on it).
+  const running = { ...config.toolVersions }
 
   function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
     let t = tools.get(name)
@@ -125,7 +128,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
   ): Promise<string> {
     const ctx = await context()
     const pod = await podFor(component, node?.name)
-    if (clientLogSource(config.toolVersions.dfdaemon, console) === 'stdout')
+    if (clientLogSource(running.dfdaemon, console) === 'stdout')
       return (await exec(kubectlCmd.logs(ctx, pod, container, since ? { sinceTime: toSinceTime(since) } : {})))
         .stdout
     // Older clients: the file, on the node when the chart mounts it from the host, else in the pod.
@@ -247,6 +250,14 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     },
 
     peerServiceEndpoints,
+
+    async upgradeComponent(nodes, component, version, log) {
+      const stargzOf = async (v: string) =>
+        (await obtainTool('stargz', { ...config, toolVersions: { ...config.toolVersions, stargz: v } }, { log }))
+          .binary
+      await upgradeKind(liveIO(log), await flow(), nodes, component, version, stargzOf)
+      if (component !== 'chart') running[component] = version
+    },
 
     dragonflyVersions: async () => dragonflyPodVersions(kube(), await context(), selectorOf),
 

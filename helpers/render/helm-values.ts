@@ -195,8 +195,8 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
     manager: {
       enable: true,
       replicas: 1,
-      // The manager is released from the same repository and tag as the scheduler.
-      image: { repository: 'dragonflyoss/manager', tag: schedulerTag },
+      // Released from the same archive as the scheduler (the same pin); an upgrade may move it alone.
+      image: { repository: 'dragonflyoss/manager', tag: config.toolVersions.manager },
       metrics: { enable: true },
       ...CONTROL_PLANE_PLACEMENT,
     },

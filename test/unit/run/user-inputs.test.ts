@@ -52,9 +52,10 @@ describe('user inputs', () => {
     const whats = userInputProblems(kind).map((p) => p.what)
     expect(whats).toHaveLength(1)
     expect(whats[0]).toMatch(
-      /^D7Y_FAULTS: fault\(s\) the kind profile cannot cause: baseline \(not implemented on the kind profile yet/,
+      /^D7Y_FAULTS: fault\(s\) the kind profile cannot cause: task-id-url \(not implemented on the kind profile yet/,
     )
     expect(whats[0]).toContain('p2p-blocked (')
+    expect(whats[0]).not.toContain('baseline') // nothing to inject: the upgrade gate's AFTER pull on kind
     const local = { ...loadConfig({ D7Y_PROFILE: 'local' }), faults: 'all' }
     expect(userInputProblems(local)).toEqual([])
   })

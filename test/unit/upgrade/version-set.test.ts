@@ -73,14 +73,21 @@ describe('the upgrade in the configuration', () => {
     expect(() => loadConfig(env(over))).toThrow(message)
   })
 
-  test('on kind the upgrade is refused before any work, with why (not built yet)', () => {
+  test("on kind the chart's app versions upgrade to the pins; a chart-to-chart upgrade is refused with why", () => {
+    const c = loadConfig({
+      D7Y_PROFILE: 'kind',
+      D7Y_UPGRADE_FROM: 'dragonfly=v2.5.0,client=1.4.0',
+      D7Y_UPGRADE_TO: 'dragonfly=v2.5.1,client=1.5.0',
+    })
+    expect(c.toolVersions).toMatchObject({ scheduler: 'v2.5.0', manager: 'v2.5.0', dfdaemon: 'v1.4.0' })
+    expect(c.upgradeTo).toEqual({ scheduler: 'v2.5.1', manager: 'v2.5.1', dfdaemon: 'v1.5.0' })
     expect(() =>
       loadConfig({
         D7Y_PROFILE: 'kind',
-        D7Y_UPGRADE_FROM: 'chart=1.7.4,dragonfly=v2.5.0,client=1.4.0',
-        D7Y_UPGRADE_TO: 'dragonfly=v2.5.1,client=1.5.0',
+        D7Y_UPGRADE_FROM: 'chart=1.7.4,dragonfly=v2.5.0',
+        D7Y_UPGRADE_TO: 'chart=1.7.5,dragonfly=v2.5.1',
       }),
-    ).toThrow(/the upgrade gate runs on the local profile only so far/)
+    ).toThrow(/a chart-to-chart upgrade is not built yet/)
   })
 })
 

@@ -1,0 +1,84 @@
+// An upgrade in place on the kind profile, the way a chart user does it: the snapshotter as on any
+// systemd node (binary + restart, helpers/upgrade/stargz-step.ts); Dragonfly's components by
+// `helm upgrade --reuse-values` with the new image tag, the new image loaded into the nodes first,
+// then the rollout awaited through the API (the DaemonSet's rolling update, the seed peer's
+// StatefulSet, the scheduler's and manager's Deployments).
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+import type { Config } from '../config.ts'
+import type { Node } from '../node.ts'
+import { DRAGONFLY_NAMESPACE, helmValues, type ChartImage } from '../render/index.ts'
+import { loudNote } from '../run-context.ts'
+import { upgradeStargz } from '../upgrade/stargz-step.ts'
+import type { UpgradeComponent } from '../upgrade/version-set.ts'
+import { commandLine, docker, helm, kind } from './commands.ts'
+import type { Flow } from './flow.ts'
+import { waitForWorkloads } from './k8s.ts'
+import type { StepIO } from './step-io.ts'
+import { supplyWorkloadImages } from './workload-images-build.ts'
+
+const imageName = (i: ChartImage): string => `${i.repository}:${i.tag}`
+
+/** The chart's image keys a component's tag lives under (the seed peer runs the client's image). */
+export function chartImageKeys(component: 'dfdaemon' | 'scheduler' | 'manager'): string[] {
+  if (component === 'dfdaemon') return ['client.image.tag', 'seedClient.image.tag']
+  return [`${component}.image.tag`]
+}
+
+export async function upgradeKind(
+  io: StepIO,
+  f: Flow,
+  nodes: Node[],
+  component: UpgradeComponent,
+  version: string,
+  stargzBinary: (version: string) => Promise<string>,
+): Promise<void> {
+  const { config, ctx } = f
+  if (component === 'chart')
+    throw new Error(
+      'the chart step is not built: only one chart version (the pinned one, or D7Y_CHART_PATH) is at hand',
+    )
+  if (component === 'stargz') {
+    const workers = nodes.filter((n) => n.role === 'worker')
+    return upgradeStargz(config, workers, await stargzBinary(version), version, io.log)
+  }
+  const next: Config = { ...config, toolVersions: { ...config.toolVersions, [component]: version } }
+  const values = helmValues(next)
+  const image = { dfdaemon: values.client.image, scheduler: values.scheduler.image, manager: values.manager.image }[
+    component
+  ]
+  const ref = imageName(image)
+  const supplied = await io.task(
+    `image ${ref}: the published one when present or pullable, else the suite's build (OFFLINE, said in the output)`,
+    () =>
+      supplyWorkloadImages(
+        {
+          manager: imageName(values.manager.image),
+          scheduler: imageName(values.scheduler.image),
+          client: imageName(values.client.image),
+        },
+        next,
+        path.join(config.cacheDir, 'rootfs'),
+        io.log,
+      ),
+    { images: [], services: '' },
+  )
+  const source = supplied.images.find((i) => i.ref === ref)?.source
+  io.log(`image ${ref}: ${source ?? 'unknown'}`)
+  if (source?.startsWith('built here'))
+    loudNote(`the upgrade's ${component} image is the suite's build, not the published one: ${ref}`)
+  const archive = path.join(ctx.layout.dir, `upgrade-${component}-images.tar`)
+  await io.run(docker.save(archive, [ref]))
+  await io.run(kind.loadArchive(ctx, archive))
+  await io.task(`rm ${archive}`, () => rm(archive, { force: true }), undefined)
+  const sets = Object.fromEntries(chartImageKeys(component).map((k) => [k, image.tag]))
+  const upgrade = helm.upgradeSet(ctx, sets)
+  io.log(commandLine(upgrade))
+  let notes = false
+  await io.run(upgrade, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || io.log(l) })
+  await io.wait(
+    `every workload in ${DRAGONFLY_NAMESPACE} rolled out to ${component} ${version} and ready (API, polled)`,
+    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, config.stepTimeoutMinutes * 60_000, io.log),
+    [],
+  )
+}
