@@ -5,6 +5,7 @@ import type { Config } from './config.ts'
 import type { RunOutcome } from './image/nerdctl.ts'
 import type { Node } from './node.ts'
 import type { DragonflyValues } from './render/helm-values.ts'
+import type { ReaderState } from './upgrade/reader.ts'
 import type { UpgradeComponent } from './upgrade/version-set.ts'
 
 export interface PreflightProblem {
@@ -89,6 +90,13 @@ export interface Profile {
     args: string[],
     log: (l: string) => void,
   ): Promise<(RunOutcome & { node: string })[]>
+  /** the upgrade's reader as a Pod pinned to a worker (the CRI path; kind only) */
+  readerPod?: {
+    start(node: Node, ref: string, args: string[]): Promise<string>
+    state(node: Node): Promise<ReaderState>
+    logText(node: Node): Promise<string>
+    remove(node: Node): Promise<void>
+  }
   /** removes what the run created */
   teardown(runId: string): Promise<string[]>
 }

@@ -56,6 +56,7 @@ import { waitFor } from '../wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { liveIO } from './step-io.ts'
 import { upgradeKind } from './upgrade.ts'
+import { podReader } from './pod-reader.ts'
 
 const NAMING = { release: DRAGONFLY_RELEASE }
 const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, component))
@@ -308,6 +309,10 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     },
 
     runAsPods: (workers, ref, args, log) => runImageAsPods(config, workers, ref, args, log),
+
+    get readerPod() {
+      return podReader(kube(), stepMs)
+    },
 
     async teardown(runId) {
       // the flow without resolving tools when nothing needs them: kind only if a cluster may exist

@@ -83,6 +83,11 @@ export interface ReaderState {
   restartCount: number
 }
 
+/** The reader's command line after the image reference (as `nerdctl run IMAGE ARGS...` and a Pod's args). */
+export function readerArgs(paceSeconds: number): string[] {
+  return ['python3', '-c', SCRIPT, String(paceSeconds)]
+}
+
 /** Starts the reader on `node` from `ref` (lazily pulled with the stargz snapshotter). */
 export async function startReader(node: Node, ref: string, paceSeconds: number): Promise<string> {
   await nerdctl(node, ['rm', '-f', READER_NAME]).catch(() => undefined)
@@ -96,10 +101,7 @@ export async function startReader(node: Node, ref: string, paceSeconds: number):
     '--name',
     READER_NAME,
     ref,
-    'python3',
-    '-c',
-    SCRIPT,
-    String(paceSeconds),
+    ...readerArgs(paceSeconds),
   ])
   return r.stdout.trim()
 }
