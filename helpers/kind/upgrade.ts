@@ -6,12 +6,12 @@
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import type { Node } from '../node.ts'
+import { copyTo, exec, type Node } from '../node.ts'
 import { DRAGONFLY_NAMESPACE, helmValues, type ChartImage } from '../render/index.ts'
 import { loudNote } from '../run-context.ts'
 import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
-import { commandLine, docker, helm, kind } from './commands.ts'
+import { commandLine, docker, helm } from './commands.ts'
 import type { Flow } from './flow.ts'
 import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
@@ -69,7 +69,21 @@ export async function upgradeKind(
     loudNote(`the upgrade's ${component} image is the suite's build, not the published one: ${ref}`)
   const archive = path.join(ctx.layout.dir, `upgrade-${component}-images.tar`)
   await io.run(docker.save(archive, [ref]))
-  await io.run(kind.loadArchive(ctx, archive))
+  // Not `kind load`: it imports with the node's CRI snapshotter, and on a worker that is stargz now,
+  // which ctr refuses (containerd v2.2, measured: "unable to initialize unpacker: no unpack platforms
+  // defined"). The image goes in unpacked by no snapshotter; the CRI unpacks it into its own when the
+  // Pod's container is created.
+  for (const node of nodes)
+    await io.task(
+      `${node.name}: ctr -n k8s.io images import --no-unpack --digests ${path.basename(archive)}`,
+      async () => {
+        const inNode = `/tmp/${path.basename(archive)}`
+        await copyTo(node, archive, inNode)
+        await exec(node, ['ctr', '--namespace=k8s.io', 'images', 'import', '--no-unpack', '--digests', inNode])
+        await exec(node, ['rm', '-f', inNode])
+      },
+      undefined,
+    )
   await io.task(`rm ${archive}`, () => rm(archive, { force: true }), undefined)
   const sets = Object.fromEntries(chartImageKeys(component).map((k) => [k, image.tag]))
   const upgrade = helm.upgradeSet(ctx, sets)
