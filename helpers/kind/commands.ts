@@ -336,4 +336,7 @@ export const kube = {
   events: (ctx: KindContext, namespace: string): Command =>
     kubectl(ctx, ['get', 'events', '--namespace', namespace, '--sort-by=.lastTimestamp', '-o', 'wide']),
   nodes: (ctx: KindContext): Command => kubectl(ctx, ['get', 'nodes', '-o', 'wide']),
+  /** a restart in place: the controllers roll their pods as for a new image (kubectl's restartedAt annotation) */
+  rolloutRestart: (ctx: KindContext, kinds: string, labelSelector: string): Command =>
+    kubectl(ctx, ['rollout', 'restart', kinds, '--namespace', DRAGONFLY_NAMESPACE, '--selector', labelSelector]),
 }

@@ -18,7 +18,8 @@ export function podReaderState(node: string, pod: V1Pod): ReaderState {
   const running = c?.state?.running
   return {
     node,
-    id: c?.containerID ?? '',
+    // the bare id, as nerdctl gives its containers' (the status says containerd://<id>)
+    id: (c?.containerID ?? '').replace(/^[a-z]+:\/\//, ''),
     running: !!running,
     startedAt: running?.startedAt ? new Date(running.startedAt).toISOString() : '',
     restartCount: c?.restartCount ?? 0,

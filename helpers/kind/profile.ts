@@ -256,7 +256,8 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       const stargzOf = async (v: string) =>
         (await obtainTool('stargz', { ...config, toolVersions: { ...config.toolVersions, stargz: v } }, { log }))
           .binary
-      await upgradeKind(liveIO(log), await flow(), nodes, component, version, stargzOf)
+      const now = component === 'chart' ? config.chartVersion : running[component]
+      await upgradeKind(liveIO(log), await flow(), nodes, component, version, now, stargzOf)
       if (component !== 'chart') running[component] = version
     },
 

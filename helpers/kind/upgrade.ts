@@ -7,11 +7,19 @@ import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { copyTo, exec, type Node } from '../node.ts'
-import { DRAGONFLY_NAMESPACE, helmValues, type ChartImage } from '../render/index.ts'
+import {
+  CHART_COMPONENTS,
+  DRAGONFLY_NAMESPACE,
+  DRAGONFLY_RELEASE,
+  chartPodLabels,
+  helmValues,
+  labelSelector,
+  type ChartImage,
+} from '../render/index.ts'
 import { loudNote } from '../run-context.ts'
 import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
-import { commandLine, docker, helm } from './commands.ts'
+import { commandLine, docker, helm, kube } from './commands.ts'
 import type { Flow } from './flow.ts'
 import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
@@ -31,9 +39,17 @@ export async function upgradeKind(
   nodes: Node[],
   component: UpgradeComponent,
   version: string,
+  /** the version running now (a step to the same version restarts in place) */
+  running: string,
   stargzBinary: (version: string) => Promise<string>,
 ): Promise<void> {
   const { config, ctx } = f
+  const awaitRollout = () =>
+    io.wait(
+      `every workload in ${DRAGONFLY_NAMESPACE} rolled out to ${component} ${version} and ready (API, polled)`,
+      () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, config.stepTimeoutMinutes * 60_000, io.log),
+      [],
+    )
   if (component === 'chart')
     throw new Error(
       'the chart step is not built: only one chart version (the pinned one, or D7Y_CHART_PATH) is at hand',
@@ -41,6 +57,15 @@ export async function upgradeKind(
   if (component === 'stargz') {
     const workers = nodes.filter((n) => n.role === 'worker')
     return upgradeStargz(config, workers, await stargzBinary(version), version, io.log)
+  }
+  if (version === running) {
+    // The same version: nothing for helm to change, so the pods are restarted in place, as an
+    // operator does (`kubectl rollout restart`), and the rollout awaited like an upgrade's.
+    const restarted = { dfdaemon: [CHART_COMPONENTS.client, CHART_COMPONENTS.seedClient], scheduler: [CHART_COMPONENTS.scheduler], manager: [CHART_COMPONENTS.manager] }[component]
+    for (const c of restarted)
+      await io.run(kube.rolloutRestart(ctx, 'daemonset,statefulset,deployment', labelSelector(chartPodLabels({ release: DRAGONFLY_RELEASE }, c))))
+    await awaitRollout()
+    return
   }
   const next: Config = { ...config, toolVersions: { ...config.toolVersions, [component]: version } }
   const values = helmValues(next)
@@ -90,9 +115,5 @@ export async function upgradeKind(
   io.log(commandLine(upgrade))
   let notes = false
   await io.run(upgrade, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || io.log(l) })
-  await io.wait(
-    `every workload in ${DRAGONFLY_NAMESPACE} rolled out to ${component} ${version} and ready (API, polled)`,
-    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, config.stepTimeoutMinutes * 60_000, io.log),
-    [],
-  )
+  await awaitRollout()
 }

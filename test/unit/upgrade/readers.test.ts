@@ -14,7 +14,7 @@ describe('the upgrade readers', () => {
     const s = podReaderState('w1 (Pod)', pod)
     expect(s).toEqual({
       node: 'w1 (Pod)',
-      id: 'containerd://00f73f3cf33b0cf73ee9cc98c8ff52ba5f998c1676764737f27be81b784d26e1',
+      id: '00f73f3cf33b0cf73ee9cc98c8ff52ba5f998c1676764737f27be81b784d26e1',
       running: true,
       startedAt: '2026-12-05T17:41:14.000Z',
       restartCount: 2,
