@@ -1,5 +1,6 @@
 // What differs between profiles, and only that. Chapters ask the profile; assertions never branch
 // on its name.
+import type { RestartRecord } from './checks/restarts.ts'
 import type { RanVersion } from './component-versions.ts'
 import type { Config } from './config.ts'
 import type { RunOutcome } from './image/nerdctl.ts'
@@ -65,6 +66,8 @@ export interface Profile {
     version: string,
     log: (line: string) => void,
   ): Promise<void>
+  /** every Dragonfly component's own restarts, with those since the suite first saw it ready */
+  restarts(nodes: Node[]): Promise<(RestartRecord & { sinceReady?: number })[]>
   /** what Dragonfly's daemons say their version is, where they run (tool name → one record per place) */
   dragonflyVersions(nodes: Node[]): Promise<Map<string, RanVersion[]>>
   /** dfdaemon's log text on a worker (since an ISO time, when given) */

@@ -40,6 +40,11 @@ export const CHECKS = [
   },
   { id: 'single-back-to-source', title: 'The origin served each large layer once across the cluster (P2P)' },
   {
+    id: 'no-restarts',
+    title:
+      'No Dragonfly component restarted on its own after it was ready (every restart reported, with why)',
+  },
+  {
     id: 'negative-control',
     title: 'Negative control: with the mirror bypassed every routing check fails',
   },

@@ -5,6 +5,7 @@ import type { DragonflyValues } from '../render/helm-values.ts'
 import { UNITS } from '../local/dragonfly.ts'
 import {
   blockUploadPort,
+  crashUnit,
   corruptLargestLayer,
   disconnectOrigin,
   dragonflyMirror,
@@ -107,6 +108,24 @@ export const FAULTS: FaultEntry[] = [
       await startUnit(victim(ctx), UNITS.client)
       await waitDragonflyServing(ctx)
     },
+  },
+  {
+    id: 'dfdaemon-crashed',
+    title: 'dfdaemon crashed on one worker and restarted on its own',
+    simulates:
+      "the last worker's dfdaemon killed (SIGKILL) once it served; systemd restarts it, and the pull runs after it serves again",
+    incident:
+      "issue 19: the chart's seed peer and clients restarted under a fresh kind run; a component that crashes after it was ready must not pass unseen",
+    // It serves again before the pull, so every routing check holds: only the restart shows.
+    expectRed: ['no-restarts'],
+    cause: 'component-restarted',
+    profiles: LOCAL_ONLY,
+    inject: async (ctx) => {
+      await crashUnit(victim(ctx), UNITS.client, ctx.stepMs)
+      await waitDragonflyServing(ctx)
+      return {}
+    },
+    restore: async () => {},
   },
   {
     id: 'mirror-url',

@@ -250,6 +250,10 @@ export function diagnoseCause(e: CauseEvidence): Cause {
     const cause = rule(e)
     if (cause) return cause
   }
+  // Last: a crash explains nothing else that went red (a routing cause above names it first).
+  const restarted = e.verdicts['no-restarts']
+  if (restarted && !restarted.passed)
+    return { code: 'component-restarted', sentence: brief(restarted.diagnosis, 300) }
   const red = Object.entries(e.verdicts).filter(([, v]) => !v.passed)
   if (red.length === 0) return { code: 'none', sentence: 'every check holds' }
   return {

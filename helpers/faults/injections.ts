@@ -16,6 +16,7 @@ import { DFDAEMON_PORTS } from '../render/ports.ts'
 import { stargzConfig, type StargzConfig } from '../render/stargz-config.ts'
 import { p2pStargzConfig } from '../stargz/configs.ts'
 import { STARGZ_PATHS, STARGZ_UNIT, switchStargzConfig, waitForStargzPlugin } from '../stargz/install.ts'
+import { restartCount } from '../local/dragonfly.ts'
 import { waitFor } from '../wait.ts'
 import type { FaultContext } from './types.ts'
 
@@ -39,6 +40,20 @@ export async function stopUnit(node: Node, unit: string): Promise<void> {
 
 export async function startUnit(node: Node, unit: string): Promise<void> {
   await systemctl(node, 'start', unit)
+}
+
+/** A crash: the unit's main process killed outright; systemd restarts it on its own (Restart=always). */
+export async function crashUnit(node: Node, unit: string, timeoutMs: number): Promise<void> {
+  const before = await restartCount(node, unit)
+  await systemctl(node, 'kill', '--signal=SIGKILL', '--kill-whom=main', unit)
+  await waitFor(
+    `systemd to restart ${unit} on ${node.name} on its own`,
+    async () => (await restartCount(node, unit)) > before,
+    {
+      timeoutMs,
+      intervalMs: 500,
+    },
+  )
 }
 
 /** A snapshotter config derived from the healthy one, changed by `edit`, written to every worker. */

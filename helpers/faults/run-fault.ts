@@ -2,6 +2,7 @@
 // the conformance run, the same evidence, every check judged, the cause diagnosed, then restore.
 import { judgeLayers, onDemandFigures, singleBackToSource } from '../checks/back-to-source.ts'
 import { imageRuns } from '../checks/image-runs.ts'
+import { restartedBetween } from '../checks/restarts.ts'
 import { rootfsContent } from '../checks/rootfs-content.ts'
 import { hashRootfs } from '../image/rootfs-hash.ts'
 import { remoteSnapshots, taskSucceeded } from '../checks/node-evidence.ts'
@@ -94,6 +95,8 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       image: { ...ctx.image, esgzRef: copy.esgzRef, layers: copy.layers, manifest: copy.manifest },
     }
     ctx.log(`${entry.id}: fresh blobs ${copy.esgzRef}`)
+    const nodes = [ctx.controlPlane, ...ctx.workers]
+    const restartsBefore = await ctx.profile.restarts(nodes)
     ctx.log(`${entry.id}: inject: ${entry.simulates}`)
     const setup = await entry.inject(ctx)
     const values = setup.values ?? ctx.values
@@ -141,6 +144,7 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
     origin = { p2p: originTable(ev.origin), p2pOnDemand: judgeLayers(facts).map(onDemandFigures) }
     // After the evidence: these reads must not fall into the pull's window.
     const hashes = await Promise.all(ctx.workers.map((w) => hashRootfs(w, ctx.image.esgzRef, 'sample')))
+    const restartsAfter = await ctx.profile.restarts(nodes)
     const verdicts: Record<FaultCheck, Verdict> = {
       'stargz-plugin': { ...stargzPluginVerdict(plugin), evidence: plugin },
       'estargz-valid': image.verdict,
@@ -155,6 +159,7 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
       'task-succeeded': taskSucceeded(ev.workers, layers),
       'single-back-to-source': singleBackToSource(facts),
       'rootfs-content': rootfsContent(ctx.image.rootfs, hashes, ctx.workers.length, 'sample'),
+      'no-restarts': restartedBetween(restartsBefore, restartsAfter),
     }
     const cause = diagnoseCause({
       verdicts,

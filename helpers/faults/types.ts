@@ -17,6 +17,7 @@ export const FAULT_CHECKS = [
   'task-succeeded',
   'single-back-to-source',
   'rootfs-content',
+  'no-restarts',
 ] as const
 export type FaultCheck = (typeof FAULT_CHECKS)[number]
 
@@ -42,6 +43,7 @@ export const CAUSES = {
   'prefetch-off': "dfdaemon's proxy prefetch is off, so no node fetched whole blobs through P2P",
   'content-corrupt':
     "a layer's bytes differ from its TOC's chunk digests, so files read through the lazily pulled rootfs fail or differ",
+  'component-restarted': 'a Dragonfly component crashed and was restarted after it was ready',
   unknown: 'red checks whose evidence matches no known cause',
 } as const
 export type CauseCode = keyof typeof CAUSES

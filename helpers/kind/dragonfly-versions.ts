@@ -14,7 +14,10 @@ export async function dragonflyPodVersions(
 ): Promise<Map<string, RanVersion[]>> {
   const ran = new Map<string, RanVersion[]>()
   for (const p of DRAGONFLY_POD_PROBES) {
-    const pods = await listPods(kube, DRAGONFLY_NAMESPACE, selectorOf(p.component))
+    // a pod on its way out (an old ReplicaSet's after a rollout) no longer serves: not what ran
+    const pods = (await listPods(kube, DRAGONFLY_NAMESPACE, selectorOf(p.component))).filter(
+      (pod) => !pod.metadata?.deletionTimestamp,
+    )
     const records = await Promise.all(
       pods.map(async (pod) => {
         const name = pod.metadata?.name ?? '?'

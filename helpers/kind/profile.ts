@@ -56,6 +56,8 @@ import { waitFor } from '../wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { liveIO } from './step-io.ts'
 import { upgradeKind } from './upgrade.ts'
+import { lastErrorLine, podRestartRecords } from './restarts.ts'
+import { RestartLedger } from '../checks/restarts.ts'
 import { podReader } from './pod-reader.ts'
 
 const NAMING = { release: DRAGONFLY_RELEASE }
@@ -70,6 +72,9 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
   let kubeClient: Kube | undefined
   // What runs now: an upgrade step moves a component off its pin (dfdaemon's log source depends on it).
   const running = { ...config.toolVersions }
+  // each pod's restarts when the suite first saw it ready (dragonflyStatus, resets, upgrade steps)
+  const ledger = new RestartLedger()
+  const observePods = async () => ledger.observe(podRestartRecords(await listPods(kube(), DRAGONFLY_NAMESPACE)))
 
   function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
     let t = tools.get(name)
@@ -232,6 +237,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       const workerNames = nodes.filter((n) => n.role === 'worker').map((n) => n.name)
       const read = async () => {
         const pods = await listPods(kube(), DRAGONFLY_NAMESPACE)
+        ledger.observe(podRestartRecords(pods))
         const statuses = componentStatuses(pods, workerNames)
         // the current scheduler container's log only: a restarted scheduler forgets every host
         const known = await schedulerLog()
@@ -259,6 +265,27 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       const now = component === 'chart' ? config.chartVersion : running[component]
       await upgradeKind(liveIO(log), await flow(), nodes, component, version, now, stargzOf)
       if (component !== 'chart') running[component] = version
+      await observePods()
+    },
+
+    async restarts() {
+      const ctx = await context()
+      const pods = await listPods(kube(), DRAGONFLY_NAMESPACE)
+      const records = await Promise.all(
+        podRestartRecords(pods).map(async (r) => {
+          if (r.restarts === 0) return r
+          // why it restarted: the previous container's last error line
+          const pod = pods.find((p) => p.metadata?.uid === r.key)!
+          const container = pod.status?.containerStatuses?.find((c) => c.lastState?.terminated)?.name
+          if (!container) return r
+          const previous = await exec(kubectlCmd.logs(ctx, pod.metadata!.name!, container, { previous: true }), {
+            allowFailure: true,
+          })
+          const why = lastErrorLine(previous.stdout)
+          return why ? { ...r, last: `${r.last ?? 'restarted'}: ${why}` } : r
+        }),
+      )
+      return ledger.since(records)
     },
 
     dragonflyVersions: async () => dragonflyPodVersions(kube(), await context(), selectorOf),
@@ -301,6 +328,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       })
       for (const ds of clients.items) await resetWorkload(k, ctx, targetOfDaemonSet(ds, 'client'), nodes, stepMs)
       await waitForWorkloads(k, DRAGONFLY_NAMESPACE, stepMs)
+      await observePods()
     },
 
     stargzBinary: async () => (await tool('stargz')).binary,

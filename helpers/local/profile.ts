@@ -8,7 +8,7 @@ import type { Config } from '../config.ts'
 import { dockerReachable, removeLabelled } from '../docker.ts'
 import { run } from '../exec.ts'
 import { copyTo, exec, systemctl, writeFile, type Node } from '../node.ts'
-import type { PreflightProblem, Profile } from '../profile.ts'
+import type { ComponentStatus, PreflightProblem, Profile } from '../profile.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
 import { ensureDebianRegistryImage } from './registry-image.ts'
 import { registryImage } from '../registry.ts'
@@ -30,6 +30,8 @@ import type { ObtainedTool } from '../tools/types.ts'
 import type { ToolName } from '../versions.ts'
 import { collectLocalDiagnostics } from './diagnostics.ts'
 import { upgradeLocal } from './upgrade.ts'
+import { unitRestartRecords } from './restarts.ts'
+import { RestartLedger } from '../checks/restarts.ts'
 import { createLocalNodes, ensureNodeImage } from './nodes.ts'
 import {
   type DaemonSpec,
@@ -124,6 +126,9 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
     ]
   }
 
+  // each unit's NRestarts when the suite first saw it ready
+  const ledger = new RestartLedger()
+
   return {
     name: 'local',
 
@@ -206,6 +211,11 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       await deployDaemons(daemons, stepMs, { keepBinaries: true })
     },
 
+    async restarts(nodes) {
+      const statuses = await this.dragonflyStatus(nodes, { settleMs: 0 })
+      return ledger.since(await unitRestartRecords(nodes, statuses))
+    },
+
     upgradeComponent: (nodes, component, version, log) =>
       upgradeLocal(config, nodes, component, version, log),
 
@@ -251,7 +261,7 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
           detail: `${health.detail}; ${known.detail}`,
         }
       }
-      return [
+      const statuses: ComponentStatus[] = [
         {
           component: 'scheduler' as const,
           where: cp.name,
@@ -261,6 +271,8 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
         await row('seed-peer', cp),
         ...(await Promise.all(nodes.filter((n) => n.role === 'worker').map((w) => row('client', w)))),
       ]
+      ledger.observe(await unitRestartRecords(nodes, statuses))
+      return statuses
     },
 
     dragonflyVersions: (nodes) => probeNodes(nodes, DRAGONFLY_NODE_PROBES),

@@ -17,7 +17,7 @@ describe('exitVerdict', () => {
   test('every check passed and vitest exited 0: exit 0', () => {
     expect(exitVerdict(outcome, summaryOf())).toEqual({
       exitCode: 0,
-      line: 'conformance: PASSED: 11 checks: see reports/summary.md',
+      line: 'conformance: PASSED: 12 checks: see reports/summary.md',
     })
   })
 
@@ -44,7 +44,7 @@ describe('exitVerdict', () => {
     expect(summary.notes.join('\n')).toMatch(/^filtered run \(files matching suites\/00-preflight.e2e.ts\)/m)
     expect(exitVerdict(outcome, summary)).toEqual({
       exitCode: 1,
-      line: 'conformance: FAILED (filtered run: files matching suites/00-preflight.e2e.ts): 0 failed, 10 not run: see reports/summary.md',
+      line: 'conformance: FAILED (filtered run: files matching suites/00-preflight.e2e.ts): 0 failed, 11 not run: see reports/summary.md',
     })
   })
 
