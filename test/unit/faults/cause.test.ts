@@ -65,6 +65,19 @@ const base = (snapshotError?: string, v = verdicts()): CauseEvidence => ({
 })
 
 describe('diagnoseCause', () => {
+  test('only a restart red is component-restarted, with the restart named', () => {
+    const restarted: Verdict = {
+      passed: false,
+      diagnosis: 'client on dragonfly-client on worker2 restarted on its own 1 time(s) during the pull',
+      evidence: {},
+    }
+    const c = diagnoseCause(base(undefined, verdicts({ 'no-restarts': restarted })))
+    expect(c).toEqual({ code: 'component-restarted', sentence: restarted.diagnosis })
+    // a routing cause the evidence shows comes first: the restart is then what followed from it
+    const both = verdicts({ 'no-restarts': restarted, 'remote-snapshots': { ...green, passed: false } })
+    expect(diagnoseCause(base(REFUSED, both)).code).toBe('mirror-unreachable')
+  })
+
   test('a refused connection to the mirror is mirror-unreachable, not fuse ("refused" holds "fuse")', () => {
     const c = diagnoseCause(base(REFUSED, verdicts({ 'remote-snapshots': { ...green, passed: false } })))
     expect(c.code).toBe('mirror-unreachable')
