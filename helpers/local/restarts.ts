@@ -3,7 +3,24 @@
 import type { RestartRecord } from '../checks/restarts.ts'
 import { journal, type Node } from '../node.ts'
 import type { ComponentStatus } from '../profile.ts'
-import { UNITS, crashLoopMessage, restartCount } from './dragonfly.ts'
+import { textLines } from '../evidence/lines.ts'
+import { UNITS, restartCount } from './dragonfly.ts'
+
+/**
+ * How the unit's last run ended, from its journal: systemd's own line ("Main process exited,
+ * code=killed, status=9/KILL") and the daemon's last error line before it (debug lines left out).
+ */
+export function lastExit(journalText: string): string | undefined {
+  const lines = textLines(journalText)
+  const exitAt = lines.map((l) => /systemd\[\d+\]: .*Main process exited/.test(l)).lastIndexOf(true)
+  if (exitAt < 0) return undefined
+  const exited = lines[exitAt]!.replace(/^.*?systemd\[\d+\]: /, '')
+  const error = lines
+    .slice(0, exitAt)
+    .filter((l) => !/systemd\[\d+\]/.test(l) && /\b(error|fatal|panic)\b/i.test(l) && !/\bDEBUG\b/.test(l))
+    .at(-1)
+  return error ? `${exited}; before it: ${error.replace(/^.*?\S+\[\d+\]: /, '').trim()}` : exited
+}
 
 export async function unitRestartRecords(
   nodes: Node[],
@@ -29,9 +46,7 @@ export async function unitRestartRecords(
         ready,
       }
       if (restarts === 0) return record
-      // why: its own error lines in the journal
-      const last = crashLoopMessage(unit, restarts, await journal(node, unit).catch(() => ''), unit)
-      return { ...record, last: last.replace(/^.*?\): /, '') }
+      return { ...record, last: lastExit(await journal(node, unit).catch(() => '')) }
     }),
   )
 }
