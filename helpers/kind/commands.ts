@@ -62,15 +62,20 @@ export const docker = {
       `{{index .Config.Labels "${KIND_ROLE_LABEL}"}} {{(index .NetworkSettings.Networks "${KIND_NETWORK}").IPAddress}}`,
       container,
     ]),
-  exec: (container: string, argv: string[], timeoutMs?: number, engine: ContainerEngine = 'docker'): Command =>
-    cmd(engine, ['exec', container, ...argv], timeoutMs),
+  exec: (
+    container: string,
+    argv: string[],
+    timeoutMs?: number,
+    engine: ContainerEngine = 'docker',
+  ): Command => cmd(engine, ['exec', container, ...argv], timeoutMs),
   logs: (container: string, engine: ContainerEngine = 'docker'): Command =>
     cmd(engine, ['logs', container], 60_000),
   networkInspect: (name: string): Command => cmd('docker', ['network', 'inspect', name]),
   networkCreate: (name: string, runId: string): Command =>
     cmd('docker', ['network', 'create', '--label', `${RUN_LABEL}=${runId}`, name]),
   /** one archive of images for `kind load image-archive` (works for every kind provider) */
-  save: (archive: string, refs: string[]): Command => cmd('docker', ['save', '-o', archive, ...refs], 15 * 60_000),
+  save: (archive: string, refs: string[]): Command =>
+    cmd('docker', ['save', '-o', archive, ...refs], 15 * 60_000),
 }
 
 /**
@@ -85,7 +90,8 @@ export const nodeImageCommands = {
 }
 
 /** podman's version: does it run at all (kind's podman provider) */
-export const podmanVersion = (): Command => cmd('podman', ['version', '--format', '{{.Client.Version}}'], 15_000)
+export const podmanVersion = (): Command =>
+  cmd('podman', ['version', '--format', '{{.Client.Version}}'], 15_000)
 
 /** `kindest/node:x` → `docker.io/kindest/node:x`; references with a registry host stay. */
 export function qualified(ref: string): string {
@@ -116,7 +122,13 @@ export const natExemption = {
   podmanSubnets: (): Command =>
     cmd('podman', ['network', 'inspect', KIND_NETWORK, '--format', '{{range .Subnets}}{{.Subnet}} {{end}}']),
   dockerSubnets: (): Command =>
-    cmd('docker', ['network', 'inspect', KIND_NETWORK, '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}']),
+    cmd('docker', [
+      'network',
+      'inspect',
+      KIND_NETWORK,
+      '--format',
+      '{{range .IPAM.Config}}{{.Subnet}} {{end}}',
+    ]),
   rule: (from: string, to: string): string[] => [
     'POSTROUTING',
     '-s',
@@ -130,9 +142,17 @@ export const natExemption = {
     '-j',
     'ACCEPT',
   ],
-  check: (from: string, to: string): Command => cmd('iptables', ['-t', 'nat', '-C', ...natExemption.rule(from, to)]),
+  check: (from: string, to: string): Command =>
+    cmd('iptables', ['-t', 'nat', '-C', ...natExemption.rule(from, to)]),
   insert: (from: string, to: string): Command =>
-    cmd('iptables', ['-t', 'nat', '-I', ...natExemption.rule(from, to).slice(0, 1), '1', ...natExemption.rule(from, to).slice(1)]),
+    cmd('iptables', [
+      '-t',
+      'nat',
+      '-I',
+      ...natExemption.rule(from, to).slice(0, 1),
+      '1',
+      ...natExemption.rule(from, to).slice(1),
+    ]),
   /** every rule this suite inserted, whatever run left it */
   removeAll: (): Command =>
     cmd('sh', [
@@ -163,7 +183,11 @@ export function copyIntoNode(
   return [
     docker.exec(container, ['mkdir', '-p', dir], undefined, engine),
     // podman cp has no -L: podman callers pass a path without symlinks (realpath)
-    cmd(engine, ['cp', ...(engine === 'docker' ? ['-L'] : []), localPath, `${container}:${nodePath}`], 5 * 60_000),
+    cmd(
+      engine,
+      ['cp', ...(engine === 'docker' ? ['-L'] : []), localPath, `${container}:${nodePath}`],
+      5 * 60_000,
+    ),
     docker.exec(container, ['chmod', '0755', nodePath], undefined, engine),
   ]
 }
@@ -323,7 +347,11 @@ export const kube = {
     ),
   raw: (ctx: KindContext, apiPath: string): Command => kubectl(ctx, ['get', '--raw', apiPath], 60_000),
   exec: (ctx: KindContext, pod: string, container: string, argv: string[]): Command =>
-    kubectl(ctx, ['exec', '--namespace', DRAGONFLY_NAMESPACE, pod, '-c', container, '--', ...argv], 5 * 60_000),
+    kubectl(
+      ctx,
+      ['exec', '--namespace', DRAGONFLY_NAMESPACE, pod, '-c', container, '--', ...argv],
+      5 * 60_000,
+    ),
   overview: (ctx: KindContext, namespace: string): Command =>
     kubectl(ctx, ['get', 'all,pvc,endpointslices,configmaps', '--namespace', namespace, '-o', 'wide']),
   describe: (ctx: KindContext, namespace: string): Command =>
@@ -338,5 +366,13 @@ export const kube = {
   nodes: (ctx: KindContext): Command => kubectl(ctx, ['get', 'nodes', '-o', 'wide']),
   /** a restart in place: the controllers roll their pods as for a new image (kubectl's restartedAt annotation) */
   rolloutRestart: (ctx: KindContext, kinds: string, labelSelector: string): Command =>
-    kubectl(ctx, ['rollout', 'restart', kinds, '--namespace', DRAGONFLY_NAMESPACE, '--selector', labelSelector]),
+    kubectl(ctx, [
+      'rollout',
+      'restart',
+      kinds,
+      '--namespace',
+      DRAGONFLY_NAMESPACE,
+      '--selector',
+      labelSelector,
+    ]),
 }

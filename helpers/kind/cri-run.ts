@@ -45,7 +45,10 @@ export interface RunPodSpec {
 
 /** A DNS-1123 pod name from a node name and a suffix. */
 export function runPodName(node: string, suffix: string): string {
-  const base = `d7y-run-${node}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 62 - suffix.length)
+  const base = `d7y-run-${node}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 62 - suffix.length)
   return `${base.replace(/-+$/, '')}-${suffix}`
 }
 
@@ -73,11 +76,14 @@ export function runPodManifest(spec: RunPodSpec): V1Pod {
 }
 
 /** Waiting reasons after which the pod will not run without a change: fail now, with the reason. */
-const STUCK = new Set(['ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName', 'CreateContainerConfigError'])
+const STUCK = new Set([
+  'ImagePullBackOff',
+  'ErrImageNeverPull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+])
 
-export type PodEnd =
-  | { done: false }
-  | { done: true; exitCode: number; reason: string; durationMs?: number }
+export type PodEnd = { done: false } | { done: true; exitCode: number; reason: string; durationMs?: number }
 
 /** Whether the run pod has ended (completed, failed, or stuck), read from its status. */
 export function podEnd(pod: V1Pod): PodEnd {
@@ -90,7 +96,9 @@ export function podEnd(pod: V1Pod): PodEnd {
       done: true,
       exitCode: terminated.exitCode,
       reason: terminated.reason ?? '',
-      ...(started && finished ? { durationMs: new Date(finished).getTime() - new Date(started).getTime() } : {}),
+      ...(started && finished
+        ? { durationMs: new Date(finished).getTime() - new Date(started).getTime() }
+        : {}),
     }
   }
   const waiting = status?.state?.waiting
@@ -167,7 +175,9 @@ export async function runImageAsPods(
   const outcomes: (RunOutcome & { node: string; pod: string })[] = []
   for (const w of workers) {
     const o = await runImagePod(kube, w, ref, args, { timeoutMs: config.stepTimeoutMinutes * 60_000 })
-    log(`${w.name}: pod ${o.pod} exit ${o.exitCode} in ${(o.durationMs / 1000).toFixed(1)}s: ${o.output.split('\n').pop()}`)
+    log(
+      `${w.name}: pod ${o.pod} exit ${o.exitCode} in ${(o.durationMs / 1000).toFixed(1)}s: ${o.output.split('\n').pop()}`,
+    )
     outcomes.push(o)
   }
   return outcomes

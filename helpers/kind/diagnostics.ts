@@ -30,7 +30,10 @@ export interface DiagnosticsItem {
 }
 
 /** The per-worker commands: stargz journal, containerd and snapshotter config, the plugin table. */
-export function workerDiagnostics(container: string, engine: ContainerEngine = 'docker'): { file: string; command: Command }[] {
+export function workerDiagnostics(
+  container: string,
+  engine: ContainerEngine = 'docker',
+): { file: string; command: Command }[] {
   return [
     { file: 'stargz.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT], undefined, engine) },
     { file: 'containerd.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', 'containerd'], undefined, engine) },
@@ -85,7 +88,11 @@ export async function collectKindDiagnostics(
     await mkdir(path.dirname(target), { recursive: true })
     await writeFile(target, text)
     result.files.push({ file, command: [c.file, ...c.args].join(' ') })
-    if (r.exitCode !== 0) result.errors.push({ item: file, error: `exit ${r.exitCode}: ${r.stderr.trim().split('\n').pop() ?? ''}` })
+    if (r.exitCode !== 0)
+      result.errors.push({
+        item: file,
+        error: `exit ${r.exitCode}: ${r.stderr.trim().split('\n').pop() ?? ''}`,
+      })
     return r.exitCode === 0 ? r.stdout : undefined
   }
 
@@ -96,7 +103,9 @@ export async function collectKindDiagnostics(
     const pods = await listPods(kubeFrom(ctx.layout.kubeconfig), DRAGONFLY_NAMESPACE)
     for (const pod of pods) {
       const name = pod.metadata?.name ?? '?'
-      const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map((c) => c.name)
+      const containers = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].map(
+        (c) => c.name,
+      )
       const restarted = new Set(
         [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
           .filter((s) => s.restartCount > 0)
@@ -104,7 +113,8 @@ export async function collectKindDiagnostics(
       )
       for (const c of containers) {
         await capture(`pods/${name}/${c}.log`, kube.logs(ctx, name, c))
-        if (restarted.has(c)) await capture(`pods/${name}/${c}.previous.log`, kube.logs(ctx, name, c, { previous: true }))
+        if (restarted.has(c))
+          await capture(`pods/${name}/${c}.previous.log`, kube.logs(ctx, name, c, { previous: true }))
       }
       const component = pod.metadata?.labels?.component
       if (component === 'client' || component === 'seed-client')
@@ -118,14 +128,22 @@ export async function collectKindDiagnostics(
   }
 
   const nodes = await capture('kind-nodes.txt', kind.getNodes(ctx))
-  for (const container of (nodes ?? '').split('\n').map((s) => s.trim()).filter((n) => /-worker\d*$/.test(n)))
-    for (const item of workerDiagnostics(container, config.kindProvider)) await capture(`nodes/${container}/${item.file}`, item.command)
+  for (const container of (nodes ?? '')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((n) => /-worker\d*$/.test(n)))
+    for (const item of workerDiagnostics(container, config.kindProvider))
+      await capture(`nodes/${container}/${item.file}`, item.command)
 
   await capture('registry.log', docker.logs(config.registryName), true)
 
   await writeFile(
     path.join(dir, 'index.json'),
-    JSON.stringify({ collectedAt: new Date().toISOString(), cluster: config.clusterName, ...result }, null, 2) + '\n',
+    JSON.stringify(
+      { collectedAt: new Date().toISOString(), cluster: config.clusterName, ...result },
+      null,
+      2,
+    ) + '\n',
   )
   return result
 }

@@ -24,7 +24,11 @@ export function kindConfigFile(config: Config, nodeImage: string): string {
 }
 
 /** values.yaml: dfdaemon's upstream is the origin registry as the nodes reach it. */
-export function valuesFile(config: Config, origin: string = registryHost(config), registryAlias?: HostAlias): string {
+export function valuesFile(
+  config: Config,
+  origin: string = registryHost(config),
+  registryAlias?: HostAlias,
+): string {
   return renderHelmValues(config, {
     originRegistry: `http://${origin}`,
     ...(registryAlias ? { hostAliases: [registryAlias] } : {}),

@@ -30,8 +30,20 @@ import {
   registryIpCommand,
   type KindContext,
 } from './commands.ts'
-import { chartIsDirectory, kindConfigFile, managerBackendsFile, peerServiceFile, valuesFile } from './files.ts'
-import { KIND_NODE_IMAGE_ENV, kindNodeImage, localImageRef, registryImagePin, workloadImageRefs } from './images.ts'
+import {
+  chartIsDirectory,
+  kindConfigFile,
+  managerBackendsFile,
+  peerServiceFile,
+  valuesFile,
+} from './files.ts'
+import {
+  KIND_NODE_IMAGE_ENV,
+  kindNodeImage,
+  localImageRef,
+  registryImagePin,
+  workloadImageRefs,
+} from './images.ts'
 import { waitForNodesReady, waitForWorkloads, type Kube } from './k8s.ts'
 import { ensureKindNodeImage } from './node-image/build.ts'
 import { kindNodeRecipe } from './node-image/recipe.ts'
@@ -71,7 +83,8 @@ async function nodeImage(io: StepIO, f: Flow): Promise<string> {
   const pinned = kindNodeImage(config)
   if (process.env[KIND_NODE_IMAGE_ENV]?.trim()) return pinned
   if (await io.check(nodeImageCommands.exists(engine, pinned), { plan: false })) return pinned
-  const fallback = engine === 'podman' ? "; failing: the suite's offline node image (npm run kind:node-image)" : ''
+  const fallback =
+    engine === 'podman' ? "; failing: the suite's offline node image (npm run kind:node-image)" : ''
   const pull = await io.run(nodeImageCommands.pull(engine, pinned), {
     allowFailure: true,
     why: `only when absent${fallback}`,
@@ -111,7 +124,9 @@ export async function clusterStep(io: StepIO, f: Flow): Promise<Cluster> {
     await io.run(kind.exportKubeconfig(ctx))
   } else {
     if (config.reuseCluster)
-      io.note(`D7Y_REUSE_CLUSTER: when the cluster exists, ${commandLine(kind.exportKubeconfig(ctx))} instead`)
+      io.note(
+        `D7Y_REUSE_CLUSTER: when the cluster exists, ${commandLine(kind.exportKubeconfig(ctx))} instead`,
+      )
     const image = await nodeImage(io, f)
     await io.write(layout.kindConfig, kindConfigFile(config, image))
     const create = kind.createCluster(ctx, image)
@@ -161,7 +176,9 @@ async function podmanNetworks(io: StepIO, f: Flow): Promise<void> {
   io.note(`podman's kind network is not Docker's: a Docker network of the same name for the registry`)
   if (!(await io.check(docker.networkInspect(KIND_NETWORK), { plan: false })))
     await io.run(docker.networkCreate(KIND_NETWORK, f.runId), { why: 'only when absent' })
-  io.note('podman masquerades what leaves its network: exempt the way to the origin, which tells nodes apart by address')
+  io.note(
+    'podman masquerades what leaves its network: exempt the way to the origin, which tells nodes apart by address',
+  )
   const subnet = (out: string, which: string) => {
     const s = ipv4Subnet(out)
     if (!s) throw new Error(`no IPv4 subnet on ${which}'s ${KIND_NETWORK} network`)
@@ -170,14 +187,22 @@ async function podmanNetworks(io: StepIO, f: Flow): Promise<void> {
   const from = await io.read(natExemption.podmanSubnets(), (o) => subnet(o, 'podman'), '<podman subnet>')
   const to = await io.read(natExemption.dockerSubnets(), (o) => subnet(o, 'Docker'), '<docker subnet>')
   if (!(await io.check(natExemption.check(from, to), { plan: false }))) {
-    await io.run(natExemption.removeAll(), { allowFailure: true, why: "rules of kept or interrupted earlier clusters" })
+    await io.run(natExemption.removeAll(), {
+      allowFailure: true,
+      why: 'rules of kept or interrupted earlier clusters',
+    })
     await io.run(natExemption.insert(from, to), { why: 'only when absent' })
   }
   io.log(`${from} → ${to} not masqueraded: the origin sees each node's own address`)
 }
 
 /** Node tools: kind nodes ship containerd (and ctr); nerdctl is the one tool the chapters add. */
-export async function nodeToolsStep(io: StepIO, f: Flow, nodes: Node[], nerdctlBinary: string): Promise<void> {
+export async function nodeToolsStep(
+  io: StepIO,
+  f: Flow,
+  nodes: Node[],
+  nerdctlBinary: string,
+): Promise<void> {
   for (const node of nodes) {
     for (const c of copyIntoNode(node.container, nerdctlBinary, NERDCTL_PATH, f.engine)) await io.run(c)
     const version = await io.read(
@@ -202,7 +227,9 @@ export async function registryStep(io: StepIO, f: Flow): Promise<string> {
     why: "only when absent; not pullable: Debian's build of the same program (docker-registry package), said in the run's output",
   })
   if (pull.exitCode === 0) return tagged()
-  io.log(`cannot pull ${pin.pull} (${pull.stderr.trim().split('\n').pop()}); using Debian's docker-registry package instead`)
+  io.log(
+    `cannot pull ${pin.pull} (${pull.stderr.trim().split('\n').pop()}); using Debian's docker-registry package instead`,
+  )
   return ensureDebianRegistryImage()
 }
 

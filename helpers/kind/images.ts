@@ -10,7 +10,10 @@ export const KIND_NODE_IMAGE_ENV = 'D7Y_KIND_NODE_IMAGE'
 const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/
 
 /** The kind node image: the pinned `kindest/node:<tag>@<digest>`, or the override. */
-export function kindNodeImage(config: Pick<Config, 'versions'>, env: NodeJS.ProcessEnv = process.env): string {
+export function kindNodeImage(
+  config: Pick<Config, 'versions'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const override = env[KIND_NODE_IMAGE_ENV]?.trim()
   if (!override) return imageRef(config.versions.images.kindNode)
   if (!IMAGE_REF.test(override))

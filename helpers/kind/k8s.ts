@@ -98,9 +98,12 @@ export async function waitForReplacedPods(
   await waitFor(
     `${count} new ready pod(s) for ${labelSelector} in ${namespace}`,
     async () => {
-      const pods = (await listPods(kube, namespace, labelSelector)).filter((p) => !p.metadata?.deletionTimestamp)
+      const pods = (await listPods(kube, namespace, labelSelector)).filter(
+        (p) => !p.metadata?.deletionTimestamp,
+      )
       const fresh = pods.filter((p) => !oldUids.has(p.metadata?.uid ?? ''))
-      if (fresh.length !== pods.length) throw new Error(`${pods.length - fresh.length} old pod(s) still there`)
+      if (fresh.length !== pods.length)
+        throw new Error(`${pods.length - fresh.length} old pod(s) still there`)
       if (fresh.length < count || !fresh.every(podReady))
         throw new Error(`${fresh.filter(podReady).length}/${count} new pods ready`)
       return true

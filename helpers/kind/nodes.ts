@@ -19,7 +19,9 @@ export function parseNodeInfo(container: string, output: string): Node {
   if (role !== 'control-plane' && role !== 'worker')
     throw new Error(`${container} has kind role ${JSON.stringify(role ?? '')}: not a kind node?`)
   if (!ip || ip === '<no' || !/^[\d.]+$|:/.test(ip))
-    throw new Error(`${container} has no address on the kind network (docker inspect said ${JSON.stringify(output.trim())})`)
+    throw new Error(
+      `${container} has no address on the kind network (docker inspect said ${JSON.stringify(output.trim())})`,
+    )
   return { name: container, container, role, ip }
 }
 

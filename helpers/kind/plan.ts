@@ -78,7 +78,12 @@ function nodeFile(container: string, filePath: string, content: string): { path:
 
 function writeInNode(engine: ContainerEngine, container: string, filePath: string, mode = '0644'): string {
   return commandLine(
-    docker.exec(container, ['sh', '-c', `cat > "$1" && chmod ${mode} "$1"`, 'write', filePath], undefined, engine),
+    docker.exec(
+      container,
+      ['sh', '-c', `cat > "$1" && chmod ${mode} "$1"`, 'write', filePath],
+      undefined,
+      engine,
+    ),
   ).replace(/^(docker|podman) exec /, '$1 exec -i ')
 }
 
@@ -115,7 +120,8 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
   const layout = kindLayout(config)
   const ctx: KindContext = { config, bin: NAMED_BINARIES, layout }
   const engine = config.kindProvider
-  const nodeExec = (container: string, argv: string[]): Command => docker.exec(container, argv, undefined, engine)
+  const nodeExec = (container: string, argv: string[]): Command =>
+    docker.exec(container, argv, undefined, engine)
   const nodeImage = kindNodeImage(config)
   const nodes = kindNodeNames(config.clusterName, config.workers)
   const controlPlane = nodes[0]!.name
@@ -155,8 +161,8 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
         `${[t, ...catalog[t].versionArgs].map(quote).join(' ')}   # must say ${config.toolVersions[t]}; else a sha256-verified download into ${path.dirname(binaryPath(config.cacheDir, t, config.toolVersions[t], t))}`,
     ),
     ...(config.reuseCluster ? [commandLine(kind.getClusters(ctx))] : []),
-    ...PUBLISHED_PORTS.map(
-      (p) => note(`bind 127.0.0.1:${p}: must be free${config.reuseCluster ? ' (unless the cluster exists)' : ''}`),
+    ...PUBLISHED_PORTS.map((p) =>
+      note(`bind 127.0.0.1:${p}: must be free${config.reuseCluster ? ' (unless the cluster exists)' : ''}`),
     ),
     note('/dev/fuse must exist on the Docker host'),
     "sh -c 'command -v debootstrap'   # the image chapter builds the test image from Debian packages",
@@ -165,7 +171,9 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
       ? [
           commandLine(podmanVersion()),
           note('/lib/modules must exist (kind mounts it into every node)'),
-          note('/etc/containers/containers.conf must set default_ulimits with nproc (privileged podman nodes)'),
+          note(
+            '/etc/containers/containers.conf must set default_ulimits with nproc (privileged podman nodes)',
+          ),
         ]
       : [
           commandLine(docker.imageInspect(localImageRef(nodeImage))),
@@ -196,7 +204,9 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
   const registryPin = registryImagePin(config)
   await recorded('registry', `Origin registry image ${registryPin.ref} (pinned digest)`, async (io) => {
     await registryStep(io, flow)
-    io.note(`chapter 15 starts ${config.registryName} from it on the kind network (testcontainers), port ${config.registryPort}`)
+    io.note(
+      `chapter 15 starts ${config.registryName} from it on the kind network (testcontainers), port ${config.registryPort}`,
+    )
   })
   await recorded(
     'dragonfly',
@@ -234,7 +244,9 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
   // loopback port, the builder node pulls, converts and pushes the eStargz form.
   const viaLoopback = `127.0.0.1:<registry port>/${config.image.name}:${config.image.tag}`
   add('image', `Build the test image, push it, convert it to eStargz and push that (on ${controlPlane})`, [
-    note(`build ${localTestImage} from Debian packages (${config.image.packages.join(', ')}) with debootstrap, once`),
+    note(
+      `build ${localTestImage} from Debian packages (${config.image.packages.join(', ')}) with debootstrap, once`,
+    ),
     commandLine({ file: 'docker', args: ['tag', localTestImage, viaLoopback] }),
     commandLine({ file: 'docker', args: ['push', viaLoopback] }),
     nerdctl(controlPlane, ['pull', '--quiet', refs.plainRef]),
@@ -271,10 +283,17 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
         ),
       ),
       ...workers.map((w) => writeInNode(engine, w, registryHostsToml(registry).path)),
-      ...workers.map((w) => note(`create the pod for ${w} (below) through the API; wait until it terminates; read its log`)),
+      ...workers.map((w) =>
+        note(`create the pod for ${w} (below) through the API; wait until it terminates; read its log`),
+      ),
       note(`expected output: /${config.image.expectOutput}/`),
     ],
-    [...workers.map((w) => nodeFile(w, registryHostsToml(registry).path, registryHostsToml(registry).content)), ...podFiles],
+    [
+      ...workers.map((w) =>
+        nodeFile(w, registryHostsToml(registry).path, registryHostsToml(registry).content),
+      ),
+      ...podFiles,
+    ],
   )
 
   const logCommands = (pod: string, container: string, node?: string): string[] =>
@@ -291,7 +310,16 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
     [
       ...workers.flatMap((w) => [
         commandLine(
-          nodeExec(w, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT, '--since', '<phase mark>']),
+          nodeExec(w, [
+            'journalctl',
+            '--no-pager',
+            '-o',
+            'short-iso',
+            '-u',
+            STARGZ_UNIT,
+            '--since',
+            '<phase mark>',
+          ]),
         ),
         ...logCommands(clientPod(w), 'client', w),
         commandLine(kube.raw(ctx, podProxyPath(DRAGONFLY_NAMESPACE, clientPod(w), metricsPort, 'metrics'))),
@@ -308,7 +336,9 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
     'Negative control: the mirror pointed straight at the origin, image state cleared, run again',
     workers.flatMap((w) => [
       writeInNode(engine, w, STARGZ_PATHS.config),
-      note(`remove the origin's images (namespaces default, k8s.io) with their snapshots in ${w}: the cluster's own images stay`),
+      note(
+        `remove the origin's images (namespaces default, k8s.io) with their snapshots in ${w}: the cluster's own images stay`,
+      ),
       commandLine(nodeExec(w, ['systemctl', 'stop', STARGZ_UNIT])),
       note(`clear the snapshotter's fetch caches (${STARGZ_PATHS.root}/stargz) in ${w}`),
       commandLine(nodeExec(w, ['systemctl', 'start', STARGZ_UNIT])),
@@ -337,9 +367,15 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
   add('diagnostics', `On failure: the diagnostics bundle in ${diag}`, [
     commandLine(kind.exportLogs(ctx, path.join(diag, 'kind-logs'))),
     ...namespaceDiagnostics(ctx).map((d) => `${commandLine(d.command)} > ${d.file}`),
-    note(`for every pod in ${DRAGONFLY_NAMESPACE}: kubectl logs of every container (and --previous after restarts)`),
-    note(`for every client and seed-client pod: GET ${podProxyPath(DRAGONFLY_NAMESPACE, '<pod>', DFDAEMON_PORTS.metrics, 'metrics')}`),
-    ...workers.flatMap((w) => workerDiagnostics(w, engine).map((d) => `${commandLine(d.command)} > nodes/${w}/${d.file}`)),
+    note(
+      `for every pod in ${DRAGONFLY_NAMESPACE}: kubectl logs of every container (and --previous after restarts)`,
+    ),
+    note(
+      `for every client and seed-client pod: GET ${podProxyPath(DRAGONFLY_NAMESPACE, '<pod>', DFDAEMON_PORTS.metrics, 'metrics')}`,
+    ),
+    ...workers.flatMap((w) =>
+      workerDiagnostics(w, engine).map((d) => `${commandLine(d.command)} > nodes/${w}/${d.file}`),
+    ),
     `${commandLine(docker.logs(config.registryName))} > registry.log`,
   ])
 

@@ -34,7 +34,11 @@ export function podReader(kube: Kube, timeoutMs: number) {
       .catch(() => undefined)
     await waitFor(
       `the earlier reader Pod on ${node.name} to be gone`,
-      async () => !(await read(node).then(() => true, () => false)),
+      async () =>
+        !(await read(node).then(
+          () => true,
+          () => false,
+        )),
       { timeoutMs, intervalMs: 1000 },
     )
   }
@@ -62,6 +66,8 @@ export function podReader(kube: Kube, timeoutMs: number) {
     },
     state: async (node: Node) => podReaderState(node.name, await read(node)),
     logText: (node: Node) =>
-      kube.core.readNamespacedPodLog({ name: podName(node), namespace: RUN_NAMESPACE }).then((t) => String(t)),
+      kube.core
+        .readNamespacedPodLog({ name: podName(node), namespace: RUN_NAMESPACE })
+        .then((t) => String(t)),
   }
 }

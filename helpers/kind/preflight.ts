@@ -72,12 +72,28 @@ export async function kindPreflight(
 ): Promise<PreflightProblem[]> {
   const probes: KindPreflightProbes = {
     docker: () => safely(raw.docker, () => undefined),
-    tool: (t) => safely(() => raw.tool(t), (err) => err),
+    tool: (t) =>
+      safely(
+        () => raw.tool(t),
+        (err) => err,
+      ),
     clusterExists: () => safely(raw.clusterExists, () => false),
-    portFree: (p) => safely(() => raw.portFree(p), () => false),
+    portFree: (p) =>
+      safely(
+        () => raw.portFree(p),
+        () => false,
+      ),
     fuse: () => safely(raw.fuse, () => false),
-    image: (ref) => safely(() => raw.image(ref), (err) => ({ ok: false as const, reason: err.message })),
-    commandExists: (c) => safely(() => raw.commandExists(c), () => false),
+    image: (ref) =>
+      safely(
+        () => raw.image(ref),
+        (err) => ({ ok: false as const, reason: err.message }),
+      ),
+    commandExists: (c) =>
+      safely(
+        () => raw.commandExists(c),
+        () => false,
+      ),
     root: raw.root,
   }
   const problems: PreflightProblem[] = []
@@ -127,20 +143,35 @@ export async function kindPreflight(
     })
 
   if (input.provider === 'podman') {
-    if (!(await safely(() => raw.podman?.() ?? Promise.resolve(undefined), () => undefined)))
+    if (
+      !(await safely(
+        () => raw.podman?.() ?? Promise.resolve(undefined),
+        () => undefined,
+      ))
+    )
       problems.push({
         what: 'podman does not run (KIND_EXPERIMENTAL_PROVIDER=podman: kind runs its nodes with podman)',
         fix: 'apt-get install -y podman, or unset KIND_EXPERIMENTAL_PROVIDER to use Docker',
       })
     // kind mounts the host's /lib/modules into every node; podman refuses a missing source
-    if (!(await safely(() => raw.pathExists?.('/lib/modules') ?? Promise.resolve(true), () => false)))
+    if (
+      !(await safely(
+        () => raw.pathExists?.('/lib/modules') ?? Promise.resolve(true),
+        () => false,
+      ))
+    )
       problems.push({
         what: "/lib/modules does not exist (kind mounts it into every node; podman fails with 'statfs /lib/modules')",
         fix: 'mkdir -p /lib/modules (an empty directory is enough)',
       })
     // podman --privileged raises RLIMIT_NPROC to unlimited unless a default is configured, which
     // fails in a container whose own limit is lower (this kind of machine)
-    if (!(await safely(() => raw.podmanUlimits?.() ?? Promise.resolve(true), () => false)))
+    if (
+      !(await safely(
+        () => raw.podmanUlimits?.() ?? Promise.resolve(true),
+        () => false,
+      ))
+    )
       problems.push({
         what: 'podman has no default_ulimits for nproc: its privileged kind nodes fail setting RLIMIT_NPROC',
         fix: 'add to /etc/containers/containers.conf under [containers]: default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]',

@@ -74,7 +74,8 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
   const running = { ...config.toolVersions }
   // each pod's restarts when the suite first saw it ready (dragonflyStatus, resets, upgrade steps)
   const ledger = new RestartLedger()
-  const observePods = async () => ledger.observe(podRestartRecords(await listPods(kube(), DRAGONFLY_NAMESPACE)))
+  const observePods = async () =>
+    ledger.observe(podRestartRecords(await listPods(kube(), DRAGONFLY_NAMESPACE)))
 
   function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
     let t = tools.get(name)
@@ -135,11 +136,13 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     const ctx = await context()
     const pod = await podFor(component, node?.name)
     if (clientLogSource(running.dfdaemon, console) === 'stdout')
-      return (await exec(kubectlCmd.logs(ctx, pod, container, since ? { sinceTime: toSinceTime(since) } : {})))
-        .stdout
+      return (
+        await exec(kubectlCmd.logs(ctx, pod, container, since ? { sinceTime: toSinceTime(since) } : {}))
+      ).stdout
     // Older clients: the file, on the node when the chart mounts it from the host, else in the pod.
     let text = node ? (await sh(node, FILE_LOG_SCRIPT)).stdout : ''
-    if (!text.trim()) text = (await exec(kubectlCmd.exec(ctx, pod, container, ['sh', '-c', FILE_LOG_SCRIPT]))).stdout
+    if (!text.trim())
+      text = (await exec(kubectlCmd.exec(ctx, pod, container, ['sh', '-c', FILE_LOG_SCRIPT]))).stdout
     return since ? linesSince(text, since) : text
   }
 
@@ -218,7 +221,12 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     async prepareNodes(nodes, log) {
       const nerdctl = (await tool('nerdctl', log)).binary
       // podman cp has no -L: the cache's symlinks are resolved here
-      await nodeToolsStep(liveIO(log), await flow(), nodes, engine === 'podman' ? realpathSync(nerdctl) : nerdctl)
+      await nodeToolsStep(
+        liveIO(log),
+        await flow(),
+        nodes,
+        engine === 'podman' ? realpathSync(nerdctl) : nerdctl,
+      )
     },
 
     registryImage: async (log) => registryStep(liveIO(log), await flow()),
@@ -260,8 +268,13 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
 
     async upgradeComponent(nodes, component, version, log) {
       const stargzOf = async (v: string) =>
-        (await obtainTool('stargz', { ...config, toolVersions: { ...config.toolVersions, stargz: v } }, { log }))
-          .binary
+        (
+          await obtainTool(
+            'stargz',
+            { ...config, toolVersions: { ...config.toolVersions, stargz: v } },
+            { log },
+          )
+        ).binary
       const now = component === 'chart' ? config.chartVersion : running[component]
       await upgradeKind(liveIO(log), await flow(), nodes, component, version, now, stargzOf)
       if (component !== 'chart') running[component] = version
@@ -278,9 +291,12 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
           const pod = pods.find((p) => p.metadata?.uid === r.key)!
           const container = pod.status?.containerStatuses?.find((c) => c.lastState?.terminated)?.name
           if (!container) return r
-          const previous = await exec(kubectlCmd.logs(ctx, pod.metadata!.name!, container, { previous: true }), {
-            allowFailure: true,
-          })
+          const previous = await exec(
+            kubectlCmd.logs(ctx, pod.metadata!.name!, container, { previous: true }),
+            {
+              allowFailure: true,
+            },
+          )
           const why = lastErrorLine(previous.stdout)
           return why ? { ...r, last: `${r.last ?? 'restarted'}: ${why}` } : r
         }),
@@ -293,7 +309,13 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     clientLogs: (node, since) =>
       dfdaemonLog(CHART_COMPONENTS.client, 'client', values.client.config.console, node, since),
     seedLogs: (since) =>
-      dfdaemonLog(CHART_COMPONENTS.seedClient, 'seed-client', values.seedClient.config.console, undefined, since),
+      dfdaemonLog(
+        CHART_COMPONENTS.seedClient,
+        'seed-client',
+        values.seedClient.config.console,
+        undefined,
+        since,
+      ),
     async seedNodeIp() {
       const pods = await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(CHART_COMPONENTS.seedClient))
       return podOn(pods, CHART_COMPONENTS.seedClient)?.status?.hostIP
@@ -326,7 +348,8 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
         namespace: DRAGONFLY_NAMESPACE,
         labelSelector: selectorOf(CHART_COMPONENTS.client),
       })
-      for (const ds of clients.items) await resetWorkload(k, ctx, targetOfDaemonSet(ds, 'client'), nodes, stepMs)
+      for (const ds of clients.items)
+        await resetWorkload(k, ctx, targetOfDaemonSet(ds, 'client'), nodes, stepMs)
       await waitForWorkloads(k, DRAGONFLY_NAMESPACE, stepMs)
       await observePods()
     },
@@ -345,8 +368,13 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
 
     async teardown(runId) {
       // the flow without resolving tools when nothing needs them: kind only if a cluster may exist
-      const f: Flow = deletesClusterOnTeardown(config) ? { ...(await flow()), runId } : { config, ctx: { config, layout, bin: NAMED_BINARIES }, engine, runId, kube }
-      return teardownStep(liveIO(() => {}), f)
+      const f: Flow = deletesClusterOnTeardown(config)
+        ? { ...(await flow()), runId }
+        : { config, ctx: { config, layout, bin: NAMED_BINARIES }, engine, runId, kube }
+      return teardownStep(
+        liveIO(() => {}),
+        f,
+      )
     },
   }
 }

@@ -24,7 +24,8 @@ export function nodesReadiness(nodes: V1Node[], expected: number): { ready: bool
   return {
     ready: nodes.length >= expected && notReady.length === 0,
     detail:
-      `${readyCount}/${expected} nodes Ready` + (notReady.length ? ` (not ready: ${notReady.join(', ')})` : ''),
+      `${readyCount}/${expected} nodes Ready` +
+      (notReady.length ? ` (not ready: ${notReady.join(', ')})` : ''),
   }
 }
 
@@ -35,7 +36,10 @@ export interface WorkloadReadiness {
   detail: string
 }
 
-function generationSeen(obj: { metadata?: { generation?: number }; status?: { observedGeneration?: number } }) {
+function generationSeen(obj: {
+  metadata?: { generation?: number }
+  status?: { observedGeneration?: number }
+}) {
   return (obj.status?.observedGeneration ?? 0) >= (obj.metadata?.generation ?? 0)
 }
 
@@ -72,7 +76,12 @@ export function statefulSetReadiness(st: V1StatefulSet): WorkloadReadiness {
 }
 
 export function daemonSetReadiness(ds: V1DaemonSet): WorkloadReadiness {
-  const s = ds.status ?? { currentNumberScheduled: 0, desiredNumberScheduled: 0, numberMisscheduled: 0, numberReady: 0 }
+  const s = ds.status ?? {
+    currentNumberScheduled: 0,
+    desiredNumberScheduled: 0,
+    numberMisscheduled: 0,
+    numberReady: 0,
+  }
   const want = s.desiredNumberScheduled
   const ready =
     generationSeen(ds) && want > 0 && s.numberReady === want && (s.updatedNumberScheduled ?? 0) === want
@@ -181,11 +190,15 @@ export function withSchedulerHosts(
       : current.find((p) => componentOf(p) === CHART_COMPONENTS.client && p.spec?.nodeName === s.where)
   return statuses.map((s) => {
     if (s.component === 'scheduler' || !s.ok) return s
-    if (known instanceof Error) return { ...s, ok: false, detail: `${s.detail}; scheduler hosts unknown: ${known.message}` }
+    if (known instanceof Error)
+      return { ...s, ok: false, detail: `${s.detail}; scheduler hosts unknown: ${known.message}` }
     const ip = podOf(s)?.status?.podIP
     const host = ip ? [...known.values()].find((h) => h.hostId.startsWith(`${ip}-`)) : undefined
     return host
-      ? { ...s, detail: `${s.detail}; scheduler knows host ${host.hostId} (${host.announcements} announcements)` }
+      ? {
+          ...s,
+          detail: `${s.detail}; scheduler knows host ${host.hostId} (${host.announcements} announcements)`,
+        }
       : {
           ...s,
           ok: false,

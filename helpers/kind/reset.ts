@@ -30,7 +30,12 @@ function under(dir: string, mountPath: string): string | undefined {
 }
 
 /** What holds `dir` in the container `container` of a pod spec. */
-export function storageOf(spec: V1PodSpec, container: string, dir: string, claimTemplates: string[]): Storage {
+export function storageOf(
+  spec: V1PodSpec,
+  container: string,
+  dir: string,
+  claimTemplates: string[],
+): Storage {
   const c = spec.containers.find((x) => x.name === container) ?? spec.containers[0]
   const mounts = (c?.volumeMounts ?? [])
     .map((m) => ({ m, rest: under(dir, m.mountPath) }))
@@ -40,7 +45,8 @@ export function storageOf(spec: V1PodSpec, container: string, dir: string, claim
   if (!hit) return { dir, kind: 'container' }
   const volume = (spec.volumes ?? []).find((v) => v.name === hit.m.name)
   const sub = `${hit.m.subPath ? `/${hit.m.subPath}` : ''}${hit.rest}`
-  if (volume?.hostPath) return { dir, kind: 'hostPath', path: `${volume.hostPath.path.replace(/\/+$/, '')}${sub}` }
+  if (volume?.hostPath)
+    return { dir, kind: 'hostPath', path: `${volume.hostPath.path.replace(/\/+$/, '')}${sub}` }
   if (volume?.emptyDir) return { dir, kind: 'emptyDir' }
   if (!volume && claimTemplates.includes(hit.m.name)) return { dir, kind: 'pvc', template: hit.m.name }
   return { dir, kind: 'other', volume: hit.m.name }
@@ -69,13 +75,18 @@ export interface ResetActions {
   untouched: string[]
 }
 
-export function resetActions(target: ResetTarget, dirs: readonly string[] = DFDAEMON_STORAGE_DIRS): ResetActions {
+export function resetActions(
+  target: ResetTarget,
+  dirs: readonly string[] = DFDAEMON_STORAGE_DIRS,
+): ResetActions {
   const storage = dirs.map((d) => storageOf(target.podSpec, target.container, d, target.claimTemplates))
   const hostPaths = [...new Set(storage.flatMap((s) => (s.kind === 'hostPath' ? [s.path] : [])))]
   const templates = [...new Set(storage.flatMap((s) => (s.kind === 'pvc' ? [s.template] : [])))]
   const pvcs =
     target.kind === 'StatefulSet'
-      ? templates.flatMap((t) => Array.from({ length: target.replicas }, (_, i) => `${t}-${target.name}-${i}`))
+      ? templates.flatMap((t) =>
+          Array.from({ length: target.replicas }, (_, i) => `${t}-${target.name}-${i}`),
+        )
       : []
   const untouched = storage.flatMap((s) => (s.kind === 'other' ? [`${s.dir} (volume ${s.volume})`] : []))
   return { mode: hostPaths.length || pvcs.length ? 'pause' : 'restart', hostPaths, pvcs, untouched }
@@ -133,10 +144,16 @@ export function resetCommandList(
   nodeContainers: string[],
 ): Command[] {
   if (actions.mode === 'restart') return [resetCommands.deletePods(ctx, target.selector)]
-  const clear = nodeContainers.flatMap((n) => actions.hostPaths.map((p) => resetCommands.clearHostPath(ctx, n, p)))
+  const clear = nodeContainers.flatMap((n) =>
+    actions.hostPaths.map((p) => resetCommands.clearHostPath(ctx, n, p)),
+  )
   const pvcs = actions.pvcs.length ? [resetCommands.deletePvcs(ctx, actions.pvcs)] : []
   return target.kind === 'DaemonSet'
-    ? [resetCommands.pauseDaemonSet(ctx, target.name), ...clear, resetCommands.resumeDaemonSet(ctx, target.name)]
+    ? [
+        resetCommands.pauseDaemonSet(ctx, target.name),
+        ...clear,
+        resetCommands.resumeDaemonSet(ctx, target.name),
+      ]
     : [
         resetCommands.scaleStatefulSet(ctx, target.name, 0),
         ...pvcs,
@@ -195,7 +212,9 @@ export async function resetWorkload(
     await waitForNoPods(kube, DRAGONFLY_NAMESPACE, target.selector, timeoutMs)
     for (const c of commands.slice(1)) await exec(c)
   }
-  log(`${target.kind}/${target.name}: ${actions.mode}${actions.pvcs.length ? `, deleted ${actions.pvcs.join(', ')}` : ''}`)
+  log(
+    `${target.kind}/${target.name}: ${actions.mode}${actions.pvcs.length ? `, deleted ${actions.pvcs.join(', ')}` : ''}`,
+  )
   await waitForReplacedPods(kube, DRAGONFLY_NAMESPACE, target.selector, oldUids, target.replicas, timeoutMs)
   return actions
 }

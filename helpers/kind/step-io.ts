@@ -9,7 +9,10 @@ import { commandLine, type Command } from './commands.ts'
 
 export interface StepIO {
   /** runs a command (the plan prints it, with `why` as a trailing comment) */
-  run(c: Command, opts?: { why?: string; onLine?: (line: string) => void; allowFailure?: boolean }): Promise<RunResult>
+  run(
+    c: Command,
+    opts?: { why?: string; onLine?: (line: string) => void; allowFailure?: boolean },
+  ): Promise<RunResult>
   /** a yes/no question a command answers (by default: exit 0); the plan prints it and assumes `plan` */
   check(c: Command, opts: { plan: boolean; from?: (r: RunResult) => boolean; why?: string }): Promise<boolean>
   /** a value parsed from a command's output; the plan prints the command and uses `plan` */
@@ -58,7 +61,13 @@ export interface RecordedStep {
 /** The plan's side: records instead of running; commands that never run here get exit 0, no output. */
 export function recordingIO(into: RecordedStep): StepIO {
   const line = (c: Command, why?: string) => `${commandLine(c)}${why ? `   # ${why}` : ''}`
-  const ok = (c: Command): RunResult => ({ command: commandLine(c), exitCode: 0, stdout: '', stderr: '', durationMs: 0 })
+  const ok = (c: Command): RunResult => ({
+    command: commandLine(c),
+    exitCode: 0,
+    stdout: '',
+    stderr: '',
+    durationMs: 0,
+  })
   return {
     run: async (c, opts = {}) => (into.commands.push(line(c, opts.why)), ok(c)),
     check: async (c, opts) => (into.commands.push(line(c, opts.why)), opts.plan),

@@ -61,17 +61,29 @@ export async function upgradeKind(
   if (version === running) {
     // The same version: nothing for helm to change, so the pods are restarted in place, as an
     // operator does (`kubectl rollout restart`), and the rollout awaited like an upgrade's.
-    const restarted = { dfdaemon: [CHART_COMPONENTS.client, CHART_COMPONENTS.seedClient], scheduler: [CHART_COMPONENTS.scheduler], manager: [CHART_COMPONENTS.manager] }[component]
+    const restarted = {
+      dfdaemon: [CHART_COMPONENTS.client, CHART_COMPONENTS.seedClient],
+      scheduler: [CHART_COMPONENTS.scheduler],
+      manager: [CHART_COMPONENTS.manager],
+    }[component]
     for (const c of restarted)
-      await io.run(kube.rolloutRestart(ctx, 'daemonset,statefulset,deployment', labelSelector(chartPodLabels({ release: DRAGONFLY_RELEASE }, c))))
+      await io.run(
+        kube.rolloutRestart(
+          ctx,
+          'daemonset,statefulset,deployment',
+          labelSelector(chartPodLabels({ release: DRAGONFLY_RELEASE }, c)),
+        ),
+      )
     await awaitRollout()
     return
   }
   const next: Config = { ...config, toolVersions: { ...config.toolVersions, [component]: version } }
   const values = helmValues(next)
-  const image = { dfdaemon: values.client.image, scheduler: values.scheduler.image, manager: values.manager.image }[
-    component
-  ]
+  const image = {
+    dfdaemon: values.client.image,
+    scheduler: values.scheduler.image,
+    manager: values.manager.image,
+  }[component]
   const ref = imageName(image)
   const supplied = await io.task(
     `image ${ref}: the published one when present or pullable, else the suite's build (OFFLINE, said in the output)`,
@@ -104,7 +116,15 @@ export async function upgradeKind(
       async () => {
         const inNode = `/tmp/${path.basename(archive)}`
         await copyTo(node, archive, inNode)
-        await exec(node, ['ctr', '--namespace=k8s.io', 'images', 'import', '--no-unpack', '--digests', inNode])
+        await exec(node, [
+          'ctr',
+          '--namespace=k8s.io',
+          'images',
+          'import',
+          '--no-unpack',
+          '--digests',
+          inNode,
+        ])
         await exec(node, ['rm', '-f', inNode])
       },
       undefined,

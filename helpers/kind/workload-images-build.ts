@@ -26,9 +26,13 @@ export interface SuppliedImage {
 
 /** The offline label of a local image: undefined when the image is absent or published. */
 async function inspect(ref: string): Promise<{ present: boolean; offline?: string }> {
-  const r = await run('docker', ['image', 'inspect', '--format', `{{index .Config.Labels "${OFFLINE_LABEL}"}}`, ref], {
-    allowFailure: true,
-  })
+  const r = await run(
+    'docker',
+    ['image', 'inspect', '--format', `{{index .Config.Labels "${OFFLINE_LABEL}"}}`, ref],
+    {
+      allowFailure: true,
+    },
+  )
   if (r.exitCode !== 0) return { present: false }
   const label = r.stdout.trim()
   return { present: true, offline: label && label !== '<no value>' ? label : undefined }

@@ -29,10 +29,19 @@ export interface DerivedImage {
   cmd?: string[]
 }
 
-const PROBE: ImageBinary = { tool: 'grpcHealthProbe', binary: 'grpc_health_probe', dest: '/bin/grpc_health_probe' }
+const PROBE: ImageBinary = {
+  tool: 'grpcHealthProbe',
+  binary: 'grpc_health_probe',
+  dest: '/bin/grpc_health_probe',
+}
 
 /** Directories Dragonfly's binaries write to by default (logs, cache, storage, plugins). */
-const DRAGONFLY_DIRS = ['/var/log/dragonfly', '/var/lib/dragonfly', '/var/cache/dragonfly', '/var/run/dragonfly']
+const DRAGONFLY_DIRS = [
+  '/var/log/dragonfly',
+  '/var/lib/dragonfly',
+  '/var/cache/dragonfly',
+  '/var/run/dragonfly',
+]
 
 /** Debian minbase + busybox: the shell tools of the Dragonfly images and the init containers. */
 export function runtimeRecipe(debian: { suite: string; mirror?: string }): RootfsRecipe {
@@ -42,10 +51,9 @@ export function runtimeRecipe(debian: { suite: string; mirror?: string }): Rootf
     // The chart's init containers run `nslookup` (busybox's applet) and `nc -vz` (Debian's busybox
     // nc has no -z: netcat-openbsd's has).
     packages: ['busybox', 'ca-certificates', 'netcat-openbsd'],
-    customize: [
-      'ln -sf /bin/busybox /usr/local/bin/nslookup',
-      `mkdir -p ${DRAGONFLY_DIRS.join(' ')}`,
-    ].join('\n'),
+    customize: ['ln -sf /bin/busybox /usr/local/bin/nslookup', `mkdir -p ${DRAGONFLY_DIRS.join(' ')}`].join(
+      '\n',
+    ),
   }
 }
 

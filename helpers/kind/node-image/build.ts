@@ -3,7 +3,20 @@
 // the rootfs's containerd store with a throwaway containerd on the host, then `podman import`.
 // Skipped when podman already has an image with the recipe's hash.
 import { spawn } from 'node:child_process'
-import { copyFile, chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import {
+  copyFile,
+  chmod,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  realpath,
+  rm,
+  stat,
+  writeFile,
+} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { run } from '../../exec.ts'
@@ -107,13 +120,18 @@ async function preloadImages(
       path: i.path,
       entrypoint: i.entrypoint,
       content: await readFile(
-        i.rootfsBinary ? path.join(root, i.rootfsBinary) : binaryPath(cacheDir, i.tool!, i.version!, i.binary!),
+        i.rootfsBinary
+          ? path.join(root, i.rootfsBinary)
+          : binaryPath(cacheDir, i.tool!, i.version!, i.binary!),
       ),
       extra: [
         ...(i.fromRootfs ? await rootfsFiles(root, i.fromRootfs) : []),
-        ...Object.entries(i.links ?? {}).map(
-          ([p, linkname]): LayerFile => ({ path: p, type: 'symlink', mode: 0o777, linkname }),
-        ),
+        ...Object.entries(i.links ?? {}).map(([p, linkname]): LayerFile => ({
+          path: p,
+          type: 'symlink',
+          mode: 0o777,
+          linkname,
+        })),
       ],
     })),
   )
@@ -132,7 +150,8 @@ async function preloadImages(
     for (let i = 0; ; i++) {
       const probe = await run(ctr, ['-a', sock, 'version'], { allowFailure: true, timeoutMs: 10_000 })
       if (probe.exitCode === 0) break
-      if (i > 60 || daemon.exitCode !== null) throw new Error(`build-time containerd did not start:\n${daemonLog}`)
+      if (i > 60 || daemon.exitCode !== null)
+        throw new Error(`build-time containerd did not start:\n${daemonLog}`)
       await new Promise((r) => setTimeout(r, 500))
     }
     log(`importing ${recipe.images.length} images into the node's containerd (k8s.io)`)

@@ -81,7 +81,9 @@ export interface LayerFile {
  * The layer: /tmp, the binary (0755), any extra files, and every parent directory, each once,
  * parents first.
  */
-export async function binaryLayer(image: Pick<OneBinaryImage, 'path' | 'content' | 'extra'>): Promise<Buffer> {
+export async function binaryLayer(
+  image: Pick<OneBinaryImage, 'path' | 'content' | 'extra'>,
+): Promise<Buffer> {
   const files: LayerFile[] = [
     ...(image.extra ?? []),
     { path: image.path, type: 'file', mode: 0o755, data: image.content },
@@ -93,7 +95,9 @@ export async function binaryLayer(image: Pick<OneBinaryImage, 'path' | 'content'
   }
   const byPath = new Map(files.map((f) => [f.path.replace(/^\/+/, ''), f]))
   return tarOf([
-    ...[...dirs].sort().map((name) => ({ name, type: 'directory' as const, mode: name === 'tmp/' ? 0o1777 : 0o755 })),
+    ...[...dirs]
+      .sort()
+      .map((name) => ({ name, type: 'directory' as const, mode: name === 'tmp/' ? 0o1777 : 0o755 })),
     ...[...byPath.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, f]) => ({ name, type: f.type, mode: f.mode, data: f.data, linkname: f.linkname })),
@@ -120,8 +124,14 @@ export async function imageBlobs(image: OneBinaryImage): Promise<{ blobs: Blob[]
       JSON.stringify({
         schemaVersion: 2,
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: config.digest, size: config.size },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size }],
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: config.digest,
+          size: config.size,
+        },
+        layers: [
+          { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layer.digest, size: layer.size },
+        ],
       }),
     ),
   )

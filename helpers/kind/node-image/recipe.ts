@@ -128,7 +128,13 @@ export function preloadImages(v: KindNodeVersions): PreloadImage[] {
     k8s('kube-scheduler'),
     // kube-proxy programs the node with iptables (or nft): Debian's, from the node's own rootfs
     { ...k8s('kube-proxy'), fromRootfs: KUBE_PROXY_FROM_ROOTFS },
-    { name: `${REGISTRY}/etcd:${v.etcdImageTag}`, tool: 'etcd', version: v.etcd, binary: 'etcd', path: `${BIN}/etcd` },
+    {
+      name: `${REGISTRY}/etcd:${v.etcdImageTag}`,
+      tool: 'etcd',
+      version: v.etcd,
+      binary: 'etcd',
+      path: `${BIN}/etcd`,
+    },
     {
       name: `${REGISTRY}/coredns/coredns:${v.corednsImageTag}`,
       tool: 'coredns',
@@ -701,7 +707,11 @@ export function kindNodeRecipe(
     ...debian,
     packages: NODE_PACKAGES,
     files: renderNodeFiles(v),
-    executables: ['/usr/local/bin/entrypoint', '/kind/bin/kubelet-cgroups.sh', '/kind/bin/d7y-pod-network.sh'],
+    executables: [
+      '/usr/local/bin/entrypoint',
+      '/kind/bin/kubelet-cgroups.sh',
+      '/kind/bin/d7y-pod-network.sh',
+    ],
     binaries: nodeBinaries(v),
     images: preloadImages(v),
     customize: CUSTOMIZE,

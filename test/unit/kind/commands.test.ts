@@ -60,7 +60,14 @@ describe('kind', () => {
     expect(kind.exportKubeconfig(c).args).toEqual([
       'export', 'kubeconfig', '--name', 'other', '--kubeconfig', '/c/kind/other/kubeconfig',
     ]) // prettier-ignore
-    expect(kind.deleteCluster(c).args).toEqual(['delete', 'cluster', '--name', 'other', '--kubeconfig', '/c/kind/other/kubeconfig'])
+    expect(kind.deleteCluster(c).args).toEqual([
+      'delete',
+      'cluster',
+      '--name',
+      'other',
+      '--kubeconfig',
+      '/c/kind/other/kubeconfig',
+    ])
     expect(kind.exportLogs(c, '/d').args).toEqual(['export', 'logs', '/d', '--name', 'other'])
   })
 })
@@ -84,7 +91,12 @@ describe('helm', () => {
 
 describe('kubectl', () => {
   test('every call carries the profile kubeconfig', () => {
-    expect(kubectl(ctx(), ['get', 'pods']).args).toEqual(['--kubeconfig', '/c/kind/d7y-stargz/kubeconfig', 'get', 'pods'])
+    expect(kubectl(ctx(), ['get', 'pods']).args).toEqual([
+      '--kubeconfig',
+      '/c/kind/d7y-stargz/kubeconfig',
+      'get',
+      'pods',
+    ])
   })
 
   test('logs: container, since-time and previous when asked', () => {
@@ -96,7 +108,9 @@ describe('kubectl', () => {
   })
 
   test('pod metrics through the API server proxy', () => {
-    expect(podProxyPath('ns', 'pod-1', 4002, '/metrics')).toBe('/api/v1/namespaces/ns/pods/pod-1:4002/proxy/metrics')
+    expect(podProxyPath('ns', 'pod-1', 4002, '/metrics')).toBe(
+      '/api/v1/namespaces/ns/pods/pod-1:4002/proxy/metrics',
+    )
     expect(kube.raw(ctx(), '/x').args.slice(2)).toEqual(['get', '--raw', '/x'])
   })
 })

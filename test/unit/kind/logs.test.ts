@@ -21,7 +21,7 @@ describe('client log source', () => {
 })
 
 describe('since', () => {
-  test("a node clock reading (no zone) is UTC; RFC 3339 passes through normalised", () => {
+  test('a node clock reading (no zone) is UTC; RFC 3339 passes through normalised', () => {
     expect(toSinceTime('2026-11-27 20:56:38')).toBe('2026-11-27T20:56:38Z')
     expect(toSinceTime('2026-11-27T20:56:38Z')).toBe('2026-11-27T20:56:38Z')
     expect(toSinceTime('2026-11-27T22:56:38+02:00')).toBe('2026-11-27T20:56:38Z')

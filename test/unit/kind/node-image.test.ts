@@ -32,7 +32,9 @@ describe('recipe', () => {
     expect(ref).toMatch(/^localhost\/d7y-conformance\/kind-node:[0-9a-f]{12}$/)
     expect(kindNodeImageRef(kindNodeRecipe(debian))).toBe(ref)
     expect(kindNodeImageRef(kindNodeRecipe({ suite: 'bookworm' }))).not.toBe(ref)
-    expect(kindNodeImageRef(kindNodeRecipe(debian, { ...KIND_NODE_VERSIONS, kubernetes: 'v1.33.2' }))).not.toBe(ref)
+    expect(
+      kindNodeImageRef(kindNodeRecipe(debian, { ...KIND_NODE_VERSIONS, kubernetes: 'v1.33.2' })),
+    ).not.toBe(ref)
   })
 
   test('preloads the images kubeadm v1.33.1 names, CoreDNS and pause under kubeadm tags', () => {
@@ -133,13 +135,20 @@ describe('recipe', () => {
 })
 
 describe('OCI archive', () => {
-  const image = { name: 'registry.k8s.io/pause:3.10', path: '/pause', content: Buffer.from('ELF'), entrypoint: ['/pause'] }
+  const image = {
+    name: 'registry.k8s.io/pause:3.10',
+    path: '/pause',
+    content: Buffer.from('ELF'),
+    entrypoint: ['/pause'],
+  }
 
   test('layers and digests are the same for the same binary', async () => {
     const a = await imageBlobs(image)
     const b = await imageBlobs(image)
     expect(a.manifest.digest).toBe(b.manifest.digest)
-    expect((await imageBlobs({ ...image, content: Buffer.from('ELF2') })).manifest.digest).not.toBe(a.manifest.digest)
+    expect((await imageBlobs({ ...image, content: Buffer.from('ELF2') })).manifest.digest).not.toBe(
+      a.manifest.digest,
+    )
   })
 
   test('the layer holds /tmp, parents, the binary 0755 and extra files once', async () => {
@@ -151,8 +160,18 @@ describe('OCI archive', () => {
         path: '/usr/local/bin/kube-proxy',
         content: Buffer.from('x'),
         extra: [
-          { path: '/usr/sbin/iptables', type: 'symlink', mode: 0o777, linkname: '/etc/alternatives/iptables' },
-          { path: '/usr/sbin/iptables', type: 'symlink', mode: 0o777, linkname: '/etc/alternatives/iptables' },
+          {
+            path: '/usr/sbin/iptables',
+            type: 'symlink',
+            mode: 0o777,
+            linkname: '/etc/alternatives/iptables',
+          },
+          {
+            path: '/usr/sbin/iptables',
+            type: 'symlink',
+            mode: 0o777,
+            linkname: '/etc/alternatives/iptables',
+          },
         ],
       }),
     )

@@ -37,13 +37,17 @@ describe('kind nodes', () => {
   })
 
   test('control-plane first, workers in kind order (worker10 after worker2)', () => {
-    const n = (name: string, role: 'worker' | 'control-plane' = 'worker') => ({ name, container: name, role, ip: '1.1.1.1' })
-    expect(sortNodes([n('k-worker10'), n('k-worker2'), n('k-control-plane', 'control-plane'), n('k-worker')]).map((x) => x.name)).toEqual([
-      'k-control-plane',
-      'k-worker',
-      'k-worker2',
-      'k-worker10',
-    ])
+    const n = (name: string, role: 'worker' | 'control-plane' = 'worker') => ({
+      name,
+      container: name,
+      role,
+      ip: '1.1.1.1',
+    })
+    expect(
+      sortNodes([n('k-worker10'), n('k-worker2'), n('k-control-plane', 'control-plane'), n('k-worker')]).map(
+        (x) => x.name,
+      ),
+    ).toEqual(['k-control-plane', 'k-worker', 'k-worker2', 'k-worker10'])
   })
 
   test('kind get output: names only, notices ignored', () => {
@@ -66,7 +70,9 @@ describe('images', () => {
     const image = `example.com/node:v9@${DIGEST}`
     const text = kindConfigFile(config, image)
     expect(text.match(/image: /g)).toHaveLength(config.workers + 1)
-    expect(text.match(new RegExp(`image: ${image.replace(/[.]/g, '\\.')}`, 'g'))).toHaveLength(config.workers + 1)
+    expect(text.match(new RegExp(`image: ${image.replace(/[.]/g, '\\.')}`, 'g'))).toHaveLength(
+      config.workers + 1,
+    )
     expect(kindConfigFile(config, kindNodeImage(config, {}))).toBe(renderKindConfig(config))
   })
 
@@ -76,11 +82,9 @@ describe('images', () => {
       'dragonflyoss/scheduler:v2.5.1',
       'dragonflyoss/client:v1.5.0',
     ])
-    expect(dragonflyImages(loadConfig({ D7Y_SCHEDULER_VERSION: 'v2.4.0', D7Y_DFDAEMON_VERSION: 'v1.4.3' }))).toEqual([
-      'dragonflyoss/manager:v2.4.0',
-      'dragonflyoss/scheduler:v2.4.0',
-      'dragonflyoss/client:v1.4.3',
-    ])
+    expect(
+      dragonflyImages(loadConfig({ D7Y_SCHEDULER_VERSION: 'v2.4.0', D7Y_DFDAEMON_VERSION: 'v1.4.3' })),
+    ).toEqual(['dragonflyoss/manager:v2.4.0', 'dragonflyoss/scheduler:v2.4.0', 'dragonflyoss/client:v1.4.3'])
   })
 
   test('registry: pulled by digest, used by tag', () => {

@@ -32,7 +32,8 @@ function stepOf(steps: PlanStep[], id: string): PlanStep {
 
 function file(step: PlanStep, suffix: string): string {
   const f = step.files.find((x) => x.path.endsWith(suffix))
-  if (!f) throw new Error(`step ${step.step} writes no ${suffix}: ${step.files.map((x) => x.path).join(', ')}`)
+  if (!f)
+    throw new Error(`step ${step.step} writes no ${suffix}: ${step.files.map((x) => x.path).join(', ')}`)
   return f.content
 }
 
@@ -120,7 +121,9 @@ describe('kind plan', () => {
       const cs = commands(stepOf(steps, 'cluster'))
       expect(cs).toContain('kind get nodes --name d7y-stargz')
       for (const n of ['d7y-stargz-control-plane', 'd7y-stargz-worker', 'd7y-stargz-worker2'])
-        expect(cs.some((c) => c.startsWith('docker inspect') && c.endsWith(n) && c.includes('"kind"'))).toBe(true)
+        expect(cs.some((c) => c.startsWith('docker inspect') && c.endsWith(n) && c.includes('"kind"'))).toBe(
+          true,
+        )
     })
   })
 
@@ -163,9 +166,13 @@ describe('kind plan', () => {
     })
 
     test('a packaged chart (.tgz, or any file) carries its subcharts: no dependency update', async () => {
-      const cs = commands(stepOf(await kindPlan(config({ D7Y_CHART_PATH: '/charts/dragonfly-1.7.4.tgz' })), 'dragonfly'))
+      const cs = commands(
+        stepOf(await kindPlan(config({ D7Y_CHART_PATH: '/charts/dragonfly-1.7.4.tgz' })), 'dragonfly'),
+      )
       expect(cs.some((c) => c.startsWith('helm dependency'))).toBe(false)
-      expect(cs.find((c) => c.startsWith('helm upgrade'))).toContain('dragonfly /charts/dragonfly-1.7.4.tgz --namespace')
+      expect(cs.find((c) => c.startsWith('helm upgrade'))).toContain(
+        'dragonfly /charts/dragonfly-1.7.4.tgz --namespace',
+      )
     })
 
     test('no helm --wait: readiness is watched through the API, workload by workload', () => {
@@ -179,13 +186,20 @@ describe('kind plan', () => {
     test('every image the values deploy is saved and kind-loaded, at the pinned (or overridden) tags', async () => {
       const cs = commands(stepOf(await kindPlan(config({ D7Y_DFDAEMON_VERSION: 'v1.5.1' })), 'dragonfly'))
       const save = cs.find((c) => c.startsWith('docker save') && c.includes('dragonfly-images.tar'))!
-      for (const image of ['dragonflyoss/manager:v2.5.1', 'dragonflyoss/scheduler:v2.5.1', 'dragonflyoss/client:v1.5.1', 'busybox:latest'])
+      for (const image of [
+        'dragonflyoss/manager:v2.5.1',
+        'dragonflyoss/scheduler:v2.5.1',
+        'dragonflyoss/client:v1.5.1',
+        'busybox:latest',
+      ])
         expect(save).toContain(image)
       const loads = cs.filter((c) => c.startsWith('kind load'))
       expect(loads).toHaveLength(2)
       expect(loads[0]).toMatch(/^kind load image-archive \S+dragonfly-images\.tar --name d7y-stargz$/)
       // MariaDB and Redis are scheduled on the control-plane only, so only it gets their image
-      expect(loads[1]).toMatch(/manager-backends-images\.tar --name d7y-stargz --nodes d7y-stargz-control-plane$/)
+      expect(loads[1]).toMatch(
+        /manager-backends-images\.tar --name d7y-stargz --nodes d7y-stargz-control-plane$/,
+      )
     })
 
     test("the manager's MariaDB and Redis go in before the chart, which reaches them as external services", () => {
@@ -205,8 +219,16 @@ describe('kind plan', () => {
       expect(v.externalMysql.host).toBe('dragonfly-mariadb.dragonfly-system.svc.cluster.local')
       expect(v.externalRedis.addrs).toEqual(['dragonfly-redis.dragonfly-system.svc.cluster.local:6379'])
       // Kubernetes reads YAML 1.1: redis-server's "no" arguments must stay strings
-      const backends = parseAllDocuments(file(s, 'manager-backends.yaml')).map((d) => d.toJS({}) as { kind: string; spec?: { template: { spec: { containers: { command: unknown[] }[] } } } })
-      const redis = backends.find((b) => b.kind === 'Deployment' && JSON.stringify(b).includes('redis-server'))!
+      const backends = parseAllDocuments(file(s, 'manager-backends.yaml')).map(
+        (d) =>
+          d.toJS({}) as {
+            kind: string
+            spec?: { template: { spec: { containers: { command: unknown[] }[] } } }
+          },
+      )
+      const redis = backends.find(
+        (b) => b.kind === 'Deployment' && JSON.stringify(b).includes('redis-server'),
+      )!
       expect(redis.spec!.template.spec.containers[0]!.command.every((a) => typeof a === 'string')).toBe(true)
       expect(file(s, 'manager-backends.yaml')).toContain('- "no"')
     })
@@ -214,15 +236,26 @@ describe('kind plan', () => {
     test('kind on podman: node commands through podman, a Docker network for the registry, its name in /etc/hosts', async () => {
       const p = await kindPlan(config({ KIND_EXPERIMENTAL_PROVIDER: 'podman' }))
       const cluster = commands(stepOf(p, 'cluster'))
-      expect(cluster).toContain('podman image exists kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f')
-      expect(cluster.some((c) => c.startsWith('podman pull docker.io/kindest/node:v1.33.1@sha256:'))).toBe(true)
-      expect(cluster.some((c) => c.startsWith('podman inspect') && c.endsWith('d7y-stargz-worker'))).toBe(true)
+      expect(cluster).toContain(
+        'podman image exists kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f',
+      )
+      expect(cluster.some((c) => c.startsWith('podman pull docker.io/kindest/node:v1.33.1@sha256:'))).toBe(
+        true,
+      )
+      expect(cluster.some((c) => c.startsWith('podman inspect') && c.endsWith('d7y-stargz-worker'))).toBe(
+        true,
+      )
       expect(cluster).toContain('docker network inspect kind')
       const tools = commands(stepOf(p, 'node-tools'))
       expect(tools.some((c) => c.startsWith('podman cp ') && !c.includes(' -L '))).toBe(true)
       const df = stepOf(p, 'dragonfly')
-      expect(commands(df).filter((c) => c.startsWith('podman exec') && c.includes('/etc/hosts'))).toHaveLength(3)
-      const v = parseYaml(file(df, 'values.yaml')) as { client: { hostAliases: unknown }; seedClient: { hostAliases: unknown } }
+      expect(
+        commands(df).filter((c) => c.startsWith('podman exec') && c.includes('/etc/hosts')),
+      ).toHaveLength(3)
+      const v = parseYaml(file(df, 'values.yaml')) as {
+        client: { hostAliases: unknown }
+        seedClient: { hostAliases: unknown }
+      }
       expect(v.client.hostAliases).toEqual([{ ip: '<registry ip>', hostnames: ['d7y-stargz-registry'] }])
       expect(v.seedClient.hostAliases).toEqual(v.client.hostAliases)
       expect(commands(stepOf(p, 'stargz')).every((c) => !c.startsWith('docker exec'))).toBe(true)
@@ -230,7 +263,13 @@ describe('kind plan', () => {
 
     test('values: debug logs for client and seed-client, hostNetwork clients, the origin as the mirror upstream', () => {
       const v = parseYaml(file(stepOf(steps, 'dragonfly'), 'values.yaml')) as {
-        client: { hostNetwork: boolean; config: { log: { level: string }; proxy: { registryMirror: { addr: string }; rules: { regex: string }[] } } }
+        client: {
+          hostNetwork: boolean
+          config: {
+            log: { level: string }
+            proxy: { registryMirror: { addr: string }; rules: { regex: string }[] }
+          }
+        }
         seedClient: { config: { log: { level: string } } }
       }
       expect(v.client.config.log.level).toBe('debug')
@@ -273,11 +312,20 @@ describe('kind plan', () => {
     test('mirror: host:port (no scheme) with insecure = true, the header table after its mirror entry', () => {
       const text = file(s(), 'd7y-stargz-worker:/etc/containerd-stargz-grpc/config.toml')
       const toml = parseToml(text) as {
-        resolver: { host: Record<string, { mirrors: { host: string; insecure: boolean; header: Record<string, string[]> }[] }> }
+        resolver: {
+          host: Record<
+            string,
+            { mirrors: { host: string; insecure: boolean; header: Record<string, string[]> }[] }
+          >
+        }
       }
       const mirrors = toml.resolver.host['d7y-stargz-registry:5000']!.mirrors
       expect(mirrors).toEqual([
-        { host: '127.0.0.1:4001', insecure: true, header: { 'X-Dragonfly-Registry': ['http://d7y-stargz-registry:5000'] } },
+        {
+          host: '127.0.0.1:4001',
+          insecure: true,
+          header: { 'X-Dragonfly-Registry': ['http://d7y-stargz-registry:5000'] },
+        },
       ])
       expect(mirrors[0]!.host).not.toMatch(/^[a-z]+:\/\//)
       const entry = text.indexOf('[[resolver.host."d7y-stargz-registry:5000".mirrors]]')
@@ -288,7 +336,9 @@ describe('kind plan', () => {
 
     test('the snapshotter runs with --log-level=debug, before containerd', () => {
       const unit = file(s(), 'd7y-stargz-worker:/etc/systemd/system/stargz-snapshotter.service')
-      expect(unit).toMatch(/^ExecStart=\/usr\/local\/bin\/containerd-stargz-grpc --log-level=debug --config=\/etc\/containerd-stargz-grpc\/config.toml$/m)
+      expect(unit).toMatch(
+        /^ExecStart=\/usr\/local\/bin\/containerd-stargz-grpc --log-level=debug --config=\/etc\/containerd-stargz-grpc\/config.toml$/m,
+      )
       expect(unit).toMatch(/^Before=containerd.service$/m)
       expect(unit).toMatch(/^Type=notify$/m)
     })
@@ -296,7 +346,10 @@ describe('kind plan', () => {
     test('containerd: the proxy plugin, stargz as CRI snapshotter, snapshot annotations passed through', () => {
       const toml = parseToml(file(s(), 'd7y-stargz-worker:/etc/containerd/config.toml')) as {
         proxy_plugins: Record<string, { type: string; address: string }>
-        plugins: Record<string, { containerd: { snapshotter: string; disable_snapshot_annotations: boolean } }>
+        plugins: Record<
+          string,
+          { containerd: { snapshotter: string; disable_snapshot_annotations: boolean } }
+        >
       }
       expect(toml.proxy_plugins.stargz).toEqual({
         type: 'snapshot',
@@ -310,7 +363,9 @@ describe('kind plan', () => {
     test('binary copied, units reloaded, snapshotter enabled, containerd restarted, plugin awaited', () => {
       const cs = s().commands.filter((c) => c.includes('d7y-stargz-worker2'))
       const at = (re: RegExp) => cs.findIndex((c) => re.test(c))
-      expect(at(/docker cp -L \/cache\/tools\/stargz\/v0\.18\.2\/bin\/containerd-stargz-grpc/)).toBeGreaterThanOrEqual(0)
+      expect(
+        at(/docker cp -L \/cache\/tools\/stargz\/v0\.18\.2\/bin\/containerd-stargz-grpc/),
+      ).toBeGreaterThanOrEqual(0)
       expect(at(/systemctl daemon-reload/)).toBeLessThan(at(/enable --now stargz-snapshotter/))
       expect(at(/enable --now stargz-snapshotter/)).toBeLessThan(at(/systemctl restart containerd/))
       expect(at(/restart containerd/)).toBeLessThan(at(/# wait: .*ctr plugin ls/))
@@ -336,14 +391,25 @@ describe('kind plan', () => {
 
     test('CRI: a plain-HTTP hosts.toml per worker and a pod pinned to each worker', () => {
       const s = stepOf(steps, 'run')
-      const hosts = parseToml(file(s, 'd7y-stargz-worker:/etc/containerd/certs.d/d7y-stargz-registry:5000/hosts.toml'))
+      const hosts = parseToml(
+        file(s, 'd7y-stargz-worker:/etc/containerd/certs.d/d7y-stargz-registry:5000/hosts.toml'),
+      )
       expect(hosts).toEqual({
         server: 'http://d7y-stargz-registry:5000',
         host: { 'http://d7y-stargz-registry:5000': { capabilities: ['pull', 'resolve'] } },
       })
-      const pods = s.files.filter((f) => f.path.startsWith('(API)')).map((f) => parseYaml(f.content) as {
-        spec: { nodeName: string; restartPolicy: string; containers: { image: string; args: string[] }[] }
-      })
+      const pods = s.files
+        .filter((f) => f.path.startsWith('(API)'))
+        .map(
+          (f) =>
+            parseYaml(f.content) as {
+              spec: {
+                nodeName: string
+                restartPolicy: string
+                containers: { image: string; args: string[] }[]
+              }
+            },
+        )
       expect(pods.map((p) => p.spec.nodeName)).toEqual(['d7y-stargz-worker', 'd7y-stargz-worker2'])
       for (const p of pods) {
         expect(p.spec.restartPolicy).toBe('Never')
@@ -370,13 +436,21 @@ describe('kind plan', () => {
 
     test('older clients write /var/log/dragonfly/dfdaemon/*.log: read in the node, else in the pod', async () => {
       const cs = commands(stepOf(await kindPlan(config({ D7Y_DFDAEMON_VERSION: 'v1.4.0' })), 'evidence'))
-      expect(cs.some((c) => c.startsWith('docker exec d7y-stargz-worker sh -c') && c.includes('/var/log/dragonfly/dfdaemon/*.log'))).toBe(true)
+      expect(
+        cs.some(
+          (c) =>
+            c.startsWith('docker exec d7y-stargz-worker sh -c') &&
+            c.includes('/var/log/dragonfly/dfdaemon/*.log'),
+        ),
+      ).toBe(true)
       expect(cs.some((c) => c.startsWith('kubectl') && c.includes(' logs '))).toBe(false)
     })
   })
 
   test('negative control: the mirror pointed straight at the origin', () => {
-    const toml = parseToml(file(stepOf(steps, 'negative-control'), 'd7y-stargz-worker:/etc/containerd-stargz-grpc/config.toml')) as {
+    const toml = parseToml(
+      file(stepOf(steps, 'negative-control'), 'd7y-stargz-worker:/etc/containerd-stargz-grpc/config.toml'),
+    ) as {
       resolver: { host: Record<string, { mirrors: { host: string; insecure: boolean }[] }> }
     }
     expect(toml.resolver.host['d7y-stargz-registry:5000']!.mirrors).toEqual([
@@ -385,7 +459,9 @@ describe('kind plan', () => {
   })
 
   test('reset: scheduler restarted, the seed peer storage claim deleted while scaled to 0, client pods replaced', () => {
-    const cs = commands(stepOf(steps, 'reset')).map((c) => c.replace('kubectl --kubeconfig /cache/kind/d7y-stargz/kubeconfig ', ''))
+    const cs = commands(stepOf(steps, 'reset')).map((c) =>
+      c.replace('kubectl --kubeconfig /cache/kind/d7y-stargz/kubeconfig ', ''),
+    )
     expect(cs).toEqual([
       'delete pods --namespace dragonfly-system -l app=dragonfly,component=scheduler --wait=false',
       'scale statefulset dragonfly-seed-client --namespace dragonfly-system --replicas=0',
@@ -415,8 +491,10 @@ describe('kind plan', () => {
       'kind get clusters',
       'kind delete cluster --name d7y-stargz --kubeconfig /cache/kind/d7y-stargz/kubeconfig',
     ])
-    for (const env of [{ D7Y_KEEP: "true" }, { D7Y_REUSE_CLUSTER: "true" }] as Record<string, string>[])
-      expect(commands(stepOf(await kindPlan(config(env)), 'teardown')).some((c) => c.startsWith('kind delete'))).toBe(false)
+    for (const env of [{ D7Y_KEEP: 'true' }, { D7Y_REUSE_CLUSTER: 'true' }] as Record<string, string>[])
+      expect(
+        commands(stepOf(await kindPlan(config(env)), 'teardown')).some((c) => c.startsWith('kind delete')),
+      ).toBe(false)
   })
 
   test('D7Y_WORKERS changes every per-worker part', async () => {

@@ -87,7 +87,9 @@ describe('kind preflight', () => {
   test('a node image that cannot be pulled is one problem pointing to the local profile', async () => {
     const problems = await kindPreflight(
       input,
-      healthy({ image: async () => ({ ok: false, reason: 'dial tcp: lookup registry-1.docker.io: no such host' }) }),
+      healthy({
+        image: async () => ({ ok: false, reason: 'dial tcp: lookup registry-1.docker.io: no such host' }),
+      }),
     )
     expect(problems).toHaveLength(1)
     expect(problems[0]!.what).toContain(input.nodeImage)
@@ -196,7 +198,11 @@ describe('kind on podman (KIND_EXPERIMENTAL_PROVIDER=podman)', () => {
   test('what a fresh machine of this kind lacks: podman, /lib/modules, the nproc default', async () => {
     const problems = await kindPreflight(
       podman,
-      healthy({ podman: async () => undefined, pathExists: async () => false, podmanUlimits: async () => false }),
+      healthy({
+        podman: async () => undefined,
+        pathExists: async () => false,
+        podmanUlimits: async () => false,
+      }),
     )
     expect(problems.map((p) => p.fix)).toEqual([
       'apt-get install -y podman, or unset KIND_EXPERIMENTAL_PROVIDER to use Docker',

@@ -30,7 +30,11 @@ vi.mock('../../../helpers/exec.ts', async (importOriginal) => {
     ran.push(real.quote(file) + ' ' + args.map(real.quote).join(' '))
     return { command: '', exitCode: 0, stdout: answer(file, args), stderr: '', durationMs: 1 }
   })
-  return { ...real, run, output: vi.fn(async (f: string, a: readonly string[]) => (await run(f, a)).stdout.trim()) }
+  return {
+    ...real,
+    run,
+    output: vi.fn(async (f: string, a: readonly string[]) => (await run(f, a)).stdout.trim()),
+  }
 })
 
 vi.mock('../../../helpers/tools/obtain.ts', () => ({
@@ -41,7 +45,14 @@ vi.mock('../../../helpers/tools/obtain.ts', () => ({
     // the named binaries the plan prints; nerdctl and stargz where the cache keeps them
     binary: ['kind', 'helm', 'kubectl'].includes(tool)
       ? tool
-      : path.join(config.cacheDir, 'tools', tool, config.toolVersions[tool as keyof Config['toolVersions']], 'bin', tool),
+      : path.join(
+          config.cacheDir,
+          'tools',
+          tool,
+          config.toolVersions[tool as keyof Config['toolVersions']],
+          'bin',
+          tool,
+        ),
     binaries: {},
     detail: 'test',
     skipped: [],
@@ -85,7 +96,9 @@ const { kindPlan } = await import('../../../helpers/kind/plan.ts')
 
 /** The plan's commands of a step as the profile runs them: no comments, no conditional pulls. */
 function planned(step: PlanStep): string[] {
-  return step.commands.filter((c) => !c.startsWith('#') && !c.includes('# only when absent')).map((c) => c.replace(/ {3}#.*$/, ''))
+  return step.commands
+    .filter((c) => !c.startsWith('#') && !c.includes('# only when absent'))
+    .map((c) => c.replace(/ {3}#.*$/, ''))
 }
 
 describe('the profile runs what the plan prints', () => {

@@ -5,36 +5,67 @@ import { loadConfig } from '../../../helpers/config.ts'
 import { NAMED_BINARIES, commandLine, type KindContext } from '../../../helpers/kind/commands.ts'
 import { podEnd, registryHostsToml, runPodManifest, runPodName } from '../../../helpers/kind/cri-run.ts'
 import { kindLayout } from '../../../helpers/kind/layout.ts'
-import {
-  resetActions,
-  resetCommandList,
-  storageOf,
-  type ResetTarget,
-} from '../../../helpers/kind/reset.ts'
+import { resetActions, resetCommandList, storageOf, type ResetTarget } from '../../../helpers/kind/reset.ts'
 
 const config = loadConfig({ D7Y_CACHE_DIR: '/c' })
 const ctx: KindContext = { config, bin: NAMED_BINARIES, layout: kindLayout(config) }
 const DIR = '/var/lib/dragonfly'
 
-function spec(mounts: { name: string; mountPath: string; subPath?: string }[], volumes: V1PodSpec['volumes'] = []): V1PodSpec {
+function spec(
+  mounts: { name: string; mountPath: string; subPath?: string }[],
+  volumes: V1PodSpec['volumes'] = [],
+): V1PodSpec {
   return { containers: [{ name: 'client', volumeMounts: mounts }], volumes }
 }
 
 describe('where dfdaemon storage lives', () => {
   test('nothing mounted there: inside the container', () => {
-    expect(storageOf(spec([{ name: 'config', mountPath: '/etc/dragonfly' }]), 'client', DIR, [])).toEqual({ dir: DIR, kind: 'container' })
+    expect(storageOf(spec([{ name: 'config', mountPath: '/etc/dragonfly' }]), 'client', DIR, [])).toEqual({
+      dir: DIR,
+      kind: 'container',
+    })
   })
 
   test('emptyDir, hostPath (with the path under the mount), volumeClaimTemplate, other', () => {
-    expect(storageOf(spec([{ name: 's', mountPath: DIR }], [{ name: 's', emptyDir: {} }]), 'client', DIR, [])).toMatchObject({ kind: 'emptyDir' })
-    expect(storageOf(spec([{ name: 'h', mountPath: '/var/lib' }], [{ name: 'h', hostPath: { path: '/data/' } }]), 'client', DIR, [])).toEqual({
+    expect(
+      storageOf(spec([{ name: 's', mountPath: DIR }], [{ name: 's', emptyDir: {} }]), 'client', DIR, []),
+    ).toMatchObject({ kind: 'emptyDir' })
+    expect(
+      storageOf(
+        spec([{ name: 'h', mountPath: '/var/lib' }], [{ name: 'h', hostPath: { path: '/data/' } }]),
+        'client',
+        DIR,
+        [],
+      ),
+    ).toEqual({
       dir: DIR,
       kind: 'hostPath',
       path: '/data/dragonfly',
     })
-    expect(storageOf(spec([{ name: 'h', mountPath: DIR, subPath: 'x' }], [{ name: 'h', hostPath: { path: '/data' } }]), 'client', DIR, [])).toMatchObject({ path: '/data/x' })
-    expect(storageOf(spec([{ name: 'storage', mountPath: DIR }]), 'client', DIR, ['storage'])).toEqual({ dir: DIR, kind: 'pvc', template: 'storage' })
-    expect(storageOf(spec([{ name: 'shared', mountPath: DIR }], [{ name: 'shared', persistentVolumeClaim: { claimName: 'x' } }]), 'client', DIR, [])).toEqual({
+    expect(
+      storageOf(
+        spec([{ name: 'h', mountPath: DIR, subPath: 'x' }], [{ name: 'h', hostPath: { path: '/data' } }]),
+        'client',
+        DIR,
+        [],
+      ),
+    ).toMatchObject({ path: '/data/x' })
+    expect(storageOf(spec([{ name: 'storage', mountPath: DIR }]), 'client', DIR, ['storage'])).toEqual({
+      dir: DIR,
+      kind: 'pvc',
+      template: 'storage',
+    })
+    expect(
+      storageOf(
+        spec(
+          [{ name: 'shared', mountPath: DIR }],
+          [{ name: 'shared', persistentVolumeClaim: { claimName: 'x' } }],
+        ),
+        'client',
+        DIR,
+        [],
+      ),
+    ).toEqual({
       dir: DIR,
       kind: 'other',
       volume: 'shared',
@@ -42,7 +73,14 @@ describe('where dfdaemon storage lives', () => {
   })
 
   test('a mount at /var/lib/dragonfly-extra is not /var/lib/dragonfly', () => {
-    expect(storageOf(spec([{ name: 'x', mountPath: `${DIR}-extra` }], [{ name: 'x', emptyDir: {} }]), 'client', DIR, [])).toMatchObject({ kind: 'container' })
+    expect(
+      storageOf(
+        spec([{ name: 'x', mountPath: `${DIR}-extra` }], [{ name: 'x', emptyDir: {} }]),
+        'client',
+        DIR,
+        [],
+      ),
+    ).toMatchObject({ kind: 'container' })
   })
 })
 
@@ -62,7 +100,10 @@ const ds: ResetTarget = {
   selector: 'app=dragonfly,component=client',
   replicas: 2,
   container: 'client',
-  podSpec: spec([{ name: 'cache', mountPath: '/var/cache/dragonfly' }], [{ name: 'cache', hostPath: { path: '/var/cache/dragonfly' } }]),
+  podSpec: spec(
+    [{ name: 'cache', mountPath: '/var/cache/dragonfly' }],
+    [{ name: 'cache', hostPath: { path: '/var/cache/dragonfly' } }],
+  ),
   claimTemplates: [],
 }
 
@@ -78,7 +119,10 @@ describe('reset', () => {
 
   test('StatefulSet with claims: scale to 0, delete every replica claim, scale back', () => {
     const a = resetActions(sts)
-    expect(a).toMatchObject({ mode: 'pause', pvcs: ['storage-dragonfly-seed-client-0', 'storage-dragonfly-seed-client-1'] })
+    expect(a).toMatchObject({
+      mode: 'pause',
+      pvcs: ['storage-dragonfly-seed-client-0', 'storage-dragonfly-seed-client-1'],
+    })
     expect(resetCommandList(ctx, sts, a, []).map((c) => c.args.slice(2).join(' '))).toEqual([
       'scale statefulset dragonfly-seed-client --namespace dragonfly-system --replicas=0',
       'delete pvc --namespace dragonfly-system --ignore-not-found storage-dragonfly-seed-client-0 storage-dragonfly-seed-client-1',
@@ -101,10 +145,18 @@ describe('reset', () => {
   test('a shared claim is reported, not deleted', () => {
     const t: ResetTarget = {
       ...sts,
-      podSpec: { containers: [{ name: 'seed-client', volumeMounts: [{ name: 'shared', mountPath: DIR }] }], volumes: [{ name: 'shared', persistentVolumeClaim: { claimName: 'x' } }] },
+      podSpec: {
+        containers: [{ name: 'seed-client', volumeMounts: [{ name: 'shared', mountPath: DIR }] }],
+        volumes: [{ name: 'shared', persistentVolumeClaim: { claimName: 'x' } }],
+      },
       claimTemplates: [],
     }
-    expect(resetActions(t)).toEqual({ mode: 'restart', hostPaths: [], pvcs: [], untouched: [`${DIR} (volume shared)`] })
+    expect(resetActions(t)).toEqual({
+      mode: 'restart',
+      hostPaths: [],
+      pvcs: [],
+      untouched: [`${DIR} (volume shared)`],
+    })
   })
 })
 
@@ -129,7 +181,9 @@ describe('CRI pod runner', () => {
     expect(p.spec).toMatchObject({
       nodeName: 'w1',
       restartPolicy: 'Never',
-      containers: [{ name: 'run', image: 'reg:5000/a:1-esgz', args: ['python3', '-V'], imagePullPolicy: 'IfNotPresent' }],
+      containers: [
+        { name: 'run', image: 'reg:5000/a:1-esgz', args: ['python3', '-V'], imagePullPolicy: 'IfNotPresent' },
+      ],
     })
     expect(p.metadata).toMatchObject({ namespace: 'default', labels: { app: 'd7y-conformance-run' } })
   })
@@ -145,7 +199,20 @@ describe('CRI pod runner', () => {
         withStatus({
           phase: 'Succeeded',
           containerStatuses: [
-            { name: 'run', image: '', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed', finishedAt: new Date('2026-01-01T00:00:04.5Z') } } },
+            {
+              name: 'run',
+              image: '',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: {
+                terminated: {
+                  exitCode: 0,
+                  reason: 'Completed',
+                  finishedAt: new Date('2026-01-01T00:00:04.5Z'),
+                },
+              },
+            },
           ],
         }),
       ),
@@ -154,13 +221,49 @@ describe('CRI pod runner', () => {
       podEnd(
         withStatus({
           phase: 'Pending',
-          containerStatuses: [{ name: 'run', image: '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ImagePullBackOff', message: 'http: server gave HTTP response to HTTPS client' } } }],
+          containerStatuses: [
+            {
+              name: 'run',
+              image: '',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: {
+                waiting: {
+                  reason: 'ImagePullBackOff',
+                  message: 'http: server gave HTTP response to HTTPS client',
+                },
+              },
+            },
+          ],
         }),
       ),
-    ).toEqual({ done: true, exitCode: -1, reason: 'ImagePullBackOff: http: server gave HTTP response to HTTPS client' })
+    ).toEqual({
+      done: true,
+      exitCode: -1,
+      reason: 'ImagePullBackOff: http: server gave HTTP response to HTTPS client',
+    })
     expect(
-      podEnd(withStatus({ phase: 'Pending', containerStatuses: [{ name: 'run', image: '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] })),
+      podEnd(
+        withStatus({
+          phase: 'Pending',
+          containerStatuses: [
+            {
+              name: 'run',
+              image: '',
+              imageID: '',
+              ready: false,
+              restartCount: 0,
+              state: { waiting: { reason: 'ContainerCreating' } },
+            },
+          ],
+        }),
+      ),
     ).toEqual({ done: false })
-    expect(podEnd(withStatus({ phase: 'Failed', reason: 'Evicted' }))).toEqual({ done: true, exitCode: -1, reason: 'Evicted' })
+    expect(podEnd(withStatus({ phase: 'Failed', reason: 'Evicted' }))).toEqual({
+      done: true,
+      exitCode: -1,
+      reason: 'Evicted',
+    })
   })
 })

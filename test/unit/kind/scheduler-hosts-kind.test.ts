@@ -26,14 +26,20 @@ describe('the scheduler knows every dfdaemon host (kind)', () => {
     )
   })
 
-  test('the same log without worker2\'s announcements: its ready pod is not ready for P2P (it passed before)', async () => {
+  test("the same log without worker2's announcements: its ready pod is not ready for P2P (it passed before)", async () => {
     const cut = textLines(schedulerLog).filter((l) => !l.includes('"hostID": "10.89.0.27-'))
-    const statuses = withSchedulerHosts(componentStatuses(pods, workers), pods, await schedulerKnownHosts(cut))
+    const statuses = withSchedulerHosts(
+      componentStatuses(pods, workers),
+      pods,
+      await schedulerKnownHosts(cut),
+    )
     // the pod conditions alone still say ready
     expect(componentStatuses(pods, workers).every((s) => s.ok)).toBe(true)
     const w2 = statuses.find((s) => s.where === 'd7y-stargz-worker2')!
     expect(w2.ok).toBe(false)
-    expect(w2.detail).toMatch(/the scheduler does not know a host at 10\.89\.0\.27: no "announce host request"/)
+    expect(w2.detail).toMatch(
+      /the scheduler does not know a host at 10\.89\.0\.27: no "announce host request"/,
+    )
     expect(statuses.filter((s) => !s.ok)).toHaveLength(1)
   })
 

@@ -18,7 +18,12 @@ const refs = {
 describe('workload images', () => {
   test("each Dragonfly image holds its binary and the chart's probe, under the values' reference", () => {
     const images = derivedImages(refs)
-    expect(images.map((i) => i.ref)).toEqual([refs.manager, refs.scheduler, refs.client, INIT_CONTAINER_IMAGE])
+    expect(images.map((i) => i.ref)).toEqual([
+      refs.manager,
+      refs.scheduler,
+      refs.client,
+      INIT_CONTAINER_IMAGE,
+    ])
     for (const i of images.slice(0, 3)) {
       expect(i.binaries.map((b) => b.dest)).toContain('/bin/grpc_health_probe')
       expect(i.entrypoint).toEqual([i.binaries[0]!.dest])
@@ -27,7 +32,11 @@ describe('workload images', () => {
   })
 
   test("the Dockerfile marks the image as the suite's build, with the hash of what went in", () => {
-    const text = derivedDockerfile(derivedImages(refs)[1]!, 'd7y-conformance/kind-runtime:abc', '0123456789ab')
+    const text = derivedDockerfile(
+      derivedImages(refs)[1]!,
+      'd7y-conformance/kind-runtime:abc',
+      '0123456789ab',
+    )
     expect(text.split('\n')).toEqual([
       'FROM d7y-conformance/kind-runtime:abc',
       `LABEL ${OFFLINE_LABEL}=0123456789ab`,
@@ -44,7 +53,7 @@ describe('workload images', () => {
     expect(r.customize).not.toMatch(/busybox \/usr\/local\/bin\/nc\b/)
   })
 
-  test("MariaDB and Redis are installed with service starts denied, and the denial is gone from the image", () => {
+  test('MariaDB and Redis are installed with service starts denied, and the denial is gone from the image', () => {
     const r = servicesRecipe({ suite: 'bookworm', mirror: 'http://mirror.example/debian' })
     expect(r.files!['/usr/sbin/policy-rc.d']).toBe('#!/bin/sh\nexit 101\n')
     const steps = r.customize!.split('\n')
