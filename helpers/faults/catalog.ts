@@ -5,7 +5,7 @@ import type { DragonflyValues } from '../render/helm-values.ts'
 import { UNITS } from '../local/dragonfly.ts'
 import {
   blockUploadPort,
-  crashUnit,
+  crashDfdaemon,
   corruptLargestLayer,
   disconnectOrigin,
   dragonflyMirror,
@@ -50,6 +50,9 @@ const LOCAL_ONLY = {
   local: true,
   kind: 'not implemented on the kind profile yet (it needs Dragonfly reconfigured by helm upgrade, components stopped through the API, and peers blocked on their pod addresses); run the catalog with D7Y_PROFILE=local',
 } as const
+// Entries caused on the nodes themselves (the snapshotter, containerd, /dev/fuse, a process) or on
+// the origin's content: the same operation on a kind node as on a local one.
+const EVERY_PROFILE = { local: true, kind: true } as const
 const ROUTING = ['via-dfdaemon', 'task-succeeded', 'single-back-to-source'] as const
 // The originals of what a fault replaced, for its restore.
 const saved = new Map<string, unknown>()
@@ -66,8 +69,7 @@ export const FAULTS: FaultEntry[] = [
     incident: 'control: every check must hold on the healthy pull',
     expectRed: [],
     cause: 'none',
-    // nothing to inject: on kind it is the fresh pull the upgrade gate's AFTER side is judged on
-    profiles: { local: true, kind: true },
+    profiles: EVERY_PROFILE,
     control: true,
     inject: noop,
     restore: async () => {},
@@ -113,15 +115,15 @@ export const FAULTS: FaultEntry[] = [
     id: 'dfdaemon-crashed',
     title: 'dfdaemon crashed on one worker and restarted on its own',
     simulates:
-      "the last worker's dfdaemon killed (SIGKILL) once it served; systemd restarts it, and the pull runs after it serves again",
+      "the last worker's dfdaemon process killed (SIGKILL) once it served; systemd (local) or kubelet (kind) restarts it, and the pull runs after it serves again",
     incident:
       "issue 19: the chart's seed peer and clients restarted under a fresh kind run; a component that crashes after it was ready must not pass unseen",
     // It serves again before the pull, so every routing check holds: only the restart shows.
     expectRed: ['no-restarts'],
     cause: 'component-restarted',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
-      await crashUnit(victim(ctx), UNITS.client, ctx.stepMs)
+      await crashDfdaemon(ctx, victim(ctx))
       await waitDragonflyServing(ctx)
       return {}
     },
@@ -236,7 +238,7 @@ export const FAULTS: FaultEntry[] = [
       'FAULTS.md 18: no /dev/fuse in the node (siderolabs/extensions#245): full pull, the image still runs',
     expectRed: ['remote-snapshots'],
     cause: 'fuse-missing',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       await removeFuse(victim(ctx))
       return {}
@@ -252,7 +254,7 @@ export const FAULTS: FaultEntry[] = [
       'FAULTS.md 16/21: containerd config not carrying the snapshotter, or not reloaded (helm-charts#209)',
     expectRed: ['stargz-plugin', 'image-runs'],
     cause: 'stargz-plugin-missing',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       saved.set('containerd-config', await dropStargzPlugin(victim(ctx), ctx))
       return {}
@@ -267,7 +269,7 @@ export const FAULTS: FaultEntry[] = [
     incident: 'FAULTS.md 19: snapshotter not running or restarted out of order (stargz#314)',
     expectRed: ['stargz-plugin', 'image-runs'],
     cause: 'snapshotter-down',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       await stopSnapshotter(victim(ctx))
       return {}
@@ -284,7 +286,7 @@ export const FAULTS: FaultEntry[] = [
     // goes to the origin (via-dfdaemon and single-back-to-source red).
     expectRed: ['estargz-valid', 'remote-snapshots', 'via-dfdaemon', 'single-back-to-source'],
     cause: 'not-estargz',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       saved.set('manifest', await getManifest(ctx, ctx.image.esgzRef))
       await putManifest(ctx, ctx.image.esgzRef, await getManifest(ctx, ctx.image.plainRef))
@@ -300,7 +302,7 @@ export const FAULTS: FaultEntry[] = [
     incident: 'FAULTS.md/NOTES eStargz format: the snapshotter verifies the TOC against the annotation',
     expectRed: ['estargz-valid', 'remote-snapshots'],
     cause: 'toc-digest-mismatch',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       const original = await getManifest(ctx, ctx.image.esgzRef)
       saved.set('manifest', original)
@@ -327,7 +329,7 @@ export const FAULTS: FaultEntry[] = [
     // Measured: see README "Fault catalog" (the snapshotter verifies chunk digests, so reads fail).
     expectRed: ['estargz-valid', 'rootfs-content'],
     cause: 'content-corrupt',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       saved.set('manifest', (await corruptLargestLayer(ctx, ctx.image.esgzRef)).original)
       return {}

@@ -16,7 +16,6 @@ import { DFDAEMON_PORTS } from '../render/ports.ts'
 import { stargzConfig, type StargzConfig } from '../render/stargz-config.ts'
 import { p2pStargzConfig } from '../stargz/configs.ts'
 import { STARGZ_PATHS, STARGZ_UNIT, switchStargzConfig, waitForStargzPlugin } from '../stargz/install.ts'
-import { restartCount } from '../local/dragonfly.ts'
 import { waitFor } from '../wait.ts'
 import type { FaultContext } from './types.ts'
 
@@ -42,18 +41,26 @@ export async function startUnit(node: Node, unit: string): Promise<void> {
   await systemctl(node, 'start', unit)
 }
 
-/** A crash: the unit's main process killed outright; systemd restarts it on its own (Restart=always). */
-export async function crashUnit(node: Node, unit: string, timeoutMs: number): Promise<void> {
-  const before = await restartCount(node, unit)
-  await systemctl(node, 'kill', '--signal=SIGKILL', '--kill-whom=main', unit)
-  await waitFor(
-    `systemd to restart ${unit} on ${node.name} on its own`,
-    async () => (await restartCount(node, unit)) > before,
-    {
-      timeoutMs,
-      intervalMs: 500,
-    },
+/**
+ * A crash: dfdaemon's process on `node` killed outright, found by its name in /proc (the node's own
+ * unit on local, the pod's container on kind: both are processes of the node). systemd (Restart=always)
+ * or kubelet restarts it on its own; returns once its restart count grew.
+ */
+export async function crashDfdaemon(ctx: FaultContext, node: Node): Promise<void> {
+  const nodes = [ctx.controlPlane, ...ctx.workers]
+  const count = async () =>
+    (await ctx.profile.restarts(nodes))
+      .filter((r) => r.where.endsWith(` on ${node.name}`))
+      .reduce((n, r) => n + r.restarts, 0)
+  const before = await count()
+  await sh(
+    node,
+    'for p in /proc/[0-9]*; do [ "$(cat $p/comm 2>/dev/null)" = dfdaemon ] && kill -KILL "${p#/proc/}"; done; true',
   )
+  await waitFor(`dfdaemon on ${node.name} to be restarted on its own`, async () => (await count()) > before, {
+    timeoutMs: ctx.stepMs,
+    intervalMs: 1000,
+  })
 }
 
 /** A snapshotter config derived from the healthy one, changed by `edit`, written to every worker. */
