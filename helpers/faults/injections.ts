@@ -111,7 +111,9 @@ export async function unblockUploadPort(ctx: FaultContext): Promise<void> {
 
 /** Removes the FUSE device node from a worker (the snapshotter then cannot mount layers lazily). */
 export async function removeFuse(node: Node): Promise<void> {
-  await exec(node, ['rm', '-f', '/dev/fuse'])
+  // kind's podman nodes get /dev/fuse as a bind mount of the host's device ("Device or resource
+  // busy" to rm): unmounted first, in the node's own mount namespace only.
+  await sh(node, "if grep -qs ' /dev/fuse ' /proc/self/mountinfo; then umount /dev/fuse; fi; rm -f /dev/fuse")
 }
 
 export async function restoreFuse(node: Node): Promise<void> {
