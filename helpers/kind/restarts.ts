@@ -29,6 +29,12 @@ export function podRestartRecords(pods: V1Pod[]): RestartRecord[] {
     })
 }
 
+/**
+ * A line that reports an error: the log level ERROR or FATAL (dfdaemon, the scheduler), a panic, or
+ * the process's own last words ("Error: available schedulers not found"). Not "os error 2" in an INFO line.
+ */
+export const SAYS_ERROR = /\b(ERROR|FATAL)\b|\bpanic(ked)?\b|^Error: /
+
 /** The last line of a previous container's log that says what went wrong (ANSI colours removed). */
 export function lastErrorLine(log: string): string | undefined {
   const lines = log
@@ -36,6 +42,6 @@ export function lastErrorLine(log: string): string | undefined {
     .replace(/\x1b\[[0-9;]*m/g, '')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => /\b(error|fatal|panic)\b/i.test(l) && !/\bDEBUG\b/.test(l))
+    .filter((l) => SAYS_ERROR.test(l))
   return lines.at(-1)
 }

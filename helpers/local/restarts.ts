@@ -4,6 +4,7 @@ import type { RestartRecord } from '../checks/restarts.ts'
 import { journal, type Node } from '../node.ts'
 import type { ComponentStatus } from '../profile.ts'
 import { textLines } from '../evidence/lines.ts'
+import { SAYS_ERROR } from '../kind/restarts.ts'
 import { UNITS, restartCount } from './dragonfly.ts'
 
 /**
@@ -17,7 +18,7 @@ export function lastExit(journalText: string): string | undefined {
   const exited = lines[exitAt]!.replace(/^.*?systemd\[\d+\]: /, '')
   const error = lines
     .slice(0, exitAt)
-    .filter((l) => !/systemd\[\d+\]/.test(l) && /\b(error|fatal|panic)\b/i.test(l) && !/\bDEBUG\b/.test(l))
+    .filter((l) => !/systemd\[\d+\]/.test(l) && SAYS_ERROR.test(l))
     .at(-1)
   return error ? `${exited}; before it: ${error.replace(/^.*?\S+\[\d+\]: /, '').trim()}` : exited
 }

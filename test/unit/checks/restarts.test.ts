@@ -8,6 +8,7 @@ import {
   type RestartRecord,
 } from '../../../helpers/checks/restarts.ts'
 import { lastErrorLine, podRestartRecords } from '../../../helpers/kind/restarts.ts'
+import { lastExit } from '../../../helpers/local/restarts.ts'
 
 // a chart-deployed dfdaemon pod of a kind run: ready, restarted twice at start-up (exit 1)
 const pod = JSON.parse(
@@ -98,5 +99,32 @@ describe('no-restarts', () => {
     ].join('\n')
     expect(lastErrorLine(log)).toBe('Error: available schedulers not found')
     expect(lastErrorLine('all fine\n')).toBeUndefined()
+  })
+})
+
+describe("a local unit's last exit", () => {
+  // the INFO line and systemd's exit line are the dfdaemon-crashed victim's (local run, 2026-12-05
+  // 18:32: the INFO line was what the first version of this reader wrongly took as the error); the
+  // ERROR line is written here, in dfdaemon's format, to show which line is taken
+  const journal = [
+    'Dec 05 18:32:14 d7y-stargz-worker2 dfdaemon[2210]: 2026-12-05T18:32:14.466314Z INFO /root/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/dragonfly-client-1.5.0/src/grpc/dfdaemon_download.rs:191: remove "/var/run/dragonfly/dfdaemon.sock" failed: No such file or directory (os error 2)',
+    'Dec 05 18:32:20 d7y-stargz-worker2 dfdaemon[2210]: 2026-12-05T18:32:20.101010Z ERROR announce_host: connect to scheduler failed: transport error',
+    'Dec 05 18:32:31 d7y-stargz-worker2 systemd[1]: dragonfly-client.service: Main process exited, code=killed, status=9/KILL',
+    "Dec 05 18:32:31 d7y-stargz-worker2 systemd[1]: dragonfly-client.service: Failed with result 'signal'.",
+  ].join('\n')
+
+  test("systemd's own line, and the daemon's last error before it (not an INFO line's os error)", () => {
+    expect(lastExit(journal)).toBe(
+      'dragonfly-client.service: Main process exited, code=killed, status=9/KILL; before it: 2026-12-05T18:32:20.101010Z ERROR announce_host: connect to scheduler failed: transport error',
+    )
+    expect(
+      lastExit(
+        journal
+          .split('\n')
+          .filter((l) => !/ERROR/.test(l))
+          .join('\n'),
+      ),
+    ).toBe('dragonfly-client.service: Main process exited, code=killed, status=9/KILL')
+    expect(lastExit('')).toBeUndefined()
   })
 })
