@@ -40,6 +40,12 @@ export class RestartLedger {
   }
 }
 
+/**
+ * A line that reports an error: the log level ERROR or FATAL (dfdaemon, the scheduler), a panic, or
+ * the process's own last words ("Error: available schedulers not found"). Not "os error 2" in an INFO line.
+ */
+export const SAYS_ERROR = /\b(ERROR|FATAL)\b|\bpanic(ked)?\b|^Error: /
+
 const plural = (n: number) => `${n} restart${n === 1 ? '' : 's'}`
 
 export function noRestartsAfterReady(rows: (RestartRecord & { sinceReady?: number })[]): Verdict {

@@ -67,7 +67,7 @@ export interface Flow {
 }
 
 const stepMs = (f: Flow): number => f.config.stepTimeoutMinutes * 60_000
-const imageName = (i: ChartImage): string => `${i.repository}:${i.tag}`
+export const imageName = (i: ChartImage): string => `${i.repository}:${i.tag}`
 
 /** Whether teardown deletes the cluster: not when it is to be kept or reused by the next run. */
 export function deletesClusterOnTeardown(config: Pick<Config, 'keep' | 'reuseCluster'>): boolean {

@@ -1,7 +1,7 @@
 // Dragonfly's pods' restarts as kubelet counts them, one record per pod (its uid stays across its
 // own container restarts; a pod the suite replaced is a new record).
 import type { V1Pod } from '@kubernetes/client-node'
-import type { RestartRecord } from '../checks/restarts.ts'
+import { SAYS_ERROR, type RestartRecord } from '../checks/restarts.ts'
 import { CHART_COMPONENTS } from '../render/index.ts'
 import { podReady } from './readiness.ts'
 
@@ -28,12 +28,6 @@ export function podRestartRecords(pods: V1Pod[]): RestartRecord[] {
       }
     })
 }
-
-/**
- * A line that reports an error: the log level ERROR or FATAL (dfdaemon, the scheduler), a panic, or
- * the process's own last words ("Error: available schedulers not found"). Not "os error 2" in an INFO line.
- */
-export const SAYS_ERROR = /\b(ERROR|FATAL)\b|\bpanic(ked)?\b|^Error: /
 
 /** The last line of a previous container's log that says what went wrong (ANSI colours removed). */
 export function lastErrorLine(log: string): string | undefined {

@@ -14,18 +14,15 @@ import {
   chartPodLabels,
   helmValues,
   labelSelector,
-  type ChartImage,
 } from '../render/index.ts'
 import { loudNote } from '../run-context.ts'
 import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
 import { commandLine, docker, helm, kube } from './commands.ts'
-import type { Flow } from './flow.ts'
+import { imageName, type Flow } from './flow.ts'
 import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
 import { supplyWorkloadImages } from './workload-images-build.ts'
-
-const imageName = (i: ChartImage): string => `${i.repository}:${i.tag}`
 
 /** The chart's image keys a component's tag lives under (the seed peer runs the client's image). */
 export function chartImageKeys(component: 'dfdaemon' | 'scheduler' | 'manager'): string[] {

@@ -1,10 +1,9 @@
 // The local daemons' restarts as systemd counts them (Restart=always: NRestarts), one record per unit
 // and node. A restart the suite makes (systemctl restart) flushes the count, so it never shows here.
-import type { RestartRecord } from '../checks/restarts.ts'
+import { SAYS_ERROR, type RestartRecord } from '../checks/restarts.ts'
 import { journal, type Node } from '../node.ts'
 import type { ComponentStatus } from '../profile.ts'
 import { textLines } from '../evidence/lines.ts'
-import { SAYS_ERROR } from '../kind/restarts.ts'
 import { UNITS, restartCount } from './dragonfly.ts'
 
 /**
