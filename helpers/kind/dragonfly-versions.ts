@@ -53,9 +53,12 @@ export function chartOfRelease(helmListJson: string): string {
   try {
     const releases = JSON.parse(helmListJson) as { name: string; chart: string; app_version?: string }[]
     const r = releases.find((x) => x.name === DRAGONFLY_RELEASE)
+    if (!r) return ''
+    // helm prints "<chart name>-<version>"; a version may carry a prerelease ("1.8.0-rc.1"), so the
+    // version starts at the first "-<digit>" that begins a semver, not at the last "-"
+    const version = /-(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]*)?)$/.exec(r.chart)?.[1] ?? r.chart
     // the chart's own version first: that is the one a reader of this record takes
-    const version = r?.chart.slice(r.chart.lastIndexOf('-') + 1)
-    return r ? `${version} (chart ${r.chart}, app ${r.app_version ?? '?'})` : ''
+    return `${version} (chart ${r.chart}, app ${r.app_version ?? '?'})`
   } catch {
     return ''
   }
