@@ -73,9 +73,19 @@ export const docker = {
   networkInspect: (name: string): Command => cmd('docker', ['network', 'inspect', name]),
   networkCreate: (name: string, runId: string): Command =>
     cmd('docker', ['network', 'create', '--label', `${RUN_LABEL}=${runId}`, name]),
-  /** one archive of images for `kind load image-archive` (works for every kind provider) */
-  save: (archive: string, refs: string[]): Command =>
-    cmd('docker', ['save', '-o', archive, ...refs], 15 * 60_000),
+  /** the API versions of the docker CLI and its daemon, "<client> <server>" (savePlatform reads them) */
+  apiVersions: (): Command =>
+    cmd('docker', ['version', '--format', '{{.Client.APIVersion}} {{.Server.APIVersion}}'], 30_000),
+  /**
+   * one archive of images for `kind load image-archive` (works for every kind provider); with a
+   * platform, only that platform's content (savePlatform says when)
+   */
+  save: (archive: string, refs: string[], platform?: string): Command =>
+    cmd(
+      'docker',
+      ['save', ...(platform ? ['--platform', platform] : []), '-o', archive, ...refs],
+      15 * 60_000,
+    ),
 }
 
 /**

@@ -4,6 +4,7 @@
 // clean machine takes. Work that is not one command (image builds, API waits) goes through io.task /
 // io.wait, which the plan prints as comments.
 import { rm } from 'node:fs/promises'
+import { SAVE_PLATFORM_API, savePlatform } from './save-platform.ts'
 import path from 'node:path'
 import type { Config } from '../config.ts'
 import { RUN_LABEL, removeLabelled, type ContainerEngine } from '../docker.ts'
@@ -68,6 +69,15 @@ export interface Flow {
 
 const stepMs = (f: Flow): number => f.config.stepTimeoutMinutes * 60_000
 export const imageName = (i: ChartImage): string => `${i.repository}:${i.tag}`
+
+/** `docker save` of refs into one archive, only the nodes' platform where the engine can (save-platform.ts). */
+export async function saveImages(io: StepIO, archive: string, refs: string[]): Promise<void> {
+  const apis = await io.read(docker.apiVersions(), (o) => o, '<client API> <server API>')
+  const platform = savePlatform(apis)
+  await io.run(docker.save(archive, refs, platform))
+  if (!platform)
+    io.log(`docker save without --platform: API ${apis.trim()} (it needs ${SAVE_PLATFORM_API} on both)`)
+}
 
 /** Whether teardown deletes the cluster: not when it is to be kept or reused by the next run. */
 export function deletesClusterOnTeardown(config: Pick<Config, 'keep' | 'reuseCluster'>): boolean {
@@ -271,7 +281,7 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
     ['manager-backends', [supplied.services], controlPlane],
   ] as const) {
     const archive = path.join(layout.dir, `${name}-images.tar`)
-    await io.run(docker.save(archive, [...refs]))
+    await saveImages(io, archive, [...refs])
     io.log(`kind load image-archive: ${refs.join(', ')}${onNodes ? ` (on ${onNodes.join(', ')})` : ''}`)
     await io.run(kind.loadArchive(ctx, archive, onNodes))
     await io.task(`rm ${archive}`, () => rm(archive, { force: true }), undefined)

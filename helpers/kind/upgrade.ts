@@ -18,8 +18,8 @@ import {
 import { loudNote } from '../run-context.ts'
 import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
-import { commandLine, docker, helm, kube } from './commands.ts'
-import { imageName, type Flow } from './flow.ts'
+import { commandLine, helm, kube } from './commands.ts'
+import { imageName, saveImages, type Flow } from './flow.ts'
 import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
 import { supplyWorkloadImages } from './workload-images-build.ts'
@@ -102,7 +102,7 @@ export async function upgradeKind(
   if (source?.startsWith('built here'))
     loudNote(`the upgrade's ${component} image is the suite's build, not the published one: ${ref}`)
   const archive = path.join(ctx.layout.dir, `upgrade-${component}-images.tar`)
-  await io.run(docker.save(archive, [ref]))
+  await saveImages(io, archive, [ref])
   // Not `kind load`: it imports with the node's CRI snapshotter, and on a worker that is stargz now,
   // which ctr refuses (containerd v2.2, measured: "unable to initialize unpacker: no unpack platforms
   // defined"). The image goes in unpacked by no snapshotter; the CRI unpacks it into its own when the
