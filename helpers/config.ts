@@ -25,6 +25,12 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no'])
   .transform((v) => v === '1' || v === 'true' || v === 'yes')
 
+/** An image reference: [host[:port]/]path[:tag][@sha256:digest], lowercase as Docker requires. */
+const imageReference = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/)
+
 /** A comma-separated list whose items each parse with `item`; empty or duplicate items are refused. */
 function commaList<O>(item: z.ZodType<O>) {
   return z.string().transform((text, ctx) => {
@@ -170,6 +176,23 @@ const settings = {
     schema: versionSet.optional(),
     accepts: `${VERSION_SET_ACCEPTS} (the versions upgraded to in place, each named component a step; the same version restarts it in place)`,
   },
+  kindNodeImage: {
+    env: 'D7Y_KIND_NODE_IMAGE',
+    schema: imageReference.optional(),
+    accepts: 'an image reference kind accepts, a digest recommended (default: the pinned kindest/node)',
+  },
+  registryImage: {
+    env: 'D7Y_REGISTRY_IMAGE',
+    schema: imageReference.optional(),
+    accepts:
+      'the origin registry image on kind, any Distribution registry (default: the pinned registry, pulled by digest)',
+  },
+  initContainerImage: {
+    env: 'D7Y_INIT_CONTAINER_IMAGE',
+    schema: imageReference.optional(),
+    accepts:
+      "the chart's init-container image, with sh, nslookup and nc (default: the pinned busybox, pulled by digest)",
+  },
   chartPath: {
     env: 'D7Y_CHART_PATH',
     schema: z.string().min(1).optional(),
@@ -218,6 +241,9 @@ export const defaults: SettingValues = {
   upgradeReads: 'cold',
   upgradeFrom: undefined,
   upgradeTo: undefined,
+  kindNodeImage: undefined,
+  registryImage: undefined,
+  initContainerImage: undefined,
   chartPath: undefined,
 }
 

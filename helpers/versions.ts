@@ -228,6 +228,13 @@ export const versions = {
     },
     scheduler: { repository: 'dragonflyoss/scheduler', tag: 'v2.5.1' },
     client: { repository: 'dragonflyoss/client', tag: 'v1.5.0' },
+    // The chart's init containers (default busybox:latest, unpinned). Index digest of 1.36.1 as pinned
+    // by several independent public repositories (Docker Hub is not reachable here to read it).
+    initContainer: {
+      repository: 'busybox',
+      tag: '1.36.1',
+      digest: 'sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662',
+    },
     // index digest as pinned by several independent public repositories
     registry: {
       repository: 'registry',

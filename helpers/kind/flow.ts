@@ -39,10 +39,10 @@ import {
   valuesFile,
 } from './files.ts'
 import {
-  KIND_NODE_IMAGE_ENV,
   kindNodeImage,
   localImageRef,
   registryImagePin,
+  initContainerImagePin,
   workloadImageRefs,
 } from './images.ts'
 import { waitForNodesReady, waitForWorkloads, type Kube } from './k8s.ts'
@@ -91,7 +91,7 @@ export function deletesClusterOnTeardown(config: Pick<Config, 'keep' | 'reuseClu
 async function nodeImage(io: StepIO, f: Flow): Promise<string> {
   const { config, engine } = f
   const pinned = kindNodeImage(config)
-  if (process.env[KIND_NODE_IMAGE_ENV]?.trim()) return pinned
+  if (config.kindNodeImage) return pinned
   if (await io.check(nodeImageCommands.exists(engine, pinned), { plan: false })) return pinned
   const fallback =
     engine === 'podman' ? "; failing: the suite's offline node image (npm run kind:node-image)" : ''
@@ -257,6 +257,7 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
           manager: imageName(values.manager.image),
           scheduler: imageName(values.scheduler.image),
           client: imageName(values.client.image),
+          init: initContainerImagePin(config),
         },
         config,
         path.join(config.cacheDir, 'rootfs'),

@@ -2,23 +2,10 @@
 // and the Helm values, so what is pulled and `kind load`ed is exactly what the chart will run.
 import type { Config } from '../config.ts'
 import { helmValues, imageRef, type ChartImage } from '../render/index.ts'
-import { INIT_CONTAINER_IMAGE } from './workload-images.ts'
 
-/** Overrides the kind node image (any ref kind accepts, a digest recommended). */
-export const KIND_NODE_IMAGE_ENV = 'D7Y_KIND_NODE_IMAGE'
-
-const IMAGE_REF = /^[a-z0-9][a-z0-9._\-/:]*(@sha256:[a-f0-9]{64})?$/
-
-/** The kind node image: the pinned `kindest/node:<tag>@<digest>`, or the override. */
-export function kindNodeImage(
-  config: Pick<Config, 'versions'>,
-  env: NodeJS.ProcessEnv = process.env,
-): string {
-  const override = env[KIND_NODE_IMAGE_ENV]?.trim()
-  if (!override) return imageRef(config.versions.images.kindNode)
-  if (!IMAGE_REF.test(override))
-    throw new Error(`${KIND_NODE_IMAGE_ENV}=${JSON.stringify(override)} is not an image reference`)
-  return override
+/** The kind node image: the pinned `kindest/node:<tag>@<digest>`, or D7Y_KIND_NODE_IMAGE. */
+export function kindNodeImage(config: Pick<Config, 'versions' | 'kindNodeImage'>): string {
+  return config.kindNodeImage ?? imageRef(config.versions.images.kindNode)
 }
 
 /** Every Dragonfly image the values deploy (manager, scheduler, client; seed-client shares the client's). */
@@ -30,19 +17,38 @@ export function dragonflyImages(config: Config): string[] {
   return [...new Set(refs)]
 }
 
-/** Every image the chart's pods run: Dragonfly's and the init containers' busybox. */
+/** Every image the chart's pods run: Dragonfly's and the init containers'. */
 export function workloadImageRefs(config: Config): string[] {
-  return [...new Set([...dragonflyImages(config), INIT_CONTAINER_IMAGE])]
+  return [...new Set([...dragonflyImages(config), initContainerImagePin(config).ref])]
+}
+
+/** An image to pull (by digest where pinned) and the plain `name:tag` it is tagged with afterwards. */
+export interface ImagePull {
+  pull: string
+  ref: string
+}
+
+/** A pin pulled by digest, then known under `name:tag`; an override is taken as given. */
+function pinned(pin: { repository: string; tag: string; digest?: string }, override?: string): ImagePull {
+  if (override) return { pull: override, ref: override }
+  const ref = `${pin.repository}:${pin.tag}`
+  return { pull: pin.digest ? `${pin.repository}@${pin.digest}` : ref, ref }
 }
 
 /**
  * The origin registry image: pulled by digest (the pin), then tagged with its tag so testcontainers
- * gets a plain `name:tag` reference that is known to point at the pinned content.
+ * gets a plain `name:tag` reference that is known to point at the pinned content; or D7Y_REGISTRY_IMAGE.
  */
-export function registryImagePin(config: Pick<Config, 'versions'>): { pull: string; ref: string } {
-  const pin = config.versions.images.registry
-  const ref = `${pin.repository}:${pin.tag}`
-  return { pull: pin.digest ? `${pin.repository}@${pin.digest}` : ref, ref }
+export function registryImagePin(config: Pick<Config, 'versions' | 'registryImage'>): ImagePull {
+  return pinned(config.versions.images.registry, config.registryImage)
+}
+
+/**
+ * The chart's init-container image (the chart's default is an unpinned busybox:latest): the pinned
+ * busybox pulled by digest and named by its tag, which the values name; or D7Y_INIT_CONTAINER_IMAGE.
+ */
+export function initContainerImagePin(config: Pick<Config, 'versions' | 'initContainerImage'>): ImagePull {
+  return pinned(config.versions.images.initContainer, config.initContainerImage)
 }
 
 /**

@@ -20,6 +20,7 @@ import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
 import { commandLine, helm, kube } from './commands.ts'
 import { imageName, saveImages, type Flow } from './flow.ts'
+import { initContainerImagePin } from './images.ts'
 import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
 import { supplyWorkloadImages } from './workload-images-build.ts'
@@ -90,6 +91,7 @@ export async function upgradeKind(
           manager: imageName(values.manager.image),
           scheduler: imageName(values.scheduler.image),
           client: imageName(values.client.image),
+          init: initContainerImagePin(next),
         },
         next,
         path.join(config.cacheDir, 'rootfs'),

@@ -85,7 +85,7 @@ async function buildDerived(
  * image (MariaDB + Redis) too, which only exists as the suite's build.
  */
 export async function supplyWorkloadImages(
-  refs: { manager: string; scheduler: string; client: string },
+  refs: Parameters<typeof derivedImages>[0],
   config: Pick<Config, 'cacheDir' | 'toolVersions'>,
   workDir: string,
   log: (line: string) => void,
@@ -98,8 +98,10 @@ export async function supplyWorkloadImages(
       images.push({ ref: image.ref, source: 'present' })
       continue
     }
-    const failure = await pull(image.ref)
+    const failure = await pull(image.pull ?? image.ref)
     if (!failure) {
+      // pulled by digest: known under the name the values use from now on
+      if (image.pull && image.pull !== image.ref) await run('docker', ['tag', image.pull, image.ref])
       images.push({ ref: image.ref, source: 'pulled' })
       continue
     }

@@ -7,9 +7,6 @@
 // builds them.
 import type { RootfsRecipe } from '../local/rootfs-image.ts'
 
-/** The chart's init-container image (values: <component>.initContainer.image, default busybox:latest). */
-export const INIT_CONTAINER_IMAGE = 'busybox:latest'
-
 /** Marks an image made here (value: hash of its recipe and binaries), never a published one. */
 export const OFFLINE_LABEL = 'd7y-conformance.offline-build'
 
@@ -23,6 +20,8 @@ export interface ImageBinary {
 /** An image made FROM a base rootfs image with binaries added (a `docker build`). */
 export interface DerivedImage {
   ref: string
+  /** what to pull for it where a registry is reachable (by digest), tagged `ref` afterwards; default: ref */
+  pull?: string
   base: 'runtime'
   binaries: ImageBinary[]
   entrypoint?: string[]
@@ -100,7 +99,13 @@ export function servicesRecipe(debian: { suite: string; mirror?: string }): Root
 }
 
 /** The Dragonfly images under the references the values name, and busybox for init containers. */
-export function derivedImages(refs: { manager: string; scheduler: string; client: string }): DerivedImage[] {
+export function derivedImages(refs: {
+  manager: string
+  scheduler: string
+  client: string
+  /** the init containers' image (helpers/kind/images.ts initContainerImagePin) */
+  init: { pull: string; ref: string }
+}): DerivedImage[] {
   return [
     {
       ref: refs.manager,
@@ -120,7 +125,7 @@ export function derivedImages(refs: { manager: string; scheduler: string; client
       binaries: [{ tool: 'dfdaemon', binary: 'dfdaemon', dest: '/usr/local/bin/dfdaemon' }, PROBE],
       entrypoint: ['/usr/local/bin/dfdaemon'],
     },
-    { ref: INIT_CONTAINER_IMAGE, base: 'runtime', binaries: [], cmd: ['sh'] },
+    { ref: refs.init.ref, pull: refs.init.pull, base: 'runtime', binaries: [], cmd: ['sh'] },
   ]
 }
 

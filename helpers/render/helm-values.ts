@@ -32,6 +32,43 @@ export interface ChartImage {
   tag: string
 }
 
+/** An image as the chart's common.images.image template takes it (the init containers'). */
+export interface ChartRegistryImage extends ChartImage {
+  registry: string
+  digest: string
+}
+
+/**
+ * `[host[:port]/]path[:tag][@digest]` → the chart's image fields. A first path part with a dot, a
+ * port or `localhost` is a registry host (Docker's rule); without one the registry is docker.io.
+ */
+export function chartImageOf(ref: string): ChartRegistryImage {
+  const [name = '', digest = ''] = ref.split('@')
+  const slash = name.indexOf('/')
+  const first = slash < 0 ? '' : name.slice(0, slash)
+  const hasHost = first.includes('.') || first.includes(':') || first === 'localhost'
+  const path = hasHost ? name.slice(slash + 1) : name
+  const colon = path.lastIndexOf(':')
+  const tagged = colon > path.lastIndexOf('/')
+  return {
+    registry: hasHost ? first : 'docker.io',
+    repository: tagged ? path.slice(0, colon) : path,
+    tag: tagged ? path.slice(colon + 1) : digest ? '' : 'latest',
+    digest,
+  }
+}
+
+/** The init containers' image as the values name it: D7Y_INIT_CONTAINER_IMAGE, else the pinned busybox's tag. */
+export function initContainerRef(config: Pick<Config, 'versions' | 'initContainerImage'>): string {
+  const pin = config.versions.images.initContainer
+  return config.initContainerImage ?? `${pin.repository}:${pin.tag}`
+}
+
+/** The chart's init containers (its default image is an unpinned busybox:latest). */
+export interface InitContainer {
+  initContainer: { image: ChartRegistryImage }
+}
+
 export interface ProxyRule {
   regex: string
 }
@@ -97,7 +134,13 @@ export const CONTROL_PLANE_PLACEMENT: Placement = {
 }
 
 export interface DragonflyValues {
-  manager: { enable: boolean; replicas: number; image: ChartImage; metrics: { enable: boolean } } & Placement
+  manager: {
+    enable: boolean
+    replicas: number
+    image: ChartImage
+    metrics: { enable: boolean }
+  } & Placement &
+    InitContainer
   /** the chart's bitnami subcharts: off, the manager uses the suite's MariaDB and Redis */
   mysql: { enable: boolean }
   redis: { enable: boolean }
@@ -110,22 +153,24 @@ export interface DragonflyValues {
     port: number
   }
   externalRedis: { addrs: string[]; password: string }
-  scheduler: Placement & {
-    enable: boolean
-    replicas: number
-    image: ChartImage
-    metrics: { enable: boolean }
-    config: SchedulerValuesConfig
-  }
-  seedClient: Placement & {
-    enable: boolean
-    hostAliases?: HostAlias[]
-    replicas: number
-    image: ChartImage
-    metrics: { enable: boolean }
-    config: DfdaemonValuesConfig
-  }
-  client: {
+  scheduler: Placement &
+    InitContainer & {
+      enable: boolean
+      replicas: number
+      image: ChartImage
+      metrics: { enable: boolean }
+      config: SchedulerValuesConfig
+    }
+  seedClient: Placement &
+    InitContainer & {
+      enable: boolean
+      hostAliases?: HostAlias[]
+      replicas: number
+      image: ChartImage
+      metrics: { enable: boolean }
+      config: DfdaemonValuesConfig
+    }
+  client: InitContainer & {
     enable: boolean
     hostAliases?: HostAlias[]
     hostNetwork: boolean
@@ -191,12 +236,14 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
   const aliases = options.hostAliases?.length ? { hostAliases: options.hostAliases } : {}
   const schedulerTag = config.toolVersions.scheduler
   const clientTag = config.toolVersions.dfdaemon
+  const init: InitContainer = { initContainer: { image: chartImageOf(initContainerRef(config)) } }
   return {
     manager: {
       enable: true,
       replicas: 1,
       // Released from the same archive as the scheduler (the same pin); an upgrade may move it alone.
       image: { repository: 'dragonflyoss/manager', tag: config.toolVersions.manager },
+      ...init,
       metrics: { enable: true },
       ...CONTROL_PLANE_PLACEMENT,
     },
@@ -216,6 +263,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
       ...CONTROL_PLANE_PLACEMENT,
       replicas: 1,
       image: { repository: config.versions.images.scheduler.repository, tag: schedulerTag },
+      ...init,
       metrics: { enable: true },
       config: { server: { port: SCHEDULER_PORTS.grpc }, scheduler: SCHEDULER_RETRIES, console: true },
     },
@@ -225,6 +273,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
       ...aliases,
       replicas: 1,
       image: { repository: config.versions.images.client.repository, tag: clientTag },
+      ...init,
       metrics: { enable: true },
       config: { ...dfdaemonConfig(origin), seedPeer: { enable: true, type: 'super' } },
     },
@@ -233,6 +282,7 @@ function suiteValues(config: Config, options: HelmValuesOptions): DragonflyValue
       ...aliases,
       hostNetwork: true,
       image: { repository: config.versions.images.client.repository, tag: clientTag },
+      ...init,
       metrics: { enable: true },
       config: dfdaemonConfig(origin),
     },

@@ -4,7 +4,8 @@ import { loadConfig } from '../../../helpers/config.ts'
 import { kindConfigFile } from '../../../helpers/kind/files.ts'
 import { renderKindConfig } from '../../../helpers/render/index.ts'
 import {
-  KIND_NODE_IMAGE_ENV,
+  initContainerImagePin,
+  workloadImageRefs,
   dragonflyImages,
   kindNodeImage,
   localImageRef,
@@ -59,11 +60,11 @@ describe('kind nodes', () => {
 describe('images', () => {
   test('node image: the pin by digest, or a validated override', () => {
     const pin = config.versions.images.kindNode
-    expect(kindNodeImage(config, {})).toBe(`${pin.repository}:${pin.tag}@${pin.digest}`)
-    expect(kindNodeImage(config, { [KIND_NODE_IMAGE_ENV]: `kindest/node:v1.34.0@${DIGEST}` })).toBe(
+    expect(kindNodeImage(config)).toBe(`${pin.repository}:${pin.tag}@${pin.digest}`)
+    expect(kindNodeImage(loadConfig({ D7Y_KIND_NODE_IMAGE: `kindest/node:v1.34.0@${DIGEST}` }))).toBe(
       `kindest/node:v1.34.0@${DIGEST}`,
     )
-    expect(() => kindNodeImage(config, { [KIND_NODE_IMAGE_ENV]: 'Bad Image' })).toThrow(KIND_NODE_IMAGE_ENV)
+    expect(() => loadConfig({ D7Y_KIND_NODE_IMAGE: 'Bad Image' })).toThrow('D7Y_KIND_NODE_IMAGE')
   })
 
   test('the override is written into every node of the kind config', () => {
@@ -73,7 +74,7 @@ describe('images', () => {
     expect(text.match(new RegExp(`image: ${image.replace(/[.]/g, '\\.')}`, 'g'))).toHaveLength(
       config.workers + 1,
     )
-    expect(kindConfigFile(config, kindNodeImage(config, {}))).toBe(renderKindConfig(config))
+    expect(kindConfigFile(config, kindNodeImage(config))).toBe(renderKindConfig(config))
   })
 
   test('Dragonfly images: what the values deploy, once each, tags following the version overrides', () => {
@@ -87,9 +88,29 @@ describe('images', () => {
     ).toEqual(['dragonflyoss/manager:v2.4.0', 'dragonflyoss/scheduler:v2.4.0', 'dragonflyoss/client:v1.4.3'])
   })
 
-  test('registry: pulled by digest, used by tag', () => {
+  test('registry: pulled by digest, used by tag; an override as given', () => {
     const pin = config.versions.images.registry
     expect(registryImagePin(config)).toEqual({ pull: `registry@${pin.digest}`, ref: `registry:${pin.tag}` })
+    expect(registryImagePin(loadConfig({ D7Y_REGISTRY_IMAGE: 'mirror.example/registry:3.0.0' }))).toEqual({
+      pull: 'mirror.example/registry:3.0.0',
+      ref: 'mirror.example/registry:3.0.0',
+    })
+  })
+
+  test('init containers: the pinned busybox by digest, named by its tag (the chart default is busybox:latest)', () => {
+    const pin = config.versions.images.initContainer
+    expect(initContainerImagePin(config)).toEqual({
+      pull: `busybox@${pin.digest}`,
+      ref: 'busybox:1.36.1',
+    })
+    expect(workloadImageRefs(config)).toContain('busybox:1.36.1')
+    expect(workloadImageRefs(config)).not.toContain('busybox:latest')
+    const custom = loadConfig({ D7Y_INIT_CONTAINER_IMAGE: 'registry.example:5000/tools/busybox:1.37.0' })
+    expect(initContainerImagePin(custom).ref).toBe('registry.example:5000/tools/busybox:1.37.0')
+    expect(workloadImageRefs(custom)).toContain('registry.example:5000/tools/busybox:1.37.0')
+    expect(() => loadConfig({ D7Y_INIT_CONTAINER_IMAGE: 'busybox latest' })).toThrow(
+      'D7Y_INIT_CONTAINER_IMAGE',
+    )
   })
 
   test('a pull by name:tag@digest is found locally as name@digest', () => {

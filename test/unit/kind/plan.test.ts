@@ -99,15 +99,10 @@ describe('kind plan', () => {
 
     test('a node image override reaches both the flag and every node of the file', async () => {
       const image = 'kindest/node:v1.34.0@sha256:' + 'b'.repeat(64)
-      vi.stubEnv('D7Y_KIND_NODE_IMAGE', image)
-      try {
-        const s = stepOf(await kindPlan(config()), 'cluster')
-        expect(commands(s).find((x) => x.startsWith('kind create'))).toContain(`--image ${image}`)
-        const kc = parseYaml(file(s, 'kind-config.yaml')) as { nodes: { image: string }[] }
-        for (const n of kc.nodes) expect(n.image).toBe(image)
-      } finally {
-        vi.unstubAllEnvs()
-      }
+      const s = stepOf(await kindPlan(config({ D7Y_KIND_NODE_IMAGE: image })), 'cluster')
+      expect(commands(s).find((x) => x.startsWith('kind create'))).toContain(`--image ${image}`)
+      const kc = parseYaml(file(s, 'kind-config.yaml')) as { nodes: { image: string }[] }
+      for (const n of kc.nodes) expect(n.image).toBe(image)
     })
 
     test('reuse: the kubeconfig of the existing cluster is exported', async () => {
@@ -190,7 +185,8 @@ describe('kind plan', () => {
         'dragonflyoss/manager:v2.5.1',
         'dragonflyoss/scheduler:v2.5.1',
         'dragonflyoss/client:v1.5.1',
-        'busybox:latest',
+        // the init containers' pinned busybox, not the chart's default busybox:latest
+        'busybox:1.36.1',
       ])
         expect(save).toContain(image)
       const loads = cs.filter((c) => c.startsWith('kind load'))

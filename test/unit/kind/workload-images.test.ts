@@ -1,7 +1,6 @@
 // The images the chart's pods run on a machine without a registry: what each is made of.
 import { describe, expect, test } from 'vitest'
 import {
-  INIT_CONTAINER_IMAGE,
   OFFLINE_LABEL,
   derivedDockerfile,
   derivedImages,
@@ -13,17 +12,15 @@ const refs = {
   manager: 'dragonflyoss/manager:v2.5.1',
   scheduler: 'dragonflyoss/scheduler:v2.5.1',
   client: 'dragonflyoss/client:v1.5.0',
+  init: { pull: 'busybox@sha256:' + 'a'.repeat(64), ref: 'busybox:1.36.1' },
 }
 
 describe('workload images', () => {
   test("each Dragonfly image holds its binary and the chart's probe, under the values' reference", () => {
     const images = derivedImages(refs)
-    expect(images.map((i) => i.ref)).toEqual([
-      refs.manager,
-      refs.scheduler,
-      refs.client,
-      INIT_CONTAINER_IMAGE,
-    ])
+    expect(images.map((i) => i.ref)).toEqual([refs.manager, refs.scheduler, refs.client, refs.init.ref])
+    // only the init image is pulled by another reference (its digest) than the one the values name
+    expect(images.map((i) => i.pull)).toEqual([undefined, undefined, undefined, refs.init.pull])
     for (const i of images.slice(0, 3)) {
       expect(i.binaries.map((b) => b.dest)).toContain('/bin/grpc_health_probe')
       expect(i.entrypoint).toEqual([i.binaries[0]!.dest])

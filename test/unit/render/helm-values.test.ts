@@ -3,6 +3,7 @@ import { parse } from 'yaml'
 import { loadConfig } from '../../../helpers/config.ts'
 import {
   BLOB_RULE_REGEX,
+  chartImageOf,
   helmValues,
   renderHelmValues,
   type DragonflyValues,
@@ -84,5 +85,50 @@ describe('Helm values for the dragonfly chart', () => {
   test('no keys the current client config does not have', () => {
     expect(text).not.toMatch(/^\s*security:/m)
     expect(text).not.toMatch(/^\s*(proxies|regx|defaultFilter|tcpListen):/m)
+  })
+})
+
+describe("the chart's init containers: a pinned image instead of busybox:latest", () => {
+  test('every component that has one names the pinned busybox by its tag', () => {
+    const values = helmValues(loadConfig({}))
+    for (const c of [values.manager, values.scheduler, values.seedClient, values.client])
+      expect(c.initContainer.image).toEqual({
+        registry: 'docker.io',
+        repository: 'busybox',
+        tag: '1.36.1',
+        digest: '',
+      })
+  })
+
+  test('D7Y_INIT_CONTAINER_IMAGE: the registry host, the path and the tag taken apart as the chart joins them', () => {
+    const values = helmValues(loadConfig({ D7Y_INIT_CONTAINER_IMAGE: 'localhost:5000/tools/busybox:1.37.0' }))
+    expect(values.client.initContainer.image).toEqual({
+      registry: 'localhost:5000',
+      repository: 'tools/busybox',
+      tag: '1.37.0',
+      digest: '',
+    })
+  })
+
+  test('references without a host, without a tag, or by digest', () => {
+    expect(chartImageOf('library/busybox')).toEqual({
+      registry: 'docker.io',
+      repository: 'library/busybox',
+      tag: 'latest',
+      digest: '',
+    })
+    const digest = 'sha256:' + 'b'.repeat(64)
+    expect(chartImageOf(`mirror.example/busybox@${digest}`)).toEqual({
+      registry: 'mirror.example',
+      repository: 'busybox',
+      tag: '',
+      digest,
+    })
+    expect(chartImageOf(`busybox:1.36.1@${digest}`)).toEqual({
+      registry: 'docker.io',
+      repository: 'busybox',
+      tag: '1.36.1',
+      digest,
+    })
   })
 })
