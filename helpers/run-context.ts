@@ -4,6 +4,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig, type Config } from './config.ts'
+import type { DaemonFootprint } from './evidence/daemon-footprint.ts'
 import type { FaultResult } from './faults/compare.ts'
 import type { Node } from './node.ts'
 
@@ -88,6 +89,8 @@ export interface RunState {
   benchmark?: unknown
   /** the fault catalog's results, in catalog order */
   faults?: FaultResult[]
+  /** the daemons' peak memory and CPU time through the P2P pull (chapter 60) */
+  footprint?: DaemonFootprint[]
 }
 
 let config: Config | undefined

@@ -9,7 +9,8 @@ import { phase } from '../helpers/phases.ts'
 import { profileFor } from '../helpers/profiles.ts'
 import { timed } from '../helpers/progress.ts'
 import { evidenceAfterTasks, imageLayers, viaDfdaemonOf } from '../helpers/pull-phase.ts'
-import { loudNote, runConfig, workers, requires } from '../helpers/run-context.ts'
+import { readFootprint } from '../helpers/evidence/daemon-footprint.ts'
+import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { labelChapter } from '../helpers/allure-labels.ts'
 
@@ -49,6 +50,13 @@ describe('evidence of the P2P lazy pull', () => {
       )
       log(
         `origin rows: ${p2p.evidence.origin.rows.map((r) => `${r.digest.slice(7, 19)} ${r.amplification.toFixed(2)}x`).join(', ')}`,
+      )
+      // The daemons' footprint through this pull: a figure for `compare`, not a check.
+      const { footprint, problems } = await readFootprint(runState().nodes)
+      updateState((s) => (s.footprint = footprint))
+      for (const p of problems) loudNote(`daemon footprint: ${p}`)
+      log(
+        `footprint: ${footprint.map((f) => `${f.component}@${f.node} ${(f.highWaterMemBytes / 2 ** 20).toFixed(1)} MiB ${f.cpuSeconds.toFixed(1)} s`).join(', ')}`,
       )
     })
     for (const w of workers())

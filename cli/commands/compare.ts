@@ -39,8 +39,7 @@ function toleranceHelp(): string {
         `  ${k.padEnd(width)}  ${String(TOLERANCES[k].default).padEnd(4)}  ${TOLERANCES[k].figure}\n` +
         `  ${''.padEnd(width)}        ${TOLERANCES[k].why}`,
     ),
-    'Shown, never flagged: the negative control, bytes fetched twice, benchmark medians and origin bytes.',
-    "Not compared: the daemons' footprint (summary.json does not record it).",
+    "Shown, never flagged: the negative control, bytes fetched twice, benchmark medians and origin bytes, the daemons' CPU time.",
     '',
     'Exit codes:',
     '  0  every check passed in AFTER and no figure rose past its tolerance',

@@ -141,6 +141,8 @@ export interface ProcessStat {
   cpuTicks: number
   rssBytes?: number
   hwmBytes?: number
+  /** whether it runs in the node's own network namespace (only where the poll asked: FOOTPRINT_POLL_SCRIPT) */
+  hostNetwork?: boolean
 }
 
 export interface ProcessPoll {
@@ -183,6 +185,12 @@ export function parseProcessPoll(text: string): ProcessPoll {
     const tck = /^clk_tck (\d+)$/.exec(line)
     if (tck) {
       clkTck = Number(tck[1]) || 100
+      continue
+    }
+    const ns = /^netns (host|own)$/.exec(line)
+    if (ns) {
+      const last = processes[processes.length - 1]
+      if (last) last.hostNetwork = ns[1] === 'host'
       continue
     }
     const vm = /^Vm(RSS|HWM):\s*(\d+)\s*kB$/.exec(line)

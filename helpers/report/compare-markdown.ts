@@ -26,6 +26,7 @@ export function compareMarkdown(c: Comparison): string {
     checksSection(c),
     figuresSection(c, 'origin', 'Origin amplification'),
     figuresSection(c, 'cold start', 'Cold start (pull + run)'),
+    figuresSection(c, 'footprint', 'Daemon footprint (through the P2P pull)'),
     faultsSection(c),
     versionsSection(c),
     tolerancesSection(c),
@@ -106,6 +107,7 @@ function checksSection(c: Comparison): string {
 function value(unit: FigureUnit, v: number): string {
   if (unit === 'ratio') return `${v.toFixed(2)}×`
   if (unit === 'ms') return seconds(v)
+  if (unit === 's') return `${v.toFixed(1)} s`
   return size(v)
 }
 

@@ -14,11 +14,12 @@
 // | rawAmplification        | 0.75    | P2P pull: origin bytes / the large layer's size      | 1.16–1.86 over 20 unchanged runs (docs/flake/2026-12-05)         |
 // | attributedAmplification | 0.10    | the same, reads P2P could not have served excused    | 1.00–1.06 over the same runs; the check's limit 1.12 (2 workers) |
 // | coldStartRatio          | 0.15    | cold-start median / OCIv1 median, per image and mode | python3's 3 OCIv1 samples alone could move it by 0.11 (one run)  |
+// | daemonPeakMemory        | 32 MiB  | a daemon's peak resident memory (VmHWM), bytes       | dfdaemon 77.5–101 MiB over 60 scale samples (docs/scale)         |
 //
 // Shown, never flagged (they depend on the machine more than on the versions): the negative control's
-// amplification, bytes fetched twice, the benchmark's medians and origin bytes. The daemons' footprint
-// is not in summary.json (only the scale benchmark measures it), so it is not compared.
+// amplification, bytes fetched twice, the benchmark's medians and origin bytes, the daemons' CPU time.
 import { LARGE_LAYER_BYTES } from '../checks/back-to-source.ts'
+import { FOOTPRINT_COMPONENTS } from '../evidence/daemon-footprint.ts'
 import type { CheckStatus, OriginRow } from '../run-context.ts'
 import { BENCHMARK_MODES, MODE_SHORT } from './benchmark-types.ts'
 import { size } from './markdown-format.ts'
@@ -26,7 +27,12 @@ import { componentsOf } from './profile-components.ts'
 import type { SummaryInput } from './summary-schema.ts'
 import type { Summary } from './summary.ts'
 
-export const TOLERANCE_KEYS = ['rawAmplification', 'attributedAmplification', 'coldStartRatio'] as const
+export const TOLERANCE_KEYS = [
+  'rawAmplification',
+  'attributedAmplification',
+  'coldStartRatio',
+  'daemonPeakMemory',
+] as const
 export type ToleranceKey = (typeof TOLERANCE_KEYS)[number]
 export type Tolerances = Record<ToleranceKey, number>
 
@@ -46,6 +52,11 @@ export const TOLERANCES: Record<ToleranceKey, { default: number; figure: string;
     default: 0.15,
     figure: 'cold start (pull + run) median / the OCIv1 median, per image and mode (×)',
     why: "in one run (gate of 2026-12-05) python3's 3 OCIv1 samples alone (2.2–3.2 s) could move its ratio by 0.11",
+  },
+  daemonPeakMemory: {
+    default: 32 * 1024 * 1024,
+    figure: "a daemon's peak resident memory through the P2P pull (VmHWM; the largest of its nodes), bytes",
+    why: "one stack's dfdaemons peaked at 77.5–101 MiB over 60 samples of the scale series (docs/scale/2026-12-03): a spread of 23.5 MiB",
   },
 }
 
@@ -100,8 +111,8 @@ export interface FaultComparison {
   change: Change
 }
 
-export type FigureSection = 'origin' | 'cold start'
-export type FigureUnit = 'ratio' | 'ms' | 'bytes'
+export type FigureSection = 'origin' | 'cold start' | 'footprint'
+export type FigureUnit = 'ratio' | 'ms' | 'bytes' | 's'
 export type FigureResult = 'regressed' | 'within tolerance' | 'improved' | 'shown' | 'not compared'
 
 export interface FigureComparison {
@@ -190,7 +201,7 @@ export function compareSummaries(
     figures,
     faults: compareFaults(b, a),
     versions: compareVersions(b, a),
-    notes: [...runNotes(b, a), ...notes, FOOTPRINT_NOTE],
+    notes: [...runNotes(b, a), ...notes],
     verdict: {
       passed: red.length === 0 && regressedFigures.length === 0,
       redChecks: red.map((c) => c.id),
@@ -222,9 +233,6 @@ export function verdictLine(c: Comparison): string {
     .filter(Boolean)
     .join('; ')
 }
-
-export const FOOTPRINT_NOTE =
-  "daemon footprint: not recorded in summary.json, so not compared (only `npm run bench:scale` measures dfdaemon's, the seed peer's and the scheduler's memory and CPU, in reports/scale/scale.json; the snapshotter's is measured nowhere)"
 
 function runRef({ source, summary: s }: SummaryInput): RunRef {
   return {
@@ -317,6 +325,10 @@ const GROUPS: GroupKind[] = [
   { of: p2pGroup, neither: 'P2P pull: measured on neither side' },
   { of: controlGroup, neither: 'negative control: measured on neither side' },
   { of: coldStartGroup, neither: 'cold start: the benchmark ran on neither side' },
+  {
+    of: footprintGroup,
+    neither: 'daemon footprint: recorded on neither side (summaries before 2026-12-06 lack it)',
+  },
 ]
 
 function compareFigures(
@@ -514,6 +526,41 @@ function coldStartGroup(s: Summary): Group {
         }),
       ),
     ],
+  }
+}
+
+// Footprint: per component, the largest peak memory of its nodes (flagged) and the CPU time of all
+// its nodes together (shown). Nodes pair by component, not by name: a seed peer may land elsewhere.
+function footprintGroup(s: Summary): Group {
+  const records = s.footprint ?? []
+  if (!records.length) return { absent: (side) => `no daemon footprint in ${side}` }
+  return {
+    measures: FOOTPRINT_COMPONENTS.flatMap((component) => {
+      const of = records.filter((r) => r.component === component)
+      if (!of.length) return []
+      const scopes = [component]
+      const nodes = `${of.length} node${of.length === 1 ? '' : 's'}`
+      return [
+        {
+          section: 'footprint' as const,
+          id: `footprint.${component}.peakMemory`,
+          label: `${component}: peak memory (largest of ${nodes})`,
+          unit: 'bytes' as const,
+          tolerance: 'daemonPeakMemory' as const,
+          value: Math.max(...of.map((r) => r.highWaterMemBytes)),
+          scopes,
+        },
+        {
+          section: 'footprint' as const,
+          id: `footprint.${component}.cpuSeconds`,
+          label: `${component}: CPU time (${nodes} together)`,
+          unit: 's' as const,
+          tolerance: null,
+          value: Number(of.reduce((sum, r) => sum + r.cpuSeconds, 0).toFixed(2)),
+          scopes,
+        },
+      ]
+    }),
   }
 }
 

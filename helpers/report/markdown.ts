@@ -9,6 +9,7 @@ import {
   type BenchmarkReport,
 } from './benchmark-types.ts'
 import { PIECE_ROUTES } from '../evidence/piece-timings.ts'
+import type { DaemonFootprint } from '../evidence/daemon-footprint.ts'
 import type { FaultResult } from '../faults/compare.ts'
 import { FAULT_CHECKS, type FaultCheck } from '../faults/types.ts'
 import { seconds, shortDigest, size, STATUS_MARK, table, utc } from './markdown-format.ts'
@@ -31,6 +32,7 @@ export function summaryMarkdown(summary: Summary, options: MarkdownOptions = {})
     checksSection(summary),
     versionsSection(summary),
     originSection(summary.origin),
+    summary.footprint?.length ? footprintSection(summary.footprint) : '',
     summary.benchmark ? benchmarkSection(summary.benchmark, options) : '',
     summary.faults?.length ? faultSection(summary.faults) : '',
   ]
@@ -102,6 +104,30 @@ function versionsSection(s: Summary): string {
     '## Versions under test',
     '',
     table(['Component', 'Pinned', 'Ran (as the component said, where it runs)', 'Obtained from'], rows),
+  ].join('\n')
+}
+
+function footprintSection(footprint: DaemonFootprint[]): string {
+  const rows = footprint.map((f) => [
+    f.component,
+    f.node,
+    size(f.highWaterMemBytes),
+    `${f.cpuSeconds.toFixed(1)} s`,
+    f.processes,
+  ])
+  return [
+    '## Daemon footprint (through the P2P pull)',
+    '',
+    "Read from /proc on every node once the P2P pull's evidence was in: the peak resident memory",
+    '(VmHWM) and CPU time since each process started. A daemon that restarted covers less.',
+    '',
+    table(['Component', 'Node', 'Peak memory', 'CPU time', 'Processes'], rows, [
+      'left',
+      'left',
+      'right',
+      'right',
+      'right',
+    ]),
   ].join('\n')
 }
 

@@ -2,6 +2,7 @@
 // checks the parts a reader relies on and says in one line what is wrong with a file that is not a
 // summary.
 import { z } from 'zod'
+import { FOOTPRINT_COMPONENTS } from '../evidence/daemon-footprint.ts'
 import { benchmarkReportSchema } from './benchmark-types.ts'
 import type { Summary } from './summary.ts'
 
@@ -57,6 +58,18 @@ const summarySchema = z.looseObject({
     .default({}),
   benchmark: benchmarkReportSchema.optional(),
   faults: z.array(z.looseObject({ id: z.string(), ok: z.boolean() })).optional(),
+  // summaries written before 2026-12-06 have no footprint
+  footprint: z
+    .array(
+      z.object({
+        component: z.enum(FOOTPRINT_COMPONENTS),
+        node: z.string(),
+        highWaterMemBytes: z.number(),
+        cpuSeconds: z.number(),
+        processes: z.number(),
+      }),
+    )
+    .optional(),
 })
 
 /** A summary read from elsewhere, with where it came from (a file name) to tell runs apart. */

@@ -8,6 +8,7 @@ import type { CheckResult, RunState } from '../run-context.ts'
 import { ranVersions } from './ran-versions.ts'
 import { benchmarkReportSchema, type BenchmarkReport } from './benchmark-types.ts'
 import type { FaultResult } from '../faults/compare.ts'
+import type { DaemonFootprint } from '../evidence/daemon-footprint.ts'
 
 export interface Summary {
   profile: string
@@ -35,6 +36,8 @@ export interface Summary {
   benchmark?: BenchmarkReport
   /** the fault catalog's results, when it ran (D7Y_FAULTS) */
   faults?: FaultResult[]
+  /** the daemons' peak memory and CPU time through the P2P pull, when it was read */
+  footprint?: DaemonFootprint[]
 }
 
 export interface SummaryOptions {
@@ -92,6 +95,7 @@ export function buildSummary(
     ...(options.filtered ? { filtered: options.filtered } : {}),
     ...(benchmark ? { benchmark } : {}),
     ...(state?.faults?.length ? { faults: state.faults } : {}),
+    ...(state?.footprint?.length ? { footprint: state.footprint } : {}),
   }
 }
 

@@ -51,6 +51,19 @@ const figure = (c: Comparison, id: string): FigureComparison => {
 }
 const check = (c: Comparison, id: string) => c.checks.find((x) => x.id === id)!
 
+const FOOTPRINT_FILE = path.join(ROOT, 'fixtures/run/summary-local-footprint-2026-12-05.json')
+const FOOTPRINT = parseSummary(readFileSync(FOOTPRINT_FILE, 'utf8'))
+const DFDAEMON_MEMORY = 'footprint.dfdaemon.peakMemory'
+
+/** The after run with the busiest worker's dfdaemon peaking `extra` bytes higher. */
+function withDfdaemonMemory(s: Summary, extra: number): Summary {
+  const changed = copy(s)
+  const dfdaemons = changed.footprint!.filter((r) => r.component === 'dfdaemon')
+  const busiest = dfdaemons.reduce((a, b) => (b.highWaterMemBytes > a.highWaterMemBytes ? b : a))
+  busiest.highWaterMemBytes += extra
+  return changed
+}
+
 const RAW = 'origin.p2p.layer1.raw'
 const ATTRIBUTED = 'origin.p2p.layer1.attributed'
 const PYTHON_COLD_RATIO = 'coldStart.python3.stargz-dragonfly-cold.ratio'
@@ -324,10 +337,56 @@ describe('compare: figures against their tolerances', () => {
     expect(c.verdict.regressedChecks).toEqual(['single-back-to-source'])
   })
 
-  test("the daemons' footprint: summary.json does not record it, and the comparison says so", () => {
-    expect(
-      compare(LOCAL, LOCAL).notes.some((n) => /^daemon footprint: not recorded in summary\.json/.test(n)),
-    ).toBe(true)
+  test("the daemons' footprint: summaries from before it was recorded say so, not a regression", () => {
+    const c = compare(LOCAL, LOCAL)
+    expect(c.notes).toContain(
+      'daemon footprint: recorded on neither side (summaries before 2026-12-06 lack it)',
+    )
+    expect(c.figures.filter((f) => f.section === 'footprint')).toEqual([])
+    const one = compare(LOCAL, FOOTPRINT)
+    expect(figure(one, DFDAEMON_MEMORY)).toMatchObject({
+      before: null,
+      after: 100216832,
+      result: 'not compared',
+      note: 'no daemon footprint in BEFORE',
+    })
+    expect(one.verdict.regressedFigures).toEqual([])
+  })
+
+  test("the daemons' footprint: each component's largest peak memory of its nodes, CPU time summed", () => {
+    const c = compare(FOOTPRINT, FOOTPRINT)
+    const ids = c.figures.filter((f) => f.section === 'footprint').map((f) => f.id)
+    expect(ids).toEqual([
+      'footprint.dfdaemon.peakMemory',
+      'footprint.dfdaemon.cpuSeconds',
+      'footprint.seed-peer.peakMemory',
+      'footprint.seed-peer.cpuSeconds',
+      'footprint.scheduler.peakMemory',
+      'footprint.scheduler.cpuSeconds',
+      'footprint.snapshotter.peakMemory',
+      'footprint.snapshotter.cpuSeconds',
+    ])
+    // the run's two workers: 100216832 and 98332672 bytes, 0.33 s and 0.36 s of CPU
+    expect(figure(c, DFDAEMON_MEMORY)).toMatchObject({ before: 100216832, result: 'within tolerance' })
+    expect(figure(c, 'footprint.dfdaemon.cpuSeconds')).toMatchObject({ before: 0.69, result: 'shown' })
+  })
+
+  test("a daemon's peak memory: exactly the tolerance passes, one byte more is a regression", () => {
+    const edge = compare(FOOTPRINT, withDfdaemonMemory(FOOTPRINT, 32 * 1024 * 1024))
+    expect(figure(edge, DFDAEMON_MEMORY).result).toBe('within tolerance')
+    expect(edge.verdict.passed).toBe(true)
+    const past = compare(FOOTPRINT, withDfdaemonMemory(FOOTPRINT, 32 * 1024 * 1024 + 1))
+    expect(figure(past, DFDAEMON_MEMORY)).toMatchObject({ result: 'regressed', change: 32 * 1024 * 1024 + 1 })
+    expect(past.verdict).toMatchObject({ passed: false, regressedFigures: [DFDAEMON_MEMORY] })
+    const tighter = compare(FOOTPRINT, withDfdaemonMemory(FOOTPRINT, 2 ** 20), {
+      ...DEFAULT_TOLERANCES,
+      daemonPeakMemory: 2 ** 20 - 1,
+    })
+    expect(figure(tighter, DFDAEMON_MEMORY).result).toBe('regressed')
+    // CPU time is shown, never flagged
+    const busier = copy(FOOTPRINT)
+    for (const r of busier.footprint!) r.cpuSeconds *= 10
+    expect(compare(FOOTPRINT, busier).verdict.passed).toBe(true)
   })
 })
 
@@ -349,7 +408,7 @@ describe('compare: tolerances', () => {
 
   test('an unknown key, a negative or missing value is refused with the keys it knows', () => {
     expect(() => parseTolerances('amplification=0.1')).toThrow(
-      'unknown tolerance "amplification" (known: rawAmplification, attributedAmplification, coldStartRatio)',
+      'unknown tolerance "amplification" (known: rawAmplification, attributedAmplification, coldStartRatio, daemonPeakMemory)',
     )
     expect(() => parseTolerances('coldStartRatio=-0.1')).toThrow(
       'tolerance coldStartRatio: "-0.1" is not a number ≥ 0',
@@ -420,7 +479,15 @@ describe('compare.md', () => {
     expect(md).toMatch(/^## Cold start/m)
     expect(md).toMatch(/^\| dfdaemon \| v1\.5\.0 \(ran 1\.5\.0\) \| v1\.5\.0 \(ran 1\.5\.0\) \| {2}\|$/m)
     expect(md).toMatch(/^\| `coldStartRatio` \| 0\.15 \| 0\.15 \|/m)
-    expect(md).toMatch(/daemon footprint: not recorded in summary\.json/)
+    expect(md).toMatch(/daemon footprint: recorded on neither side/)
+    const withFootprint = compareMarkdown(compare(FOOTPRINT, FOOTPRINT))
+    expect(withFootprint).toMatch(/^## Daemon footprint \(through the P2P pull\)$/m)
+    expect(withFootprint).toMatch(
+      /^\| dfdaemon: peak memory \(largest of 2 nodes\) \| 95\.6 MiB \| 95\.6 MiB \| ±0 B \| \+32\.0 MiB \| ✅ within \|$/m,
+    )
+    expect(withFootprint).toMatch(
+      /^\| dfdaemon: CPU time \(2 nodes together\) \| 0\.7 s \| 0\.7 s \| ±0\.0 s \|/m,
+    )
   })
 
   test('a regression: the check with its diagnosis, the figure past its tolerance, not-compared figures', () => {
