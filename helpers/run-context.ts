@@ -171,7 +171,7 @@ export function loudNote(message: string): void {
   })
 }
 
-export type Prerequisite = 'preflight' | 'nodes' | 'registry' | 'image' | 'stargz' | 'p2p-pull'
+export type Prerequisite = 'preflight' | 'nodes' | 'registry' | 'dragonfly' | 'image' | 'stargz' | 'p2p-pull'
 
 function has(what: Prerequisite): boolean {
   const s = runState()
@@ -182,6 +182,9 @@ function has(what: Prerequisite): boolean {
       return s.nodes.length > 0
     case 'registry':
       return s.registry !== undefined
+    case 'dragonfly':
+      // the Dragonfly chapter judged its readiness (passed or not): there is something to look at
+      return s.checks.some((c) => c.id === 'dragonfly-ready')
     case 'image':
       return s.image !== undefined
     case 'stargz':

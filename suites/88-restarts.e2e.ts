@@ -13,7 +13,7 @@ import { requires, runConfig, runState } from '../helpers/run-context.ts'
 describe('restarts', () => {
   beforeEach(async (ctx) => {
     await labelChapter('dragonfly')
-    requires(ctx, 'nodes')
+    requires(ctx, 'nodes', 'dragonfly')
   })
 
   test('no Dragonfly component restarted on its own after it was ready', async (ctx) => {
