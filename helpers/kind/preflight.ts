@@ -1,6 +1,7 @@
 // The kind profile's preflight: every missing prerequisite at once, each with how to get it, and
 // nothing created. The checks take their facts from probes so the aggregation is tested without Docker.
 import { access } from 'node:fs/promises'
+import { privilegedEngineProblem } from './privileged-engine.ts'
 import { createServer } from 'node:net'
 import type { PreflightProblem } from '../profile.ts'
 import { DFDAEMON_PORTS } from '../render/index.ts'
@@ -34,6 +35,8 @@ export interface KindPreflightProbes {
   pathExists?(path: string): Promise<boolean>
   /** whether podman's containers.conf sets default_ulimits with nproc (asked for the podman provider only) */
   podmanUlimits?(): Promise<boolean>
+  /** capabilities the kernel knows that this machine's bounding set lacks (privileged-engine.ts) */
+  missingCapabilities?(): Promise<string[]>
 }
 
 export interface KindPreflightInput {
@@ -103,6 +106,19 @@ export async function kindPreflight(
       what: 'Docker daemon not reachable (kind runs its nodes as Docker containers)',
       fix: 'start Docker (Docker Desktop, or on Linux: systemctl start docker) and check `docker version`',
     })
+
+  if (dockerVersion) {
+    const missing = await safely(
+      () => raw.missingCapabilities?.() ?? Promise.resolve([]),
+      () => [],
+    )
+    const engine = privilegedEngineProblem({
+      provider: input.provider ?? 'docker',
+      serverVersion: dockerVersion,
+      missing,
+    })
+    if (engine) problems.push(engine)
+  }
 
   const tools = new Map<KindTool, boolean>()
   for (const t of KIND_TOOLS) {

@@ -3,6 +3,7 @@
 // Its own steps (cluster, node tools, registry image, Dragonfly, peer Service, teardown) are flow.ts's,
 // run here with a live StepIO and printed by the dry-run plan (plan.ts) from the same code.
 import { existsSync, realpathSync } from 'node:fs'
+import { capBoundingSet, missingCapabilities } from './privileged-engine.ts'
 import { mkdir, readFile } from 'node:fs/promises'
 import type { Config } from '../config.ts'
 import { run, type RunOptions, type RunResult } from '../exec.ts'
@@ -197,6 +198,11 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
             return r.exitCode === 0 ? r.stdout.trim() : undefined
           },
           pathExists: async (p) => existsSync(p),
+          missingCapabilities: async () =>
+            missingCapabilities(
+              capBoundingSet(await readFile('/proc/self/status', 'utf8')),
+              await readFile('/proc/sys/kernel/cap_last_cap', 'utf8'),
+            ),
           podmanUlimits: async () => {
             const conf = await readFile('/etc/containers/containers.conf', 'utf8').catch(() => '')
             return /^\s*default_ulimits\s*=.*nproc=/m.test(conf)
