@@ -22,6 +22,12 @@ const LOCAL: NodePoll[] = [
   poll('d7y-stargz-worker2', 'worker', 'local-worker2.txt'),
 ]
 
+const KIND: NodePoll[] = [
+  poll('d7y-stargz-control-plane', 'control-plane', 'kind-control-plane.txt'),
+  poll('d7y-stargz-worker', 'worker', 'kind-worker.txt'),
+  poll('d7y-stargz-worker2', 'worker', 'kind-worker2.txt'),
+]
+
 describe('daemon footprint', () => {
   test('local: the seed peer is the dfdaemon on the control plane; clients and snapshotters per worker', () => {
     const f = footprintOf(LOCAL)
@@ -47,6 +53,23 @@ describe('daemon footprint', () => {
 
   test('every process of the capture was read in the node network namespace (local: systemd units)', () => {
     for (const { poll: p } of LOCAL) for (const x of p.processes) expect(x.hostNetwork).toBe(true)
+  })
+
+  test("kind: the chart's pods on the control plane (own network namespaces), hostNetwork clients per worker", () => {
+    expect(footprintOf(KIND).map((r) => `${r.component}@${r.node}`)).toEqual([
+      'dfdaemon@d7y-stargz-worker',
+      'dfdaemon@d7y-stargz-worker2',
+      'seed-peer@d7y-stargz-control-plane',
+      'scheduler@d7y-stargz-control-plane',
+      'manager@d7y-stargz-control-plane',
+      'snapshotter@d7y-stargz-worker',
+      'snapshotter@d7y-stargz-worker2',
+    ])
+    const net = (p: NodePoll, comm: string) => p.poll.processes.find((x) => x.comm === comm)?.hostNetwork
+    expect(net(KIND[0]!, 'dfdaemon')).toBe(false)
+    expect(net(KIND[0]!, 'scheduler')).toBe(false)
+    expect(net(KIND[1]!, 'dfdaemon')).toBe(true)
+    expect(net(KIND[1]!, 'containerd-star')).toBe(true)
   })
 
   test('which process is what: comm, node role and network namespace', () => {
