@@ -268,7 +268,11 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
   io.note(`MariaDB + Redis for the manager: ${supplied.services} (Debian packages)`)
   for (const i of supplied.images) io.log(`image ${i.ref}: ${i.source}`)
   const ours = supplied.images
-    .filter((i) => i.source.startsWith('built here') && i.ref !== supplied.services)
+    .filter(
+      (i) =>
+        (i.source.startsWith('built here') || i.source === 'pulled, a local build') &&
+        i.ref !== supplied.services,
+    )
     .map((i) => i.ref)
   if (ours.length)
     loudNote(

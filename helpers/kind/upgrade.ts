@@ -101,7 +101,7 @@ export async function upgradeKind(
   )
   const source = supplied.images.find((i) => i.ref === ref)?.source
   io.log(`image ${ref}: ${source ?? 'unknown'}`)
-  if (source?.startsWith('built here'))
+  if (source?.startsWith('built here') || source === 'pulled, a local build')
     loudNote(`the upgrade's ${component} image is the suite's build, not the published one: ${ref}`)
   const archive = path.join(ctx.layout.dir, `upgrade-${component}-images.tar`)
   await saveImages(io, archive, [ref])

@@ -21,7 +21,11 @@ import {
 
 export interface SuppliedImage {
   ref: string
-  source: 'present' | 'pulled' | 'built here' | 'built here earlier'
+  /**
+   * 'pulled, a local build': the pull answered (a registry mirror, a private registry) with an image
+   * that carries this suite's offline label: not the published one, and said so
+   */
+  source: 'present' | 'pulled' | 'pulled, a local build' | 'built here' | 'built here earlier'
 }
 
 /** The offline label of a local image: undefined when the image is absent or published. */
@@ -102,7 +106,12 @@ export async function supplyWorkloadImages(
     if (!failure) {
       // pulled by digest: known under the name the values use from now on
       if (image.pull && image.pull !== image.ref) await run('docker', ['tag', image.pull, image.ref])
-      images.push({ ref: image.ref, source: 'pulled' })
+      const offline = (await inspect(image.ref)).offline
+      if (offline)
+        log(
+          `${image.ref}: pulled, but it is a local build of this suite (label ${OFFLINE_LABEL}=${offline}), not the published image`,
+        )
+      images.push({ ref: image.ref, source: offline ? 'pulled, a local build' : 'pulled' })
       continue
     }
     log(`OFFLINE: ${image.ref} cannot be pulled (${failure}): using the suite's build of it instead`)
