@@ -6,6 +6,7 @@
 #
 #   bash .ci/docker-engine.sh start   # prints the DOCKER_HOST line to export
 #   bash .ci/docker-engine.sh stop
+#   D7Y_DOCKER_ENGINE_MIRROR=http://127.0.0.1:5055 bash .ci/docker-engine.sh start   # a Docker Hub mirror
 #
 # Nothing of the system engine is touched: the packages are unpacked under $ROOT (dpkg -x, a private
 # apt state), the engine has its own containerd, socket, data root and bridges (named d7yd26*),
@@ -75,7 +76,11 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [metrics]
   address = ""
 EOF
-  echo '{}' >"$ROOT/daemon.json"
+  if [[ -n ${D7Y_DOCKER_ENGINE_MIRROR:-} ]]; then
+    printf '{"registry-mirrors": ["%s"]}\n' "$D7Y_DOCKER_ENGINE_MIRROR" >"$ROOT/daemon.json"
+  else
+    echo '{}' >"$ROOT/daemon.json"
+  fi
   ip link show "$BRIDGE" >/dev/null 2>&1 || {
     ip link add name "$BRIDGE" type bridge
     ip addr add "$SUBNET" dev "$BRIDGE"
