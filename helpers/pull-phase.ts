@@ -17,7 +17,8 @@ import type { Config } from './config.ts'
 import type { Profile } from './profile.ts'
 import { helmValues, type DragonflyValues } from './render/index.ts'
 import type { OriginRegistry } from './registry.ts'
-import type { LayerInfo, OriginRow } from './run-context.ts'
+import type { OriginRow } from './origin-figures.ts'
+import type { LayerInfo } from './run-context.ts'
 import { silentAtDebug, viaDfdaemon, type Layer, type WorkerEvidence } from './checks/node-evidence.ts'
 import {
   LARGE_LAYER_BYTES,

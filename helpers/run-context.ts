@@ -5,8 +5,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig, type Config } from './config.ts'
 import type { DaemonFootprint } from './evidence/daemon-footprint.ts'
-import type { FaultResult } from './faults/compare.ts'
+import type { FaultResult } from './faults/result.ts'
 import type { Node } from './node.ts'
+import type { OnDemandFigures, OriginRow } from './origin-figures.ts'
 
 export type CheckStatus = 'passed' | 'failed' | 'not run'
 
@@ -17,31 +18,6 @@ export interface CheckResult {
   /** one line: what was seen (passed) or what to do about it (failed / not run) */
   diagnosis: string
   evidence?: unknown
-}
-
-export interface OriginRow {
-  digest: string
-  size: number
-  mediaType?: string
-  nodes: number
-  bytesServed: number
-  amplification: number
-}
-
-/** A large layer's on-demand source reads in the P2P pull (from single-back-to-source's judgement). */
-export interface OnDemandFigures {
-  digest: string
-  size: number
-  rawAmplification: number
-  attributedAmplification: number
-  /** on-demand source reads P2P could not have served (nobody had the piece, or parents not yet named) */
-  excusedBytes: number
-  /** reads of pieces a peer held while the node's task had parents */
-  missedReads: number
-  /** pieces read from the source on demand and received from a parent as well */
-  fetchedTwiceBytes: number
-  /** per node: how long its task waited for parents after its first on-demand read */
-  parentWaitMs: Record<string, number>
 }
 
 export interface LayerInfo {

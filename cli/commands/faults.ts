@@ -2,7 +2,7 @@
 // must turn red. Running it is `npm run conformance:faults` (it needs a cluster).
 import { Command } from 'commander'
 import { FAULTS } from '../../helpers/faults/catalog.ts'
-import { CAUSES } from '../../helpers/faults/types.ts'
+import { CAUSES } from '../../helpers/faults/checks-and-causes.ts'
 import { printJson, printText } from '../io.ts'
 
 export function faultsCommand(): Command {

@@ -8,7 +8,7 @@ import type { ComponentStatus } from '../profile.ts'
 import type { PhaseEvidence } from '../pull-phase.ts'
 import { linkLine, type PeerLink } from '../evidence/peer-links.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
-import type { Cause, FaultCheck } from './types.ts'
+import type { Cause, FaultCheck } from './checks-and-causes.ts'
 
 export interface CauseEvidence {
   verdicts: Record<FaultCheck, Verdict>

@@ -2,31 +2,9 @@
 // A fault whose expected checks stayed green is a false pass; a control with a red check is a false
 // alarm; a diagnosis that names another cause is a misdiagnosis. Each fails the catalog.
 import type { Verdict } from '../checks/verdict.ts'
-import type { OnDemandFigures, OriginRow } from '../run-context.ts'
-import { FAULT_CHECKS, type Cause, type FaultCheck, type FaultEntry } from './types.ts'
-
-export interface FaultResult {
-  id: string
-  title: string
-  control: boolean
-  expectRed: FaultCheck[]
-  expectedCause: string
-  observed: Record<FaultCheck, { passed: boolean; diagnosis: string }>
-  cause: Cause
-  /** expected red, observed green */
-  falsePasses: FaultCheck[]
-  /** red on a control */
-  falseAlarms: FaultCheck[]
-  /** red although the entry does not expect it (reported; fails nothing) */
-  alsoRed: FaultCheck[]
-  causeMatches: boolean
-  ok: boolean
-  durationMs: number
-  /** the injection, pull or restore threw */
-  error?: string
-  /** the pull's origin figures, as the run's summary records the P2P pull's (absent if it did not run) */
-  origin?: { p2p: OriginRow[]; p2pOnDemand: OnDemandFigures[] }
-}
+import { FAULT_CHECKS, type Cause, type FaultCheck } from './checks-and-causes.ts'
+import type { FaultResult } from './result.ts'
+import type { FaultEntry } from './types.ts'
 
 export function compareFault(
   entry: Pick<FaultEntry, 'id' | 'title' | 'expectRed' | 'cause' | 'control'>,

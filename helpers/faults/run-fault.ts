@@ -28,8 +28,10 @@ import type { LayerInfo } from '../run-context.ts'
 import { stargzPluginVerdict, workerPluginStates } from '../stargz/plugin-check.ts'
 import { waitFor } from '../wait.ts'
 import { diagnoseCause } from './cause.ts'
-import { compareFault, type FaultResult } from './compare.ts'
-import { FAULT_CHECKS, type FaultCheck, type FaultContext, type FaultEntry } from './types.ts'
+import { compareFault } from './compare.ts'
+import type { FaultResult } from './result.ts'
+import { FAULT_CHECKS, type FaultCheck } from './checks-and-causes.ts'
+import type { FaultContext, FaultEntry } from './types.ts'
 
 /** A fault's pull may never finish its tasks: judge once nothing has moved for this long. */
 const QUIET_MS = 15_000

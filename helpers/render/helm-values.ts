@@ -10,9 +10,7 @@ import type { Config } from '../config.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
 import { MANAGER_DATABASE, managerDatabaseHost, managerRedisAddr } from './manager-backends.ts'
 import { DFDAEMON_PORTS, SCHEDULER_PORTS } from './ports.ts'
-
-export const DRAGONFLY_RELEASE = 'dragonfly'
-export const DRAGONFLY_NAMESPACE = 'dragonfly-system'
+import { CONTROL_PLANE_PLACEMENT, type Placement } from './release-location.ts'
 
 /** `<name>` values of the chart's components (they become the pods' `component` label). */
 export const CHART_COMPONENTS = {
@@ -116,21 +114,6 @@ export interface SchedulerValuesConfig {
   server: { port: number }
   scheduler: SchedulerRetries
   console: boolean
-}
-
-/** Where a chart workload may run (Kubernetes nodeSelector and tolerations). */
-export interface Placement {
-  nodeSelector: Record<string, string>
-  tolerations: { key: string; operator: 'Exists'; effect: 'NoSchedule' }[]
-}
-
-/**
- * The control-plane node, as the local profile lays Dragonfly out: the seed peer's origin traffic
- * leaves from that node's address, so the origin's log tells it apart from the workers' own fetches.
- */
-export const CONTROL_PLANE_PLACEMENT: Placement = {
-  nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
-  tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
 }
 
 export interface DragonflyValues {

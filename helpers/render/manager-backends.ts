@@ -2,7 +2,7 @@
 // making (helpers/kind/workload-images.ts), run as a Deployment + Service each in the release's
 // namespace, and handed to the chart through externalMysql / externalRedis (the chart's bitnami
 // subcharts are disabled: their images are not the suite's to build).
-import { CONTROL_PLANE_PLACEMENT, DRAGONFLY_NAMESPACE } from './helm-values.ts'
+import { CONTROL_PLANE_PLACEMENT, DRAGONFLY_NAMESPACE } from './release-location.ts'
 
 export const MANAGER_DATABASE = {
   service: 'dragonfly-mariadb',

@@ -4,8 +4,9 @@
 import type { Config } from '../config.ts'
 import { chartPodLabels, type ChartNaming } from './chart-labels.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
-import { CHART_COMPONENTS, DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from './helm-values.ts'
+import { CHART_COMPONENTS } from './helm-values.ts'
 import { DFDAEMON_PORTS, PEER_NODE_PORTS } from './ports.ts'
+import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from './release-location.ts'
 
 export interface ServicePort {
   name: string

@@ -10,11 +10,11 @@ import {
 } from './benchmark-types.ts'
 import { PIECE_ROUTES } from '../evidence/piece-timings.ts'
 import type { DaemonFootprint } from '../evidence/daemon-footprint.ts'
-import type { FaultResult } from '../faults/compare.ts'
-import { FAULT_CHECKS, type FaultCheck } from '../faults/types.ts'
+import type { FaultResult } from '../faults/result.ts'
+import { FAULT_CHECKS, type FaultCheck } from '../faults/checks-and-causes.ts'
 import { seconds, shortDigest, size, STATUS_MARK, table, utc } from './markdown-format.ts'
 import type { Summary } from './summary.ts'
-import type { OnDemandFigures, OriginRow } from '../run-context.ts'
+import type { OnDemandFigures, OriginRow } from '../origin-figures.ts'
 
 export interface MarkdownOptions {
   /** relative link of the cold-start chart image (PNG), when one was drawn */

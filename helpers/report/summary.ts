@@ -7,7 +7,7 @@ import type { Config } from '../config.ts'
 import type { CheckResult, RunState } from '../run-context.ts'
 import { ranVersions } from './ran-versions.ts'
 import { benchmarkReportSchema, type BenchmarkReport } from './benchmark-types.ts'
-import type { FaultResult } from '../faults/compare.ts'
+import type { FaultResult } from '../faults/result.ts'
 import type { DaemonFootprint } from '../evidence/daemon-footprint.ts'
 
 export interface Summary {

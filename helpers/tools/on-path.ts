@@ -1,26 +1,9 @@
 // Source 1: the tool is already installed on PATH with the pinned version.
-import { accessSync, constants, statSync } from 'node:fs'
-import path from 'node:path'
 import type { ResolvedBinary, ToolSpec } from './catalog.ts'
+import { findOnPath } from './find-on-path.ts'
 import { probeVersion } from './probe.ts'
 import type { Attempt } from './types.ts'
 import { versionLine, versionMatches } from './version-match.ts'
-
-/** The first executable regular file called `name` in the PATH directories, like `command -v`. */
-export function findOnPath(name: string, pathVar: string | undefined): string | undefined {
-  for (const dir of (pathVar ?? '').split(path.delimiter)) {
-    if (!dir) continue
-    const candidate = path.join(dir, name)
-    try {
-      if (!statSync(candidate).isFile()) continue
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not here
-    }
-  }
-  return undefined
-}
 
 export async function fromPath(
   spec: ToolSpec,

@@ -2,7 +2,7 @@
 // twenty minutes for want of protoc helps nobody), and said as the packages to install.
 import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
-import { findOnPath } from './on-path.ts'
+import { findOnPath } from './find-on-path.ts'
 
 /** How the checks look at the machine (tests pass a fake). */
 export interface Probe {

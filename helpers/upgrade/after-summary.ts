@@ -2,7 +2,7 @@
 // the fault runner judged them, Dragonfly's readiness after the last step, and the versions that
 // answered where they ran after the upgrade (not the pins).
 import { checkTitle, type CheckId } from '../checks/catalog.ts'
-import type { FaultResult } from '../faults/compare.ts'
+import type { FaultResult } from '../faults/result.ts'
 import type { Summary } from '../report/summary.ts'
 
 export interface AfterInputs {

@@ -3,7 +3,7 @@
 import { describe, expect, test } from 'vitest'
 import type { Verdict } from '../../../helpers/checks/verdict.ts'
 import { compareFault, faultLine } from '../../../helpers/faults/compare.ts'
-import { FAULT_CHECKS, type FaultCheck } from '../../../helpers/faults/types.ts'
+import { FAULT_CHECKS, type FaultCheck } from '../../../helpers/faults/checks-and-causes.ts'
 
 const verdicts = (red: FaultCheck[]) =>
   Object.fromEntries(

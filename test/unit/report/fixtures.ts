@@ -3,7 +3,8 @@ import { loadConfig, type Config } from '../../../helpers/config.ts'
 import type { BenchmarkImage, BenchmarkReport } from '../../../helpers/report/benchmark-types.ts'
 import { benchmarkResult, withOciRatios } from '../../../helpers/report/benchmark-stats.ts'
 import { CHECKS, checksFor } from '../../../helpers/checks/catalog.ts'
-import type { CheckResult, OriginRow, RunState } from '../../../helpers/run-context.ts'
+import type { OriginRow } from '../../../helpers/origin-figures.ts'
+import type { CheckResult, RunState } from '../../../helpers/run-context.ts'
 
 const MiB = 2 ** 20
 
