@@ -20,11 +20,11 @@ import type { ResourcePeak } from '../report/scale-types.ts'
 import {
   PeakTracker,
   parseDockerStats,
-  parseProcessPoll,
   pollSplitter,
   processSamplerScript,
   roleByNode,
 } from './scale-resources.ts'
+import { parseProcessPoll } from './proc-poll.ts'
 
 export const POLL_INTERVAL_MS = 1000
 /** A node's sampler loop ends by itself after this long, should stop() never come. */

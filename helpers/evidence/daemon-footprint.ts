@@ -10,7 +10,7 @@
 // containerd-stargz-grpc reads "containerd-star"); a dfdaemon is the seed peer when it runs on the
 // control-plane node (local profile: a systemd unit there) or outside its node's network namespace
 // (kind: the chart's seed-client pods are not on the host network; its clients are).
-import { parseProcessPoll, type ProcessPoll } from '../benchmark/scale-resources.ts'
+import { parseProcessPoll, type ProcessPoll } from '../benchmark/proc-poll.ts'
 import { sh, type Node } from '../node.ts'
 
 export const FOOTPRINT_COMPONENTS = ['dfdaemon', 'seed-peer', 'scheduler', 'manager', 'snapshotter'] as const

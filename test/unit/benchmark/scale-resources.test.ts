@@ -11,10 +11,9 @@ import {
   processSamplerScript,
   parseDockerSize,
   parseDockerStats,
-  parseProcStat,
-  parseProcessPoll,
   roleByNode,
 } from '../../../helpers/benchmark/scale-resources.ts'
+import { parseProcStat, parseProcessPoll } from '../../../helpers/benchmark/proc-poll.ts'
 
 const MiB = 2 ** 20
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
-import { parseProcessPoll } from '../../../helpers/benchmark/scale-resources.ts'
+import { parseProcessPoll } from '../../../helpers/benchmark/proc-poll.ts'
 import { footprintComponent, footprintOf, type NodePoll } from '../../../helpers/evidence/daemon-footprint.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
