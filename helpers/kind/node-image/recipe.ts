@@ -245,6 +245,28 @@ fi
 rm -f /etc/machine-id
 systemd-machine-id-setup >/dev/null
 
+# Docker (not podman) gives the node its embedded resolver, 127.0.0.11, reached through NAT rules in
+# the node's own namespace. A pod cannot reach a loopback address of the node: CoreDNS, forwarding
+# to it, would query itself and stop ("plugin/loop"). Pods get the network's gateway address instead,
+# and the node's NAT sends what arrives there for port 53 on to the embedded resolver (as kind's own
+# node image does).
+embedded=127.0.0.11
+if grep -q "^nameserver $embedded\\$" /etc/resolv.conf; then
+  gateway=$(ip -4 route show default | cut -d' ' -f3)
+  note "Docker's embedded DNS: pods reach it at $gateway"
+  # every rule aimed at the loopback resolver aims at the gateway; the OUTPUT hook is repeated for
+  # PREROUTING (pods' queries come from outside the node's own stack); replies leave from :53 there
+  iptables-save -t nat |
+    sed -e "s/-d $embedded\\/32/-d $gateway\\/32/g" \\
+      -e "s/^-A OUTPUT \\(.*\\) -j DOCKER_OUTPUT\\$/&\\n-A PREROUTING \\1 -j DOCKER_OUTPUT/" \\
+      -e "s/--to-source :53/--to-source $gateway:53/g" |
+    iptables-restore
+  # the NAT target stays the loopback resolver: routing a pod's packet to it needs route_localnet
+  echo 1 >/proc/sys/net/ipv4/conf/all/route_localnet
+  sed "s/^nameserver $embedded\\$/nameserver $gateway/" /etc/resolv.conf >/etc/resolv.conf.d7y
+  cat /etc/resolv.conf.d7y >/etc/resolv.conf
+fi
+
 note 'exec init'
 exec "$@"
 `
