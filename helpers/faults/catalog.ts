@@ -43,15 +43,16 @@ async function restoreValues(ctx: FaultContext) {
 }
 
 const noop = async () => ({})
-// No entry is caused on kind yet: there an operator reconfigures Dragonfly with `helm upgrade` and
-// waits for the rollout, stops components through the API, and blocks the addresses the peers really
-// use (the seed peer is a pod, not on the host network). Until those exist, preflight says so.
+// Not caused on kind yet: there an operator stops components through the API and blocks the
+// addresses the peers really use (the seed peer is a pod, not on the host network). Until those
+// exist, preflight says so.
 const LOCAL_ONLY = {
   local: true,
-  kind: 'not implemented on the kind profile yet (it needs Dragonfly reconfigured by helm upgrade, components stopped through the API, and peers blocked on their pod addresses); run the catalog with D7Y_PROFILE=local',
+  kind: 'not implemented on the kind profile yet (it needs components stopped through the API, peers blocked on their pod addresses, or the origin made unavailable beside podman); run the catalog with D7Y_PROFILE=local',
 } as const
-// Entries caused on the nodes themselves (the snapshotter, containerd, /dev/fuse, a process) or on
-// the origin's content: the same operation on a kind node as on a local one.
+// Entries caused on the nodes themselves (the snapshotter, containerd, /dev/fuse, a process), on
+// the origin's content, or in Dragonfly's values (the local profile re-renders its daemons' files;
+// kind runs `helm upgrade --reuse-values` and awaits the rollout): the same fault on both.
 const EVERY_PROFILE = { local: true, kind: true } as const
 const ROUTING = ['via-dfdaemon', 'task-succeeded', 'single-back-to-source'] as const
 // The originals of what a fault replaced, for its restore.
@@ -83,7 +84,7 @@ export const FAULTS: FaultEntry[] = [
       'FAULTS.md 13: task id mismatch (dragonfly#3298, PR #4787); control: the suite must follow the config',
     expectRed: [],
     cause: 'none',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     control: true,
     inject: (ctx) =>
       withValues(ctx, (v) => {
@@ -136,7 +137,7 @@ export const FAULTS: FaultEntry[] = [
     incident: 'FAULTS.md 1 and NOTES: the guide writes the mirror as a URL; 0.18.2 fails to resolve it',
     expectRed: ['remote-snapshots', ...ROUTING],
     cause: 'mirror-host-url',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       await writeStargzVariant(ctx, (c) => {
         const m = dragonflyMirror(c)
@@ -154,7 +155,7 @@ export const FAULTS: FaultEntry[] = [
       'FAULTS.md 2: wrong or missing X-Dragonfly-Registry (client#1791): errors from the mirror, fallback',
     expectRed: ['remote-snapshots', ...ROUTING],
     cause: 'upstream-unreachable',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       await writeStargzVariant(ctx, (c) => {
         dragonflyMirror(c).header = { 'X-Dragonfly-Registry': ['http://127.0.0.1:1'] }
@@ -171,7 +172,7 @@ export const FAULTS: FaultEntry[] = [
       'FAULTS.md 4: rules missing or a regex that misses blob URLs: proxied "directly to remote server"',
     expectRed: [...ROUTING],
     cause: 'rules-mismatch',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: (ctx) =>
       withValues(ctx, (v) => {
         v.client.config.proxy.rules = [{ regex: 'blobs/sha512.*' }]
@@ -344,7 +345,7 @@ export const FAULTS: FaultEntry[] = [
       'NOTES: "download task succeeded" and piece lines are DEBUG in recent clients; without them no evidence',
     expectRed: [...ROUTING],
     cause: 'debug-log-missing',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: (ctx) =>
       withValues(ctx, (v) => {
         v.client.config.log.level = 'info'
@@ -358,7 +359,7 @@ export const FAULTS: FaultEntry[] = [
     incident: 'FAULTS.md 20: prefetch settings decide how much traffic reaches dfdaemon as small ranges',
     expectRed: ['task-succeeded', 'single-back-to-source'],
     cause: 'prefetch-off',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: (ctx) =>
       withValues(ctx, (v) => {
         v.client.config.proxy.prefetch = false

@@ -293,6 +293,29 @@ export const helm = {
       ],
       stepMs(ctx),
     ),
+  /**
+   * the release reconfigured as an operator does it: the values it was installed with, and on top of
+   * them a values file (arrays in it replace, keys it lacks stay)
+   */
+  upgradeValues: (ctx: KindContext, valuesFile: string): Command =>
+    cmd(
+      ctx.bin.helm,
+      [
+        'upgrade',
+        DRAGONFLY_RELEASE,
+        ...chartSource(ctx),
+        '--namespace',
+        DRAGONFLY_NAMESPACE,
+        '--reuse-values',
+        '--values',
+        valuesFile,
+        '--kubeconfig',
+        ctx.layout.kubeconfig,
+        '--timeout',
+        `${ctx.config.stepTimeoutMinutes}m`,
+      ],
+      stepMs(ctx),
+    ),
   /** a local checkout has no subcharts (mysql, redis) until its dependencies are fetched */
   dependencyUpdate: (ctx: KindContext, chartPath: string): Command =>
     cmd(ctx.bin.helm, ['dependency', 'update', chartPath], stepMs(ctx)),

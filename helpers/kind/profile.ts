@@ -55,6 +55,7 @@ import { textLines } from '../evidence/lines.ts'
 import { schedulerKnownHosts } from '../evidence/scheduler-hosts.ts'
 import { waitFor } from '../wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
+import { reconfigureKind } from './reconfigure.ts'
 import { liveIO } from './step-io.ts'
 import { upgradeKind } from './upgrade.ts'
 import { lastErrorLine, podRestartRecords } from './restarts.ts'
@@ -285,6 +286,17 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       await upgradeKind(liveIO(log), await flow(), nodes, component, version, now, stargzOf)
       if (component !== 'chart') running[component] = version
       await observePods()
+    },
+
+    async reconfigureDragonfly(nodes, values, log) {
+      await reconfigureKind(liveIO(log), await flow(), values)
+      // the replaced pods are new: their restarts count from now
+      await observePods()
+      // the new clients serve once the scheduler knows their hosts again (as after the install)
+      const status = await this.dragonflyStatus(nodes)
+      const down = status.filter((s) => !s.ok)
+      if (down.length)
+        throw new Error(`after the reconfiguration: ${down.map((s) => `${s.where}: ${s.detail}`).join('; ')}`)
     },
 
     async restarts() {

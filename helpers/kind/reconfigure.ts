@@ -1,0 +1,32 @@
+// Dragonfly reconfigured in place on kind the way a chart user does it (the fault catalog's config
+// entries and their restore): `helm upgrade --reuse-values` with the changed values on top, then the
+// rollout awaited through the API. Pods whose rendered config changed are replaced (the DaemonSet's
+// clients all at once: the chart's maxUnavailable is 20); the others keep running.
+import { rm } from 'node:fs/promises'
+import path from 'node:path'
+import { stringify } from 'yaml'
+import { DRAGONFLY_NAMESPACE, type DragonflyValues } from '../render/index.ts'
+import { commandLine, helm } from './commands.ts'
+import type { Flow } from './flow.ts'
+import { waitForWorkloads } from './k8s.ts'
+import type { StepIO } from './step-io.ts'
+
+export async function reconfigureKind(io: StepIO, f: Flow, values: DragonflyValues): Promise<void> {
+  const { config, ctx } = f
+  const file = path.join(ctx.layout.dir, 'reconfigure-values.yaml')
+  // hostAliases are the install's (the registry's address under podman): --reuse-values keeps them
+  const changed = structuredClone(values)
+  delete changed.client.hostAliases
+  delete changed.seedClient.hostAliases
+  await io.write(file, stringify(changed))
+  const upgrade = helm.upgradeValues(ctx, file)
+  io.log(commandLine(upgrade))
+  let notes = false
+  await io.run(upgrade, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || io.log(l) })
+  await io.wait(
+    `every workload in ${DRAGONFLY_NAMESPACE} rolled out with the new values and ready (API, polled)`,
+    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, config.stepTimeoutMinutes * 60_000, io.log),
+    [],
+  )
+  await io.task(`rm ${file}`, () => rm(file, { force: true }), undefined)
+}
