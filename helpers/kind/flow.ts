@@ -276,7 +276,7 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
     .map((i) => i.ref)
   if (ours.length)
     loudNote(
-      `images the chart runs that are the suite's builds, not the published ones (no registry reachable): ${ours.join(', ')}`,
+      `images the chart runs that are the suite's builds, not the published ones (built here where no registry answered, or pulled from one that serves the suite's builds): ${ours.join(', ')}`,
     )
   // Archives loaded into the nodes' containerd (any provider: kind streams them to `ctr import`).
   // Dragonfly's images go everywhere; MariaDB/Redis only where they are scheduled.
