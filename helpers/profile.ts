@@ -72,6 +72,11 @@ export interface Profile {
   dragonflyVersions(nodes: Node[]): Promise<Map<string, RanVersion[]>>
   /** dfdaemon's log text on a worker (since an ISO time, when given) */
   clientLogs(node: Node, since?: string): Promise<string>
+  /**
+   * where a node's peer listens when not on the node's own address, by node name (kind: the seed
+   * peer is a pod off the host network); absent or {}: every peer on its node's address
+   */
+  peerAddresses?(): Promise<Record<string, string>>
   /** the address of the node the seed peer runs on (undefined when no seed peer is found) */
   seedNodeIp(): Promise<string | undefined>
   /** the seed peer's log text */

@@ -50,12 +50,21 @@ export function parseProbeLine(
   return { from, to, address, ok: false, detail }
 }
 
-/** Every ordered pair of distinct peers, tried in parallel per source node. */
-export async function probePeerLinks(peers: Node[], port: number, timeoutS = 3): Promise<PeerLink[]> {
-  const byAddress = new Map(peers.map((p) => [`${p.ip}:${port}`, p.name]))
+/**
+ * Every ordered pair of distinct peers, tried in parallel per source node. `addresses`: where a
+ * node's peer really listens when not on the node's own address (kind: the seed peer is a pod).
+ */
+export async function probePeerLinks(
+  peers: Node[],
+  port: number,
+  timeoutS = 3,
+  addresses: Record<string, string> = {},
+): Promise<PeerLink[]> {
+  const ip = (p: Node) => addresses[p.name] ?? p.ip
+  const byAddress = new Map(peers.map((p) => [`${ip(p)}:${port}`, p.name]))
   const perNode = await Promise.all(
     peers.map(async (from) => {
-      const targets = peers.filter((p) => p !== from).map((p) => `${p.ip}:${port}`)
+      const targets = peers.filter((p) => p !== from).map((p) => `${ip(p)}:${port}`)
       if (!targets.length) return []
       const r = await exec(from, probeCommand(timeoutS, targets), {
         allowFailure: true,

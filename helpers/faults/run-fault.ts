@@ -113,7 +113,12 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
     const layers = imageLayers({ esgzRef: ctx.image.esgzRef, layers: image.layers }, ctx.config, values)
     // A snapshot for the diagnosis: a host the fault removed from the scheduler will not come back.
     const status = await ctx.profile.dragonflyStatus([ctx.controlPlane, ...ctx.workers], { settleMs: 2000 })
-    const links = await probePeerLinks([ctx.controlPlane, ...ctx.workers], DFDAEMON_PORTS.upload)
+    const links = await probePeerLinks(
+      [ctx.controlPlane, ...ctx.workers],
+      DFDAEMON_PORTS.upload,
+      3,
+      (await ctx.profile.peerAddresses?.()) ?? {},
+    )
     const plugin = await workerPluginStates(ctx.workers)
     const mark = await markPhase(ctx.workers, `${process.env.D7Y_RUN_ID ?? 'faults'}/${entry.id}`)
     const before = await dragonflyTraffic(ctx.profile, ctx.workers).catch(

@@ -334,6 +334,14 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
         undefined,
         since,
       ),
+    async peerAddresses() {
+      const pods = await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(CHART_COMPONENTS.seedClient))
+      const seed = podOn(pods, CHART_COMPONENTS.seedClient)
+      const node = seed?.spec?.nodeName
+      const ip = seed?.status?.podIP
+      return node && ip && !seed?.spec?.hostNetwork ? { [node]: ip } : {}
+    },
+
     async seedNodeIp() {
       const pods = await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(CHART_COMPONENTS.seedClient))
       return podOn(pods, CHART_COMPONENTS.seedClient)?.status?.hostIP
