@@ -62,7 +62,7 @@ EOF
   bash .ci/docker-engine.sh stop
   D7Y_DOCKER_ENGINE_MIRROR=http://$MIRROR bash .ci/docker-engine.sh start >/dev/null
   while read -r local published; do
-    e26 rmi -f "$local" "${published#library/}" >/dev/null 2>&1 || true
+    e26 rmi -f "$local" >/dev/null 2>&1 || true
   done < <(images)
   say "serving on http://$MIRROR, the second engine's Docker Hub mirror"
 }

@@ -263,6 +263,27 @@ export function chartSource(ctx: KindContext): string[] {
   return [chart.name, '--repo', chart.repository, '--version', ctx.config.chartVersion]
 }
 
+/** `helm upgrade` of the installed release keeping the values it has (--reuse-values), plus `extra`. */
+function upgradeReusing(ctx: KindContext, extra: string[]): Command {
+  return cmd(
+    ctx.bin.helm,
+    [
+      'upgrade',
+      DRAGONFLY_RELEASE,
+      ...chartSource(ctx),
+      '--namespace',
+      DRAGONFLY_NAMESPACE,
+      '--reuse-values',
+      ...extra,
+      '--kubeconfig',
+      ctx.layout.kubeconfig,
+      '--timeout',
+      `${ctx.config.stepTimeoutMinutes}m`,
+    ],
+    stepMs(ctx),
+  )
+}
+
 export const helm = {
   /** the release as Helm recorded it: which chart version and app version are installed */
   list: (ctx: KindContext): Command =>
@@ -276,46 +297,16 @@ export const helm = {
    * the values it was installed with (--reuse-values), one `--set` per changed key. No --wait (as above).
    */
   upgradeSet: (ctx: KindContext, sets: Record<string, string>): Command =>
-    cmd(
-      ctx.bin.helm,
-      [
-        'upgrade',
-        DRAGONFLY_RELEASE,
-        ...chartSource(ctx),
-        '--namespace',
-        DRAGONFLY_NAMESPACE,
-        '--reuse-values',
-        ...Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
-        '--kubeconfig',
-        ctx.layout.kubeconfig,
-        '--timeout',
-        `${ctx.config.stepTimeoutMinutes}m`,
-      ],
-      stepMs(ctx),
+    upgradeReusing(
+      ctx,
+      Object.entries(sets).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
     ),
   /**
    * the release reconfigured as an operator does it: the values it was installed with, and on top of
    * them a values file (arrays in it replace, keys it lacks stay)
    */
   upgradeValues: (ctx: KindContext, valuesFile: string): Command =>
-    cmd(
-      ctx.bin.helm,
-      [
-        'upgrade',
-        DRAGONFLY_RELEASE,
-        ...chartSource(ctx),
-        '--namespace',
-        DRAGONFLY_NAMESPACE,
-        '--reuse-values',
-        '--values',
-        valuesFile,
-        '--kubeconfig',
-        ctx.layout.kubeconfig,
-        '--timeout',
-        `${ctx.config.stepTimeoutMinutes}m`,
-      ],
-      stepMs(ctx),
-    ),
+    upgradeReusing(ctx, ['--values', valuesFile]),
   /** a local checkout has no subcharts (mysql, redis) until its dependencies are fetched */
   dependencyUpdate: (ctx: KindContext, chartPath: string): Command =>
     cmd(ctx.bin.helm, ['dependency', 'update', chartPath], stepMs(ctx)),

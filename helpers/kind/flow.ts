@@ -19,6 +19,7 @@ import {
   KIND_NETWORK,
   NAT_EXEMPTION_MARK,
   commandLine,
+  type Command,
   copyIntoNode,
   docker,
   helm,
@@ -77,6 +78,13 @@ export async function saveImages(io: StepIO, archive: string, refs: string[]): P
   await io.run(docker.save(archive, refs, platform))
   if (!platform)
     io.log(`docker save without --platform: API ${apis.trim()} (it needs ${SAVE_PLATFORM_API} on both)`)
+}
+
+/** A helm install or upgrade, logged with the release status; the chart's NOTES (port-forward how-tos) are not for this log. */
+export async function runHelm(io: StepIO, command: Command): Promise<void> {
+  io.log(commandLine(command))
+  let notes = false
+  await io.run(command, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || io.log(l) })
 }
 
 /** Whether teardown deletes the cluster: not when it is to be kept or reused by the next run. */
@@ -311,10 +319,7 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
   await io.write(layout.values, valuesFile(config, registryHost, alias))
   if (chartIsDirectory(config)) await io.run(helm.dependencyUpdate(ctx, config.chartPath!))
   const install = helm.upgradeInstall(ctx)
-  io.log(commandLine(install))
-  // the release status; the chart's NOTES (port-forward how-tos) are not for this log
-  let notes = false
-  await io.run(install, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || io.log(l) })
+  await runHelm(io, install)
   const ready = await io.wait(
     `every Deployment, StatefulSet and DaemonSet in ${DRAGONFLY_NAMESPACE} rolled out and ready (API, polled)`,
     () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, stepMs(f), io.log),

@@ -6,8 +6,8 @@ import { rm } from 'node:fs/promises'
 import path from 'node:path'
 import { stringify } from 'yaml'
 import { DRAGONFLY_NAMESPACE, type DragonflyValues } from '../render/index.ts'
-import { commandLine, helm } from './commands.ts'
-import type { Flow } from './flow.ts'
+import { helm } from './commands.ts'
+import { runHelm, type Flow } from './flow.ts'
 import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
 
@@ -19,10 +19,7 @@ export async function reconfigureKind(io: StepIO, f: Flow, values: DragonflyValu
   delete changed.client.hostAliases
   delete changed.seedClient.hostAliases
   await io.write(file, stringify(changed))
-  const upgrade = helm.upgradeValues(ctx, file)
-  io.log(commandLine(upgrade))
-  let notes = false
-  await io.run(upgrade, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || io.log(l) })
+  await runHelm(io, helm.upgradeValues(ctx, file))
   await io.wait(
     `every workload in ${DRAGONFLY_NAMESPACE} rolled out with the new values and ready (API, polled)`,
     () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, config.stepTimeoutMinutes * 60_000, io.log),

@@ -18,8 +18,8 @@ import {
 import { loudNote } from '../run-context.ts'
 import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
-import { commandLine, helm, kube } from './commands.ts'
-import { imageName, saveImages, type Flow } from './flow.ts'
+import { helm, kube } from './commands.ts'
+import { imageName, runHelm, saveImages, type Flow } from './flow.ts'
 import { initContainerImagePin } from './images.ts'
 import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
@@ -130,9 +130,6 @@ export async function upgradeKind(
     )
   await io.task(`rm ${archive}`, () => rm(archive, { force: true }), undefined)
   const sets = Object.fromEntries(chartImageKeys(component).map((k) => [k, image.tag]))
-  const upgrade = helm.upgradeSet(ctx, sets)
-  io.log(commandLine(upgrade))
-  let notes = false
-  await io.run(upgrade, { onLine: (l) => (notes ||= l.startsWith('NOTES:')) || io.log(l) })
+  await runHelm(io, helm.upgradeSet(ctx, sets))
   await awaitRollout()
 }
