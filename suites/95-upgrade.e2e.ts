@@ -18,6 +18,7 @@ import type { FaultResult } from '../helpers/faults/result.ts'
 import { runFault } from '../helpers/faults/run-fault.ts'
 import { freshCopy, type FreshImage } from '../helpers/image/fresh-blobs.ts'
 import { originEvidence } from '../helpers/evidence/collect.ts'
+import { readFootprint } from '../helpers/evidence/daemon-footprint.ts'
 import { dragonflyTraffic } from '../helpers/pull-phase.ts'
 import { readRoutes } from '../helpers/upgrade/read-routes.ts'
 import { profileFor } from '../helpers/profiles.ts'
@@ -26,7 +27,7 @@ import { compareMarkdown } from '../helpers/report/compare-markdown.ts'
 import { compareSummaries, verdictLine, type Comparison } from '../helpers/report/compare.ts'
 import { ranVersionOf } from '../helpers/report/ran-versions.ts'
 import { buildSummary, type Summary } from '../helpers/report/summary.ts'
-import { recordCheck, requires, runConfig, runState, workers } from '../helpers/run-context.ts'
+import { loudNote, recordCheck, requires, runConfig, runState, workers } from '../helpers/run-context.ts'
 import { originRegistry } from '../helpers/session.ts'
 import { afterSummary } from '../helpers/upgrade/after-summary.ts'
 import { parseReaderLog, pullLazily, type ReaderState } from '../helpers/upgrade/reader.ts'
@@ -209,6 +210,9 @@ describe.skipIf(!to)('upgrade in place', () => {
       ),
     )
     const status = await profile.dragonflyStatus(runState().nodes, { settleMs: 0 })
+    // the daemons' footprint, as the BEFORE run read it after its P2P pull
+    const { footprint, problems } = await readFootprint(runState().nodes)
+    for (const p of problems) loudNote(`daemon footprint after the upgrade: ${p}`)
     const ran = await collectRanVersions(
       runState().nodes,
       runState().registry?.container,
@@ -233,6 +237,7 @@ describe.skipIf(!to)('upgrade in place', () => {
         }),
       ),
       notes: stepResults.map((s) => `step ${s.step}: ${s.verdict.diagnosis}`),
+      footprint,
     })
     writeJson(path.join(dir(), 'after', 'summary.json'), summary)
     const comparison = compareSummaries({ source: 'before', summary: before! }, { source: 'after', summary })

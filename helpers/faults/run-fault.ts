@@ -1,4 +1,5 @@
 // One catalog entry against the running cluster: clean baseline, inject, the same concurrent pull as
+import { errorLine } from '../error-line.ts'
 // the conformance run, the same evidence, every check judged, the cause diagnosed, then restore.
 import { judgeLayers, onDemandFigures, singleBackToSource } from '../checks/back-to-source.ts'
 import { imageRuns } from '../checks/image-runs.ts'
@@ -178,11 +179,11 @@ export async function runFault(entry: FaultEntry, shared: FaultContext): Promise
     })
     result = compareFault(base, verdicts, cause, 0)
   } catch (err) {
-    error = `${(err as Error).message}`.split('\n')[0]
+    error = errorLine(err)
   } finally {
     ctx.log(`${entry.id}: restore`)
     await entry.restore(ctx).catch((err: Error) => {
-      error = `${error ? `${error}; ` : ''}restore failed: ${err.message.split('\n')[0]}`
+      error = `${error ? `${error}; ` : ''}restore failed: ${errorLine(err)}`
     })
   }
   const durationMs = Date.now() - started

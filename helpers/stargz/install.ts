@@ -117,9 +117,21 @@ export async function resetImageState(node: Node, timeoutMs: number): Promise<vo
 async function resetTestImages(node: Node, timeoutMs: number): Promise<void> {
   // The CRI run's Pods are deleted through the API at once (grace period 0), so the kubelet may not
   // have removed their sandboxes and containers yet; their snapshots would keep the layer mounted
-  // (gate of 2026-12-05 12:24: the negative control ran on the Pods' layer). Removed as the kubelet would.
+  // (gate of 2026-12-05 12:24: the negative control ran on the Pods' layer). Removed as the kubelet would;
+  // the kubelet may be removing the same sandbox meanwhile, so a failed removal counts only while the
+  // sandbox is still there (gate of 2026-12-05 23:5x: one lost that race and the AFTER pull never ran).
   const runPods = Object.entries(RUN_LABELS).map(([k, v]) => `--label ${k}=${v}`)
-  await sh(node, `crictl pods ${runPods.join(' ')} -q | xargs -r crictl rmp -f >/dev/null`)
+  await sh(
+    node,
+    `for pod in $(crictl pods ${runPods.join(' ')} -q); do
+       for try in 1 2 3 4 5; do
+         crictl rmp -f "$pod" >/dev/null 2>/tmp/d7y-rmp.err && break
+         crictl inspectp "$pod" >/dev/null 2>&1 || break
+         [ "$try" = 5 ] && { cat /tmp/d7y-rmp.err >&2; exit 1; }
+         sleep 1
+       done
+     done`,
+  )
   for (const ns of ['default', 'k8s.io']) {
     const refs = testImageRefs((await exec(node, ['ctr', '-n', ns, 'images', 'ls'])).stdout)
     if (refs.length) await exec(node, ['ctr', '-n', ns, 'images', 'rm', '--sync', ...refs], { timeoutMs })

@@ -4,6 +4,7 @@
 import { checkTitle, type CheckId } from '../checks/catalog.ts'
 import type { FaultResult } from '../faults/result.ts'
 import type { Summary } from '../report/summary.ts'
+import type { DaemonFootprint } from '../evidence/daemon-footprint.ts'
 
 export interface AfterInputs {
   before: Summary
@@ -18,6 +19,8 @@ export interface AfterInputs {
   /** tool → what it said its version is where it runs now */
   ran: Record<string, string>
   notes: string[]
+  /** the daemons' footprint read after the fresh pull (since each process started: a step restarts it) */
+  footprint?: DaemonFootprint[]
 }
 
 export function afterSummary(i: AfterInputs): Summary {
@@ -50,5 +53,6 @@ export function afterSummary(i: AfterInputs): Summary {
       'after an in-place upgrade: the checks a fresh pull can be judged on (as the fault catalog judges its control); the cluster-setup checks ran once, before',
       ...i.notes,
     ],
+    ...(i.footprint?.length ? { footprint: i.footprint } : {}),
   }
 }
