@@ -4,7 +4,10 @@ import { run } from '../../../helpers/exec.ts'
 
 describe('errorLine', () => {
   it("keeps a failed command's last stderr line beside what failed", async () => {
-    const err = await run('sh', ['-c', 'echo progress; echo "E1206 rmp: pod sandbox not found" >&2; exit 3']).catch((e) => e)
+    const err = await run('sh', [
+      '-c',
+      'echo progress; echo "E1206 rmp: pod sandbox not found" >&2; exit 3',
+    ]).catch((e) => e)
     expect(errorLine(err)).toBe(
       `exited 3: sh -c 'echo progress; echo "E1206 rmp: pod sandbox not found" >&2; exit 3' — E1206 rmp: pod sandbox not found`,
     )
