@@ -57,6 +57,21 @@ export interface Profile {
    */
   reconfigureDragonfly?(nodes: Node[], values: DragonflyValues, log: (line: string) => void): Promise<void>
   /**
+   * stops one Dragonfly component the way an operator does (local: systemctl on its node; kind:
+   * through the API); `node`: where it runs (a worker for a client); undefined where the profile cannot
+   */
+  stopComponent?(component: ComponentStatus['component'], node: Node, log: (line: string) => void): Promise<void>
+  /**
+   * starts it again, and after the scheduler has the peers announce themselves to it, as after the
+   * install (`nodes`: the cluster's, `values`: those in force); returns once the workloads run
+   */
+  startComponent?(
+    component: ComponentStatus['component'],
+    node: Node,
+    cluster: { nodes: Node[]; values: DragonflyValues },
+    log: (line: string) => void,
+  ): Promise<void>
+  /**
    * replaces one component with `version` in place, node by node, each awaited until it serves again
    * (the upgrade gate); undefined where the profile cannot yet
    */

@@ -2,25 +2,24 @@
 // real injection into the running cluster, with the checks it must turn red and the cause the
 // evidence must be diagnosed as. Two controls must stay green.
 import type { DragonflyValues } from '../render/helm-values.ts'
-import { UNITS } from '../local/dragonfly.ts'
+import type { ComponentStatus } from '../profile.ts'
+import type { Node } from '../node.ts'
 import {
+  blockOrigin,
   blockUploadPort,
   crashDfdaemon,
   corruptLargestLayer,
-  disconnectOrigin,
   dragonflyMirror,
   dropStargzPlugin,
   getManifest,
   putManifest,
-  reconnectOrigin,
   removeFuse,
   restoreContainerdConfig,
   restoreFuse,
   restoreStargzConfig,
   startSnapshotter,
-  startUnit,
   stopSnapshotter,
-  stopUnit,
+  unblockOrigin,
   unblockUploadPort,
   victim,
   waitDragonflyServing,
@@ -42,17 +41,27 @@ async function restoreValues(ctx: FaultContext) {
   await ctx.profile.reconfigureDragonfly!([ctx.controlPlane, ...ctx.workers], ctx.values, ctx.log)
 }
 
+/** A component stopped as an operator does it on the profile (systemctl; the API on kind). */
+async function stopComponent(ctx: FaultContext, component: ComponentStatus['component'], node: Node) {
+  if (!ctx.profile.stopComponent)
+    throw new Error(`the ${ctx.profile.name} profile cannot stop Dragonfly's ${component}`)
+  await ctx.profile.stopComponent(component, node, ctx.log)
+  return {}
+}
+
+/** Started again, the peers back with it, and every component serving before the next entry. */
+async function startComponent(ctx: FaultContext, component: ComponentStatus['component'], node: Node) {
+  const cluster = { nodes: [ctx.controlPlane, ...ctx.workers], values: ctx.values }
+  await ctx.profile.startComponent!(component, node, cluster, ctx.log)
+  await waitDragonflyServing(ctx)
+}
+
 const noop = async () => ({})
-// Not caused on kind yet: there an operator stops components through the API and blocks the
-// addresses the peers really use (the seed peer is a pod, not on the host network). Until those
-// exist, preflight says so.
-const LOCAL_ONLY = {
-  local: true,
-  kind: 'not implemented on the kind profile yet (it needs components stopped through the API, peers blocked on their pod addresses, or the origin made unavailable beside podman); run the catalog with D7Y_PROFILE=local',
-} as const
-// Entries caused on the nodes themselves (the snapshotter, containerd, /dev/fuse, a process), on
-// the origin's content, or in Dragonfly's values (the local profile re-renders its daemons' files;
-// kind runs `helm upgrade --reuse-values` and awaits the rollout): the same fault on both.
+// Every entry is caused on both profiles, as an operator would cause it there: on the nodes
+// themselves (the snapshotter, containerd, /dev/fuse, a process, firewall rules in the chains the
+// peers' traffic crosses), on the origin's content, in Dragonfly's values (the local profile
+// re-renders its daemons' files; kind runs `helm upgrade --reuse-values` and awaits the rollout), or
+// a component stopped (systemctl; on kind through the API: StatefulSets scaled, a node tainted).
 const EVERY_PROFILE = { local: true, kind: true } as const
 const ROUTING = ['via-dfdaemon', 'task-succeeded', 'single-back-to-source'] as const
 // The originals of what a fault replaced, for its restore.
@@ -96,21 +105,16 @@ export const FAULTS: FaultEntry[] = [
   {
     id: 'dfdaemon-stopped',
     title: 'dfdaemon stopped on one worker',
-    simulates: "`systemctl stop` of the last worker's dfdaemon: its snapshotter's mirror refuses connections",
+    simulates:
+      "the last worker's dfdaemon stopped (local: `systemctl stop`; kind: its node tainted NoSchedule and its DaemonSet pod deleted): its snapshotter's mirror refuses connections",
     incident: 'FAULTS.md 5: dfdaemon down / port 4001 unreachable; the snapshotter moves to the next host',
     // The rendered config has no plain-HTTP origin after the mirror, so the layer is not prepared
     // remotely either: containerd pulls it whole.
     expectRed: ['remote-snapshots', ...ROUTING],
     cause: 'mirror-unreachable',
-    profiles: LOCAL_ONLY,
-    inject: async (ctx) => {
-      await stopUnit(victim(ctx), UNITS.client)
-      return {}
-    },
-    restore: async (ctx) => {
-      await startUnit(victim(ctx), UNITS.client)
-      await waitDragonflyServing(ctx)
-    },
+    profiles: EVERY_PROFILE,
+    inject: (ctx) => stopComponent(ctx, 'client', victim(ctx)),
+    restore: (ctx) => startComponent(ctx, 'client', victim(ctx)),
   },
   {
     id: 'dfdaemon-crashed',
@@ -182,49 +186,37 @@ export const FAULTS: FaultEntry[] = [
   {
     id: 'scheduler-stopped',
     title: 'Scheduler stopped before the pull',
-    simulates: '`systemctl stop` of the scheduler on the control-plane node',
+    simulates:
+      'the scheduler stopped (local: `systemctl stop` on the control-plane node; kind: its StatefulSet scaled to 0)',
     incident: 'FAULTS.md 14: scheduler unreachable (dragonfly#3758): every node goes back to source',
     expectRed: ['task-succeeded', 'single-back-to-source'],
     cause: 'scheduler-unreachable',
-    profiles: LOCAL_ONLY,
-    inject: async (ctx) => {
-      await stopUnit(ctx.controlPlane, UNITS.scheduler)
-      return {}
-    },
-    restore: async (ctx) => {
-      await startUnit(ctx.controlPlane, UNITS.scheduler)
-      // Left alone, the daemons found the new scheduler only after about 4 minutes (measured
-      // 2026-12-05: none re-announced sooner); the deploy order brings them back in seconds.
-      await restoreValues(ctx)
-      await waitDragonflyServing(ctx)
-    },
+    profiles: EVERY_PROFILE,
+    inject: (ctx) => stopComponent(ctx, 'scheduler', ctx.controlPlane),
+    restore: (ctx) => startComponent(ctx, 'scheduler', ctx.controlPlane),
   },
   {
     id: 'seed-stopped',
     title: 'Seed peer stopped before the pull',
-    simulates: '`systemctl stop` of the seed peer on the control-plane node',
+    simulates:
+      'the seed peer stopped (local: `systemctl stop` on the control-plane node; kind: its StatefulSet scaled to 0)',
     incident:
       'FAULTS.md 14: seed peer not ready (dragonfly#3758): "can not find candidate parents", back to source',
     expectRed: ['single-back-to-source'],
     cause: 'seed-peer-down',
-    profiles: LOCAL_ONLY,
-    inject: async (ctx) => {
-      await stopUnit(ctx.controlPlane, UNITS.seed)
-      return {}
-    },
-    restore: async (ctx) => {
-      await startUnit(ctx.controlPlane, UNITS.seed)
-      await waitDragonflyServing(ctx)
-    },
+    profiles: EVERY_PROFILE,
+    inject: (ctx) => stopComponent(ctx, 'seed-peer', ctx.controlPlane),
+    restore: (ctx) => startComponent(ctx, 'seed-peer', ctx.controlPlane),
   },
   {
     id: 'p2p-blocked',
     title: 'Peer-to-peer traffic blocked',
-    simulates: "iptables in every node drops TCP to dfdaemon's upload port (4000) from other peers",
+    simulates:
+      "iptables in every node drops TCP to dfdaemon's upload port (4000), in INPUT (peers on the node's address) and FORWARD (kind's seed peer, a pod)",
     incident: 'FAULTS.md 15: network policy / firewall between peers (dragonfly#1592, #1677): back to source',
     expectRed: ['task-succeeded', 'single-back-to-source'],
     cause: 'p2p-blocked',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
       await blockUploadPort(ctx)
       return {}
@@ -367,34 +359,37 @@ export const FAULTS: FaultEntry[] = [
     restore: restoreValues,
   },
   {
-    // Last: the origin leaves and rejoins the run's network.
+    // Last: the origin is cut off from the cluster and let back.
     id: 'origin-unavailable',
     title: 'Origin unavailable for the pull',
-    simulates: "the origin registry container disconnected from the run's network",
+    simulates:
+      "iptables in every node refuses the origin's address and port (OUTPUT and FORWARD): the registry is up but the cluster cannot reach it",
     incident: 'FAULTS.md 5/14 (the other end): with the origin gone nothing can fill the P2P network',
     expectRed: ['image-runs', 'remote-snapshots', ...ROUTING],
     cause: 'origin-unavailable',
-    profiles: LOCAL_ONLY,
+    profiles: EVERY_PROFILE,
     inject: async (ctx) => {
-      await disconnectOrigin(ctx, await networkOf(ctx))
+      await blockOrigin(ctx)
       return {}
     },
-    restore: async (ctx) => reconnectOrigin(ctx, await networkOf(ctx)),
+    restore: unblockOrigin,
   },
 ]
 
-async function networkOf(ctx: FaultContext): Promise<string> {
-  return `${ctx.config.clusterName}-net`
-}
-
 /** The entries a run asked for (`D7Y_FAULTS=all` or a comma list), in catalog order. */
-export function selectFaults(spec: string | undefined, profile: string): FaultEntry[] {
+export function selectFaults(
+  spec: string | undefined,
+  profile: string,
+  catalog: readonly FaultEntry[] = FAULTS,
+): FaultEntry[] {
   if (!spec) return []
-  const ids = spec === 'all' ? FAULTS.map((f) => f.id) : spec.split(',').map((s) => s.trim())
-  const unknown = ids.filter((id) => !FAULTS.some((f) => f.id === id))
+  const ids = spec === 'all' ? catalog.map((f) => f.id) : spec.split(',').map((s) => s.trim())
+  const unknown = ids.filter((id) => !catalog.some((f) => f.id === id))
   if (unknown.length)
-    throw new Error(`unknown fault(s) ${unknown.join(', ')}: known are ${FAULTS.map((f) => f.id).join(', ')}`)
-  const chosen = FAULTS.filter((f) => ids.includes(f.id))
+    throw new Error(
+      `unknown fault(s) ${unknown.join(', ')}: known are ${catalog.map((f) => f.id).join(', ')}`,
+    )
+  const chosen = catalog.filter((f) => ids.includes(f.id))
   const refused = chosen.flatMap((f) => {
     const support = (f.profiles as Record<string, true | string>)[profile]
     return support === true ? [] : [`${f.id} (${support ?? `no support for the profile ${profile}`})`]

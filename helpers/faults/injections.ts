@@ -1,7 +1,7 @@
 // The operations that break (and mend) the running system for the fault catalog. Each acts on the
-// real components of the run's own cluster: units in its node containers, files they read, its
-// registry container, its Docker network, firewall rules inside its nodes. Nothing here edits
-// evidence.
+// real components of the run's own cluster: processes in its nodes, files they read, its registry's
+// content, firewall rules inside its nodes (components stopped and started are the profile's:
+// Profile.stopComponent). Nothing here edits evidence.
 import { mkdtemp, rm, writeFile as writeLocalFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -83,31 +83,51 @@ export function dragonflyMirror(c: StargzConfig) {
 }
 
 /** Drops peer-to-peer piece traffic (dfdaemon's upload port) between every pair of peers. */
-export async function blockUploadPort(ctx: FaultContext): Promise<void> {
-  for (const n of [ctx.controlPlane, ...ctx.workers])
-    await exec(n, [
-      'iptables',
-      '-I',
-      'INPUT',
-      '-p',
-      'tcp',
-      '--dport',
-      String(DFDAEMON_PORTS.upload),
-      '-j',
-      'DROP',
-    ])
+/**
+ * Firewall rules in every node, in the two chains a peer's traffic crosses there: INPUT for the
+ * daemons on the node's own network (local, kind's clients), FORWARD for pods behind it (kind's
+ * seed peer has an address of its own).
+ */
+async function nodeRules(
+  ctx: FaultContext,
+  chains: string[],
+  rule: (node: Node) => Promise<string[]>,
+  op: '-I' | '-D',
+) {
+  for (const n of [ctx.controlPlane, ...ctx.workers]) {
+    const args = await rule(n)
+    for (const chain of chains)
+      await exec(n, ['iptables', op, chain, ...args], op === '-D' ? { allowFailure: true } : {})
+  }
 }
 
-export async function unblockUploadPort(ctx: FaultContext): Promise<void> {
-  for (const n of [ctx.controlPlane, ...ctx.workers])
-    await exec(
-      n,
-      ['iptables', '-D', 'INPUT', '-p', 'tcp', '--dport', String(DFDAEMON_PORTS.upload), '-j', 'DROP'],
-      {
-        allowFailure: true,
-      },
-    )
+const UPLOAD_PORT_DROPPED = async () => ['-p', 'tcp', '--dport', String(DFDAEMON_PORTS.upload), '-j', 'DROP']
+
+export const blockUploadPort = (ctx: FaultContext) =>
+  nodeRules(ctx, ['INPUT', 'FORWARD'], UPLOAD_PORT_DROPPED, '-I')
+export const unblockUploadPort = (ctx: FaultContext) =>
+  nodeRules(ctx, ['INPUT', 'FORWARD'], UPLOAD_PORT_DROPPED, '-D')
+
+/**
+ * The origin as the nodes resolve it, refused in every node (a reset, so a pull fails at once
+ * rather than on a connect timeout): what leaves the node itself (OUTPUT) and its pods (FORWARD).
+ * The registry container itself stays up, its address and its log as they were.
+ */
+function originRefused(ctx: FaultContext) {
+  const [name, port] = ctx.registry.host.split(':') as [string, string]
+  return async (node: Node) => {
+    const ip = (await exec(node, ['getent', 'hosts', name], { allowFailure: true })).stdout
+      .trim()
+      .split(/\s+/)[0]
+    if (!ip) throw new Error(`${name} does not resolve on ${node.name}`)
+    return ['-d', ip, '-p', 'tcp', '--dport', port, '-j', 'REJECT', '--reject-with', 'tcp-reset']
+  }
 }
+
+export const blockOrigin = (ctx: FaultContext) =>
+  nodeRules(ctx, ['OUTPUT', 'FORWARD'], originRefused(ctx), '-I')
+export const unblockOrigin = (ctx: FaultContext) =>
+  nodeRules(ctx, ['OUTPUT', 'FORWARD'], originRefused(ctx), '-D')
 
 /** Removes the FUSE device node from a worker (the snapshotter then cannot mount layers lazily). */
 export async function removeFuse(node: Node): Promise<void> {
@@ -183,23 +203,6 @@ export async function putManifest(
     body: m.body,
   })
   if (!res.ok) throw new Error(`PUT manifest ${ref}: HTTP ${res.status}: ${await res.text()}`)
-}
-
-/** Takes the origin registry off the run's network (nodes can no longer resolve or reach it). */
-export async function disconnectOrigin(ctx: FaultContext, network: string): Promise<void> {
-  await run('docker', ['network', 'disconnect', network, ctx.registry.container.getId()])
-}
-
-export async function reconnectOrigin(ctx: FaultContext, network: string): Promise<void> {
-  const name = ctx.registry.host.split(':')[0]!
-  await run('docker', ['network', 'connect', '--alias', name, network, ctx.registry.container.getId()], {
-    allowFailure: true,
-  })
-  await waitFor(
-    'the origin registry to answer again',
-    async () => (await fetch(`${ctx.registry.localUrl}/v2/`).catch(() => undefined))?.ok === true,
-    { timeoutMs: ctx.stepMs, intervalMs: 500 },
-  )
 }
 
 /**

@@ -14,6 +14,12 @@ export interface Command {
   timeoutMs?: number
 }
 
+export interface NodeTaint {
+  key: string
+  value: string
+  effect: 'NoSchedule' | 'NoExecute' | 'PreferNoSchedule'
+}
+
 export interface Binaries {
   kind: string
   helm: string
@@ -388,6 +394,38 @@ export const kube = {
   events: (ctx: KindContext, namespace: string): Command =>
     kubectl(ctx, ['get', 'events', '--namespace', namespace, '--sort-by=.lastTimestamp', '-o', 'wide']),
   nodes: (ctx: KindContext): Command => kubectl(ctx, ['get', 'nodes', '-o', 'wide']),
+  /** a StatefulSet's replicas set, as an operator stops (0) and starts a component */
+  scale: (ctx: KindContext, labelSelector: string, replicas: number): Command =>
+    kubectl(ctx, [
+      'scale',
+      'statefulset',
+      '--namespace',
+      DRAGONFLY_NAMESPACE,
+      '--selector',
+      labelSelector,
+      `--replicas=${replicas}`,
+    ]),
+  /** a taint on a node; with `remove`, taken off (kubectl names it by key and effect alone then) */
+  taint: (ctx: KindContext, node: string, t: NodeTaint, opts: { remove?: boolean } = {}): Command =>
+    kubectl(ctx, [
+      'taint',
+      'nodes',
+      node,
+      opts.remove ? `${t.key}:${t.effect}-` : `${t.key}=${t.value}:${t.effect}`,
+    ]),
+  /** a component's pods on one node deleted, awaited until they are gone */
+  deletePodsOn: (ctx: KindContext, labelSelector: string, node: string): Command =>
+    kubectl(ctx, [
+      'delete',
+      'pods',
+      '--namespace',
+      DRAGONFLY_NAMESPACE,
+      '--selector',
+      labelSelector,
+      '--field-selector',
+      `spec.nodeName=${node}`,
+      '--wait=true',
+    ]),
   /** a restart in place: the controllers roll their pods as for a new image (kubectl's restartedAt annotation) */
   rolloutRestart: (ctx: KindContext, kinds: string, labelSelector: string): Command =>
     kubectl(ctx, [

@@ -56,6 +56,7 @@ import { schedulerKnownHosts } from '../evidence/scheduler-hosts.ts'
 import { waitFor } from '../wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { reconfigureKind } from './reconfigure.ts'
+import { startKind, stopKind } from './stop-start.ts'
 import { liveIO } from './step-io.ts'
 import { upgradeKind } from './upgrade.ts'
 import { lastErrorLine, podRestartRecords } from './restarts.ts'
@@ -136,7 +137,14 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     since?: string,
   ): Promise<string> {
     const ctx = await context()
-    const pod = await podFor(component, node?.name)
+    // A component stopped by the fault catalog has no pod, and so nothing logged in the window (as a
+    // stopped unit's journal on local): an empty log, its absence shown by dragonflyStatus.
+    const pod = podOn(
+      await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(component)),
+      component,
+      node?.name,
+    )?.metadata?.name
+    if (!pod) return ''
     if (clientLogSource(running.dfdaemon, console) === 'stdout')
       return (
         await exec(kubectlCmd.logs(ctx, pod, container, since ? { sinceTime: toSinceTime(since) } : {}))
@@ -297,6 +305,16 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       const down = status.filter((s) => !s.ok)
       if (down.length)
         throw new Error(`after the reconfiguration: ${down.map((s) => `${s.where}: ${s.detail}`).join('; ')}`)
+    },
+
+    async stopComponent(component, node, log) {
+      await stopKind(liveIO(log), await flow(), component, node.name)
+    },
+
+    async startComponent(component, node, cluster, log) {
+      await startKind(liveIO(log), await flow(), component, node.name, cluster.values)
+      // the pods are new: their restarts count from now
+      await observePods()
     },
 
     async restarts() {

@@ -107,6 +107,25 @@ describe('kubectl', () => {
     expect(kube.logs(ctx(), 'p', 'client').args).not.toContain('--previous')
   })
 
+  test("a component stopped and started as an operator does: StatefulSets scaled, a client's node tainted and its pod deleted", () => {
+    const sel = 'app.kubernetes.io/instance=dragonfly,component=scheduler'
+    expect(kube.scale(ctx(), sel, 0).args.slice(2)).toEqual([
+      'scale', 'statefulset', '--namespace', 'dragonfly-system', '--selector', sel, '--replicas=0',
+    ]) // prettier-ignore
+    const taint = { key: 'd7y-conformance/dfdaemon-stopped', value: 'true', effect: 'NoSchedule' } as const
+    expect(kube.taint(ctx(), 'w2', taint).args.slice(2)).toEqual([
+      'taint', 'nodes', 'w2', 'd7y-conformance/dfdaemon-stopped=true:NoSchedule',
+    ]) // prettier-ignore
+    // kubectl removes by key and effect: a value in the removal is no taint it knows
+    expect(kube.taint(ctx(), 'w2', taint, { remove: true }).args.slice(2)).toEqual([
+      'taint', 'nodes', 'w2', 'd7y-conformance/dfdaemon-stopped:NoSchedule-',
+    ]) // prettier-ignore
+    expect(kube.deletePodsOn(ctx(), 'component=client', 'w2').args.slice(2)).toEqual([
+      'delete', 'pods', '--namespace', 'dragonfly-system', '--selector', 'component=client',
+      '--field-selector', 'spec.nodeName=w2', '--wait=true',
+    ]) // prettier-ignore
+  })
+
   test('pod metrics through the API server proxy', () => {
     expect(podProxyPath('ns', 'pod-1', 4002, '/metrics')).toBe(
       '/api/v1/namespaces/ns/pods/pod-1:4002/proxy/metrics',
