@@ -60,7 +60,11 @@ export interface Profile {
    * stops one Dragonfly component the way an operator does (local: systemctl on its node; kind:
    * through the API); `node`: where it runs (a worker for a client); undefined where the profile cannot
    */
-  stopComponent?(component: ComponentStatus['component'], node: Node, log: (line: string) => void): Promise<void>
+  stopComponent?(
+    component: ComponentStatus['component'],
+    node: Node,
+    log: (line: string) => void,
+  ): Promise<void>
   /**
    * starts it again, and after the scheduler has the peers announce themselves to it, as after the
    * install (`nodes`: the cluster's, `values`: those in force); returns once the workloads run
