@@ -193,6 +193,12 @@ const settings = {
     accepts:
       "the chart's init-container image, with sh, nslookup and nc (default: the pinned busybox, pulled by digest)",
   },
+  testImageBase: {
+    env: 'D7Y_TEST_IMAGE_BASE',
+    schema: imageReference.optional(),
+    accepts:
+      'a Debian image with apt the test images are built on, where it is present or pullable (default: the pinned debian:bookworm-slim, pulled by digest; else debootstrap)',
+  },
   chartPath: {
     env: 'D7Y_CHART_PATH',
     schema: z.string().min(1).optional(),
@@ -244,6 +250,7 @@ export const defaults: SettingValues = {
   kindNodeImage: undefined,
   registryImage: undefined,
   initContainerImage: undefined,
+  testImageBase: undefined,
   chartPath: undefined,
 }
 

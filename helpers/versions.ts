@@ -235,6 +235,13 @@ export const versions = {
       tag: '1.36.1',
       digest: 'sha256:73aaf090f3d85aa34ee199857f03fa3a95c8ede2ffd4cc2cdb5b94e566b11662',
     },
+    // The test images' base where one can be pulled (online); else debootstrap builds them. Index
+    // digest as pinned by several independent public repositories, one of them kept by Renovate.
+    testImageBase: {
+      repository: 'debian',
+      tag: 'bookworm-slim',
+      digest: 'sha256:d5d3f9c23164ea16f31852f95bd5959aad1c5e854332fe00f7b3a20fcc9f635c',
+    },
     // index digest as pinned by several independent public repositories
     registry: {
       repository: 'registry',

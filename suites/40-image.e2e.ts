@@ -23,7 +23,7 @@ describe('test image', () => {
     const registry = runState().registry!
     const refs = registryRefs(registry.host, config.image)
     await timed('image', async (log) => {
-      const local = await ensureTestImage(config.image, path.join(config.cacheDir, 'rootfs'), log)
+      const local = await ensureTestImage(config.image, config, path.join(config.cacheDir, 'rootfs'), log)
       await publishTestImage(controlPlane(), local, config.image, refs, registry.localUrl, log)
     })
     const { manifest, layers, verdict, rootfs } = await validateImageLayers(registry.localUrl, refs.esgzRef)

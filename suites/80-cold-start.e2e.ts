@@ -37,7 +37,7 @@ describe('cold-start benchmark', () => {
       const refs = registryRefs(registryRef(), image)
       const result = await timed(`benchmark ${image.name}`, async (log) => {
         if (refs.esgzRef !== runState().image?.esgzRef) {
-          const local = await ensureTestImage(image, path.join(config.cacheDir, 'rootfs'), log)
+          const local = await ensureTestImage(image, config, path.join(config.cacheDir, 'rootfs'), log)
           await publishTestImage(controlPlane(), local, image, refs, registry.localUrl, log)
         }
         const target: BenchTarget = {

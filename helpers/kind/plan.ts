@@ -8,7 +8,7 @@ import type { Config } from '../config.ts'
 import type { ContainerEngine } from '../docker.ts'
 import { quote } from '../exec.ts'
 import { registryRefs } from '../image/publish.ts'
-import { testImageRecipe } from '../image/test-image.ts'
+import { testImageBase, testImageOnBaseRecipe, testImageRecipe } from '../image/test-image.ts'
 import { recipeTag } from '../local/rootfs-image.ts'
 import {
   CHART_COMPONENTS,
@@ -137,7 +137,8 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
   )
   const install = stargzInstall(config, stargzBinary)
   const refs = registryRefs(registry, config.image)
-  const localTestImage = recipeTag(testImageRecipe(config.image))
+  const localTestImage = recipeTag(testImageOnBaseRecipe(config.image, testImageBase(config)))
+  const localDebootstrapImage = recipeTag(testImageRecipe(config.image))
   const nerdctl = (container: string, args: string[]) =>
     commandLine(nodeExec(container, [NERDCTL_PATH, '--insecure-registry', ...args]))
   const clientPod = (w: string) => `<client pod on ${w}>`
@@ -165,8 +166,9 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
       note(`bind 127.0.0.1:${p}: must be free${config.reuseCluster ? ' (unless the cluster exists)' : ''}`),
     ),
     note('/dev/fuse must exist on the Docker host'),
-    "sh -c 'command -v debootstrap'   # the image chapter builds the test image from Debian packages",
-    note('must run as root (debootstrap, chroot)'),
+    `docker pull ${testImageBase(config)}   # only when absent; failing (or under podman): debootstrap and root are needed`,
+    "sh -c 'command -v debootstrap'   # then: the image chapter builds the test image from Debian packages",
+    note('then: must run as root (debootstrap, chroot)'),
     ...(engine === 'podman'
       ? [
           commandLine(podmanVersion()),
@@ -245,7 +247,7 @@ export async function kindPlan(config: Config): Promise<PlanStep[]> {
   const viaLoopback = `127.0.0.1:<registry port>/${config.image.name}:${config.image.tag}`
   add('image', `Build the test image, push it, convert it to eStargz and push that (on ${controlPlane})`, [
     note(
-      `build ${localTestImage} from Debian packages (${config.image.packages.join(', ')}) with debootstrap, once`,
+      `build ${localTestImage} once: on ${testImageBase(config)} (docker build with apt-get install ${config.image.packages.join(' ')}, flattened to one layer), or where that base cannot be pulled, from Debian packages with debootstrap (${localDebootstrapImage})`,
     ),
     commandLine({ file: 'docker', args: ['tag', localTestImage, viaLoopback] }),
     commandLine({ file: 'docker', args: ['push', viaLoopback] }),

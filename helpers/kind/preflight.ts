@@ -25,6 +25,11 @@ export interface KindPreflightProbes {
   fuse(): Promise<boolean>
   /** whether the node image is present or can be pulled (pulling it when absent) */
   image(ref: string): Promise<{ ok: true } | { ok: false; reason: string }>
+  /**
+   * whether the test images need no debootstrap: built before, or their published base present or
+   * pullable (pulling it when absent)
+   */
+  testImage(): Promise<{ ok: true } | { ok: false; reason: string }>
   /** whether a command is on PATH (the shared image chapter builds the test image with debootstrap) */
   commandExists(name: string): Promise<boolean>
   /** whether this process runs as root (debootstrap and chroot need it) */
@@ -97,6 +102,11 @@ export async function kindPreflight(
         () => raw.commandExists(c),
         () => false,
       ),
+    testImage: () =>
+      safely(
+        () => raw.testImage(),
+        (err) => ({ ok: false as const, reason: err.message }),
+      ),
     root: raw.root,
   }
   const problems: PreflightProblem[] = []
@@ -146,17 +156,24 @@ export async function kindPreflight(
       fix: 'load the fuse module: modprobe fuse',
     })
 
-  // Chapter 40 builds the test image from Debian packages on this machine, whatever the profile.
-  if (!(await probes.commandExists('debootstrap')))
-    problems.push({
-      what: 'debootstrap missing (the image chapter builds the test image from Debian packages)',
-      fix: 'apt-get install -y debootstrap',
-    })
-  if (!probes.root())
-    problems.push({
-      what: 'not root (debootstrap and chroot, which build the test image, need root)',
-      fix: 'run as root (sudo -E), e.g. in CI',
-    })
+  // Chapter 40 builds the test image on a published Debian image where it can have one; else, and
+  // under podman (whose runs build what they cannot pull from Debian packages), with debootstrap.
+  const testImage = await probes.testImage()
+  const why =
+    input.provider === 'podman'
+      ? 'under podman the suite builds what it cannot pull from Debian packages'
+      : testImage.ok
+        ? undefined
+        : `the test image's published base cannot be had (${testImage.reason}), so it is built from Debian packages`
+  if (why) {
+    if (!(await probes.commandExists('debootstrap')))
+      problems.push({ what: `debootstrap missing (${why})`, fix: 'apt-get install -y debootstrap' })
+    if (!probes.root())
+      problems.push({
+        what: `not root (debootstrap and chroot need it: ${why})`,
+        fix: 'run as root (sudo -E), e.g. in CI',
+      })
+  }
 
   if (input.provider === 'podman') {
     if (

@@ -56,6 +56,7 @@ import { schedulerKnownHosts } from '../evidence/scheduler-hosts.ts'
 import { waitFor } from '../wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { reconfigureKind } from './reconfigure.ts'
+import { testImageWithoutDebootstrap } from '../image/test-image.ts'
 import { startKind, stopKind } from './stop-start.ts'
 import { liveIO } from './step-io.ts'
 import { upgradeKind } from './upgrade.ts'
@@ -212,6 +213,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
               capBoundingSet(await readFile('/proc/self/status', 'utf8')),
               await readFile('/proc/sys/kernel/cap_last_cap', 'utf8'),
             ),
+          testImage: () => testImageWithoutDebootstrap(config.image, config),
           podmanUlimits: async () => {
             const conf = await readFile('/etc/containers/containers.conf', 'utf8').catch(() => '')
             return /^\s*default_ulimits\s*=.*nproc=/m.test(conf)

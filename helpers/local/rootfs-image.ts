@@ -59,7 +59,7 @@ export async function debootstrap(
   )
 }
 
-export function recipeTag(recipe: RootfsRecipe): string {
+export function recipeTag(recipe: { repository: string }): string {
   const hash = createHash('sha256').update(JSON.stringify(recipe)).digest('hex').slice(0, 12)
   return `${recipe.repository}:${hash}`
 }

@@ -27,6 +27,7 @@ function healthy(overrides: Partial<KindPreflightProbes> = {}): KindPreflightPro
     fuse: async () => (asked.push('fuse'), true),
     image: async (ref) => (asked.push(`image ${ref}`), { ok: true }),
     commandExists: async (c) => (asked.push(`command ${c}`), true),
+    testImage: async () => (asked.push('testImage'), { ok: true }),
     root: () => true,
     ...overrides,
   }
@@ -45,9 +46,30 @@ describe('kind preflight', () => {
       'port 4001',
       'port 4003',
       'fuse',
-      'command debootstrap',
+      'testImage',
       `image ${input.nodeImage}`,
     ])
+  })
+
+  test('debootstrap and root are needed only where the test image cannot be built on its published base', async () => {
+    const offline = {
+      testImage: async () => ({ ok: false as const, reason: 'lookup registry-1.docker.io: no such host' }),
+    }
+    const problems = await kindPreflight(
+      input,
+      healthy({ ...offline, commandExists: async () => false, root: () => false }),
+    )
+    expect(problems.map((p) => p.what)).toEqual([
+      "debootstrap missing (the test image's published base cannot be had (lookup registry-1.docker.io: no such host), so it is built from Debian packages)",
+      expect.stringMatching(
+        /^not root \(debootstrap and chroot need it: the test image's published base cannot be had/,
+      ),
+    ])
+    const online = await kindPreflight(
+      input,
+      healthy({ commandExists: async () => false, root: () => false }),
+    )
+    expect(online).toEqual([])
   })
 
   test('everything missing: all problems at once, each with a fix', async () => {
@@ -59,6 +81,7 @@ describe('kind preflight', () => {
         portFree: async () => false,
         fuse: async () => false,
         commandExists: async () => false,
+        testImage: async () => ({ ok: false, reason: 'no such host' }),
         root: () => false,
       }),
     )
@@ -156,6 +179,7 @@ describe('a probe that throws', () => {
       fuse: boom,
       image: boom,
       commandExists: boom,
+      testImage: boom,
       root: () => true,
     })
     expect(problems.map((p) => p.what)).toEqual([

@@ -63,6 +63,7 @@ describe('privileged engine', () => {
       fuse: async () => true,
       image: async () => ({ ok: true }),
       commandExists: async () => true,
+      testImage: async () => ({ ok: true }),
       root: () => true,
       missingCapabilities: async () => MISSING,
     }
