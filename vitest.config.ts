@@ -42,7 +42,7 @@ export default defineConfig({
           fileParallelism: false,
           isolate: false,
           maxWorkers: 1,
-          // No bail: a chapter whose prerequisites are missing skips itself (run-context `requires`),
+          // No bail: a chapter whose prerequisites are missing skips itself (run state `requires`),
           // so a failure later in the flow still leaves every independent check's evidence.
           testTimeout: 30 * 60_000,
           hookTimeout: 30 * 60_000,

@@ -1,5 +1,5 @@
 // Exit codes and the one error type commands throw. main.ts turns any error into one stderr line.
-import { ConfigError } from '../helpers/config.ts'
+import { ConfigError } from '../helpers/run/config.ts'
 
 export const EXIT = {
   ok: 0,

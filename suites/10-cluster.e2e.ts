@@ -2,11 +2,11 @@
 import { beforeEach, describe, test } from 'vitest'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
-import { exec } from '../helpers/node.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
-import { requires, runConfig, updateState } from '../helpers/run-context.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { exec } from '../helpers/profiles/node.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
+import { requires, runConfig, updateState } from '../helpers/run/state.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 
 describe('cluster', () => {
   beforeEach(async (ctx) => {

@@ -1,12 +1,11 @@
 // Chapter 1b (guide: "run a local registry"): the origin registry on the cluster's network,
 // reachable from nodes by name, its access log kept as origin-side evidence.
 import { beforeEach, describe, expect, test } from 'vitest'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
-import { startRegistry } from '../helpers/registry.ts'
-import { runConfig, runState, updateState, requires } from '../helpers/run-context.ts'
-import { setRegistry } from '../helpers/session.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
+import { startRegistry } from '../helpers/image/origin-registry.ts'
+import { requires, runConfig, runState, setRegistry, updateState } from '../helpers/run/state.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 
 describe('origin registry', () => {
   beforeEach(async (ctx) => {

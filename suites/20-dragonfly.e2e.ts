@@ -4,10 +4,10 @@
 import { beforeEach, describe, test } from 'vitest'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
-import { runConfig, runState, workers, requires } from '../helpers/run-context.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
+import { runConfig, runState, workers, requires } from '../helpers/run/state.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 
 describe('dragonfly', () => {
   beforeEach(async (ctx) => {

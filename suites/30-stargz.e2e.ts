@@ -5,20 +5,24 @@ import * as allure from 'allure-js-commons'
 import { beforeEach, describe, test } from 'vitest'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
-import { collectRanVersions, versionMismatches, withRanVersions } from '../helpers/component-versions.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
+import {
+  collectRanVersions,
+  versionMismatches,
+  withRanVersions,
+} from '../helpers/evidence/component-versions.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
 import { DFDAEMON_PORTS } from '../helpers/render/ports.ts'
 import { registryHost } from '../helpers/render/stargz-config.ts'
-import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
+import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run/state.ts'
 import { lintStargzConfig } from '../helpers/stargz/config-lint.ts'
 import { p2pStargzConfig, stargzInstall } from '../helpers/stargz/configs.ts'
 import { installStargz } from '../helpers/stargz/install.ts'
 import { stargzPluginVerdict, workerPluginStates } from '../helpers/stargz/plugin-check.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
-import { versions } from '../helpers/versions.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
+import { versions } from '../helpers/base/versions.ts'
 import { readNodeConfigs, writeNodeConfigs } from '../helpers/evidence/node-configs.ts'
-import { stepLog } from '../helpers/progress.ts'
+import { stepLog } from '../helpers/base/progress.ts'
 
 describe('stargz snapshotter on every worker', () => {
   beforeEach(async (ctx) => {

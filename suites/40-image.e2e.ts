@@ -7,9 +7,9 @@ import { judge } from '../helpers/checks/verdict.ts'
 import { ensureTestImage } from '../helpers/image/test-image.ts'
 import { publishTestImage, registryRefs } from '../helpers/image/publish.ts'
 import { validateImageLayers } from '../helpers/image/validate-layers.ts'
-import { timed } from '../helpers/progress.ts'
-import { controlPlane, runConfig, runState, updateState, requires } from '../helpers/run-context.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { timed } from '../helpers/base/progress.ts'
+import { controlPlane, runConfig, runState, updateState, requires } from '../helpers/run/state.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 
 describe('test image', () => {
   beforeEach(async (ctx) => {

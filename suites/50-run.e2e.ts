@@ -4,14 +4,18 @@ import { beforeEach, describe, test } from 'vitest'
 import { imageRuns } from '../helpers/checks/image-runs.ts'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
-import { dragonflyTraffic, markPhase, resetForPull, runOnWorkers } from '../helpers/pull-phase.ts'
-import { setPhase } from '../helpers/phases.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
+import {
+  dragonflyTraffic,
+  markPhase,
+  resetForPull,
+  runOnWorkers,
+  setPhase,
+} from '../helpers/run/pull-phase.ts'
+import { originRegistry, requires, runConfig, runState, workers } from '../helpers/run/state.ts'
 import { freshCopy } from '../helpers/image/fresh-blobs.ts'
-import { originRegistry } from '../helpers/session.ts'
-import { runConfig, runState, workers, requires } from '../helpers/run-context.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 
 function runSpec(ref: string) {
   const { image } = runConfig()

@@ -5,14 +5,20 @@ import { beforeEach, describe, test } from 'vitest'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { remoteSnapshots, taskSucceeded } from '../helpers/checks/node-evidence.ts'
-import { phase } from '../helpers/phases.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
-import { evidenceAfterTasks, imageLayers, viaDfdaemonOf } from '../helpers/pull-phase.ts'
+import {
+  loudNote,
+  originRegistry,
+  requires,
+  runConfig,
+  runState,
+  updateState,
+  workers,
+} from '../helpers/run/state.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
+import { evidenceAfterTasks, imageLayers, viaDfdaemonOf, phase } from '../helpers/run/pull-phase.ts'
 import { readFootprint } from '../helpers/evidence/daemon-footprint.ts'
-import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
-import { originRegistry } from '../helpers/session.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 
 function p2pEvidence() {
   const ev = phase('p2p').evidence

@@ -2,14 +2,14 @@
 // a container of the same copy on every worker hashes its whole root filesystem through the lazily
 // pulled layers, and every file is held against the content the pushed layers carry.
 import { beforeEach, describe, test } from 'vitest'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 import { rootfsContent } from '../helpers/checks/rootfs-content.ts'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { hashRootfs } from '../helpers/image/rootfs-hash.ts'
-import { phase } from '../helpers/phases.ts'
-import { timed } from '../helpers/progress.ts'
-import { requires, runState, workers } from '../helpers/run-context.ts'
+import { requires, runState, workers } from '../helpers/run/state.ts'
+import { phase } from '../helpers/run/pull-phase.ts'
+import { timed } from '../helpers/base/progress.ts'
 
 describe('what the container reads is the image', () => {
   beforeEach(async (ctx) => {

@@ -11,10 +11,10 @@ import { singleBackToSource } from '../helpers/checks/back-to-source.ts'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
 import { freshCopy } from '../helpers/image/fresh-blobs.ts'
-import { setPhase } from '../helpers/phases.ts'
+import { loudNote, originRegistry, requires, runConfig, runState, workers } from '../helpers/run/state.ts'
 import { resetImageState } from '../helpers/stargz/install.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
 import {
   backToSourceFacts,
   evidenceAfterTasks,
@@ -22,10 +22,9 @@ import {
   imageLayers,
   markPhase,
   viaDfdaemonOf,
-} from '../helpers/pull-phase.ts'
-import { loudNote, requires, runConfig, runState, workers } from '../helpers/run-context.ts'
-import { originRegistry } from '../helpers/session.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+  setPhase,
+} from '../helpers/run/pull-phase.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 
 describe('run the eStargz image as a Pod on every worker (the CRI path)', () => {
   beforeEach(async (ctx) => {

@@ -7,9 +7,17 @@ import { negativeControl } from '../helpers/checks/negative-control.ts'
 import { taskSucceeded } from '../helpers/checks/node-evidence.ts'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
-import { phase, setPhase } from '../helpers/phases.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
+import {
+  loudNote,
+  originRegistry,
+  requires,
+  runConfig,
+  runState,
+  updateState,
+  workers,
+} from '../helpers/run/state.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
 import {
   awaitOriginTransfers,
   backToSourceFacts,
@@ -21,12 +29,12 @@ import {
   runOnWorkers,
   viaDfdaemonOf,
   type PhaseEvidence,
-} from '../helpers/pull-phase.ts'
-import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
-import { originRegistry } from '../helpers/session.ts'
+  phase,
+  setPhase,
+} from '../helpers/run/pull-phase.ts'
 import { directStargzConfig } from '../helpers/stargz/configs.ts'
 import { switchStargzConfig } from '../helpers/stargz/install.ts'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 import type { FreshImage } from '../helpers/image/fresh-blobs.ts'
 
 /** The layers of the copy a pull took, with the task id dfdaemon gives each. */

@@ -3,16 +3,23 @@
 // origin's bytes per mode. On by default in the local profile; D7Y_BENCHMARK switches it.
 import path from 'node:path'
 import { beforeEach, describe, expect, test } from 'vitest'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 import { benchmarkImage, type BenchTarget } from '../helpers/benchmark/cold-start.ts'
 import { publishTestImage, registryRefs } from '../helpers/image/publish.ts'
 import { fetchManifest, parseRef } from '../helpers/image/registry-client.ts'
 import { ensureTestImage } from '../helpers/image/test-image.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { timed } from '../helpers/progress.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { timed } from '../helpers/base/progress.ts'
 import type { BenchmarkReport } from '../helpers/report/benchmark-types.ts'
-import { controlPlane, runConfig, runState, updateState, workers, requires } from '../helpers/run-context.ts'
-import { originRegistry } from '../helpers/session.ts'
+import {
+  controlPlane,
+  originRegistry,
+  requires,
+  runConfig,
+  runState,
+  updateState,
+  workers,
+} from '../helpers/run/state.ts'
 
 describe('cold-start benchmark', () => {
   beforeEach(async (ctx) => {

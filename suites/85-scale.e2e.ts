@@ -6,16 +6,23 @@
 // Dragonfly pull repeated. Results: reports/scale/ (scale.json, summary.md, two charts).
 import * as allure from 'allure-js-commons'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 import { ScaleRunner, sampleLine, sampleName, type SampleSpec } from '../helpers/benchmark/scale.ts'
 import { LARGE_LAYER_BYTES } from '../helpers/checks/back-to-source.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { stepLog, timed } from '../helpers/progress.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { stepLog, timed } from '../helpers/base/progress.ts'
 import { buildScaleReport, type ScaleRunInfo } from '../helpers/report/scale-report.ts'
 import { clearScaleReports, writeScaleJson, writeScaleReport } from '../helpers/report/scale-files.ts'
 import type { ScaleSample } from '../helpers/report/scale-types.ts'
-import { controlPlane, loudNote, requires, runConfig, runState, workers } from '../helpers/run-context.ts'
-import { originRegistry } from '../helpers/session.ts'
+import {
+  controlPlane,
+  loudNote,
+  originRegistry,
+  requires,
+  runConfig,
+  runState,
+  workers,
+} from '../helpers/run/state.ts'
 
 const config = runConfig()
 const enabled = config.scale !== undefined || config.stabilityRuns > 0

@@ -3,12 +3,12 @@
 // with the last error line of the run that ended; a restart after ready is a crash under the
 // suite's load and turns the check red.
 import { beforeEach, describe, test } from 'vitest'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 import { noRestartsAfterReady } from '../helpers/checks/restarts.ts'
 import { stepOf } from '../helpers/checks/step.ts'
 import { judge } from '../helpers/checks/verdict.ts'
-import { profileFor } from '../helpers/profiles.ts'
-import { requires, runConfig, runState } from '../helpers/run-context.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
+import { requires, runConfig, runState } from '../helpers/run/state.ts'
 
 describe('restarts', () => {
   beforeEach(async (ctx) => {

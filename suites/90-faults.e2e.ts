@@ -4,7 +4,7 @@
 // holds the red checks and the diagnosed cause against what the entry expects. Then it restores.
 import * as allure from 'allure-js-commons'
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
-import { labelChapter } from '../helpers/allure-labels.ts'
+import { labelChapter } from '../helpers/report/allure-labels.ts'
 import { checkTitle } from '../helpers/checks/catalog.ts'
 import { FAULTS, selectFaults } from '../helpers/faults/catalog.ts'
 import { faultLine } from '../helpers/faults/compare.ts'
@@ -12,8 +12,8 @@ import type { FaultResult } from '../helpers/faults/result.ts'
 import { restoreStargzConfig } from '../helpers/faults/injections.ts'
 import { runFault } from '../helpers/faults/run-fault.ts'
 import { faultContext } from '../helpers/faults/context.ts'
-import { timed } from '../helpers/progress.ts'
-import { recordCheck, requires, runConfig, runState, updateState } from '../helpers/run-context.ts'
+import { timed } from '../helpers/base/progress.ts'
+import { recordCheck, requires, runConfig, runState, updateState } from '../helpers/run/state.ts'
 
 const config = runConfig()
 const selected = selectFaults(config.faults, config.profile)

@@ -3,8 +3,8 @@
 // under the given provider. Preflight refuses to start over such leftovers and names this command.
 import { execFileSync } from 'node:child_process'
 import { Command } from 'commander'
-import { defaults } from '../../helpers/config.ts'
-import { removeLabelledSync } from '../../helpers/docker.ts'
+import { defaults } from '../../helpers/run/config.ts'
+import { removeLabelledSync } from '../../helpers/profiles/docker.ts'
 import { printJson } from '../io.ts'
 
 const KIND_CLUSTER_LABEL = 'io.x-k8s.kind.cluster'

@@ -1,6 +1,6 @@
 // config: the resolved configuration and every D7Y_* variable that can change it.
 import { Command } from 'commander'
-import { configVariables, loadConfig } from '../../helpers/config.ts'
+import { configVariables, loadConfig } from '../../helpers/run/config.ts'
 import { printJson } from '../io.ts'
 
 export function configCommand(): Command {

@@ -2,7 +2,7 @@
 import { access } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { Command, Option } from 'commander'
-import { loadConfig, PROFILES, type Config } from '../../helpers/config.ts'
+import { loadConfig, PROFILES, type Config } from '../../helpers/run/config.ts'
 import { CliError } from '../errors.ts'
 import { printJson, printText } from '../io.ts'
 

@@ -1,16 +1,16 @@
 // The cold-start benchmark: pull + run wall time of one image in four modes, each sample from
 // clean node state, measured side by side in one run (the integration guide's chart, with the
 // origin's bytes beside each mode so the time is never read without what it cost the origin).
-import type { Config, TestImage } from '../config.ts'
+import type { Config, TestImage } from '../run/config.ts'
 import { LARGE_LAYER_BYTES } from '../checks/back-to-source.ts'
 import { originEvidence } from '../evidence/collect.ts'
 import { freshCopy } from '../image/fresh-blobs.ts'
 import { runImage } from '../image/nerdctl.ts'
 import type { ImageManifest } from '../image/registry-client.ts'
-import type { Node } from '../node.ts'
-import type { Profile } from '../profile.ts'
-import { awaitDfdaemonTasks, awaitOriginTransfers, imageLayers, markPhase } from '../pull-phase.ts'
-import type { OriginRegistry } from '../registry.ts'
+import type { Node } from '../profiles/node.ts'
+import type { Profile } from '../profiles/profile.ts'
+import { awaitDfdaemonTasks, awaitOriginTransfers, imageLayers, markPhase } from '../run/pull-phase.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
 import { BENCHMARK_MODES, type BenchmarkImage, type BenchmarkMode } from '../report/benchmark-types.ts'
 import { benchmarkResult, median, withOciRatios } from '../report/benchmark-stats.ts'
 import type { PieceRouteTiming } from '../report/benchmark-types.ts'

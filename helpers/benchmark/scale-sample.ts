@@ -12,7 +12,7 @@ import { remoteSnapshots, taskSucceeded, type Layer } from '../checks/node-evide
 import type { Verdict } from '../checks/verdict.ts'
 import { classifyDfdaemonRecord, dfdaemonRecords } from '../evidence/dfdaemon-log.ts'
 import type { LineInput } from '../evidence/lines.ts'
-import { backToSourceFacts, viaDfdaemonOf, type PhaseEvidence } from '../pull-phase.ts'
+import { backToSourceFacts, viaDfdaemonOf, type PhaseEvidence } from '../run/pull-phase.ts'
 import { median } from '../report/benchmark-stats.ts'
 import type {
   LayerSample,

@@ -13,9 +13,9 @@ import {
   type CgroupPaths,
   type CgroupSample,
 } from './cgroup-stats.ts'
-import { RUN_LABEL } from '../docker.ts'
-import { run } from '../exec.ts'
-import { exec, type Node } from '../node.ts'
+import { RUN_LABEL } from '../profiles/docker.ts'
+import { run } from '../base/exec.ts'
+import { exec, type Node } from '../profiles/node.ts'
 import type { ResourcePeak } from '../report/scale-types.ts'
 import {
   PeakTracker,

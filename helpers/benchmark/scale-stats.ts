@@ -1,7 +1,7 @@
 // The scale benchmark's arithmetic: min/median/max per point over its repetitions, the least-squares
 // slope of origin bytes over N per mode and pattern, and the stability series' distribution.
 import { linearRegression, linearRegressionLine, rSquared } from 'simple-statistics'
-import type { PullPattern } from '../pull-phase.ts'
+import type { PullPattern } from '../run/pull-phase.ts'
 import { median, quantile } from '../report/benchmark-stats.ts'
 import {
   SCALE_CHECKS,

@@ -2,10 +2,10 @@
 // chapters built, one pull of the test image in one routing mode and pull pattern, from clean state,
 // with the origin's bytes, each node's time to its output, where each node's bytes came from, the
 // daemons' peak footprint and, through Dragonfly, the P2P checks of chapters 60 and 70.
-import type { Config } from '../config.ts'
-import type { Node } from '../node.ts'
-import type { Log } from '../progress.ts'
-import type { Profile } from '../profile.ts'
+import type { Config } from '../run/config.ts'
+import type { Node } from '../profiles/node.ts'
+import type { Log } from '../base/progress.ts'
+import type { Profile } from '../profiles/profile.ts'
 import {
   awaitDfdaemonTasks,
   awaitOriginTransfers,
@@ -16,11 +16,11 @@ import {
   resetForPull,
   runOnWorkers,
   type PullPattern,
-} from '../pull-phase.ts'
+} from '../run/pull-phase.ts'
 import { LARGE_LAYER_BYTES } from '../checks/back-to-source.ts'
-import type { OriginRegistry } from '../registry.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
 import type { ScaleMode, ScaleSample } from '../report/scale-types.ts'
-import type { LayerInfo } from '../run-context.ts'
+import type { LayerInfo } from '../run/state.ts'
 import { directStargzConfig, p2pStargzConfig } from '../stargz/configs.ts'
 import { switchStargzConfig } from '../stargz/install.ts'
 import { freshCopy, type FreshImage } from '../image/fresh-blobs.ts'

@@ -9,7 +9,7 @@ import {
   type NodePieceClock,
   type OnDemandRead,
 } from './on-demand-reads.ts'
-import type { OnDemandFigures } from '../origin-figures.ts'
+import type { OnDemandFigures } from '../evidence/origin-figures.ts'
 import type { Verdict } from './verdict.ts'
 
 /**

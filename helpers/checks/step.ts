@@ -1,7 +1,7 @@
 // A check's own step (creating the cluster, deploying Dragonfly, pushing the image ...) can throw,
 // or time out, before judge() is reached. Unrecorded, the summary would call the check "not run: an
 // earlier chapter did not complete" and hide the real error; so the step's error becomes its verdict.
-import { STEP_THREW, recordCheck, runState } from '../run-context.ts'
+import { STEP_THREW, recordCheck, runState } from '../run/state.ts'
 import { checkTitle, type CheckId } from './catalog.ts'
 
 /** What of vitest's test context this needs (its TestContext fits). */

@@ -2,8 +2,8 @@
 // assertion whose message is the diagnosis.
 import * as allure from 'allure-js-commons'
 import { expect } from 'vitest'
-import { commandTranscript } from '../exec.ts'
-import { recordCheck } from '../run-context.ts'
+import { commandTranscript } from '../base/exec.ts'
+import { recordCheck } from '../run/state.ts'
 import { checkTitle, type CheckId } from './catalog.ts'
 
 export interface Verdict {

@@ -1,8 +1,8 @@
 // Collectors: fetch evidence text from where the profile keeps it and hand it to the pure parsers.
 // Everything a check later judges comes from here, for one phase (a window starting at a mark).
-import type { Profile } from '../profile.ts'
-import { journal, type Node } from '../node.ts'
-import type { OriginRegistry } from '../registry.ts'
+import type { Profile } from '../profiles/profile.ts'
+import { journal, type Node } from '../profiles/node.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
 import { fuseManagerLog } from '../stargz/background-fetch.ts'
 import { STARGZ_UNIT } from '../stargz/install.ts'
 import { summarizeDfdaemonLog, type DfdaemonLogSummary } from './dfdaemon-log.ts'

@@ -11,7 +11,7 @@
 // control-plane node (local profile: a systemd unit there) or outside its node's network namespace
 // (kind: the chart's seed-client pods are not on the host network; its clients are).
 import { parseProcessPoll, type ProcessPoll } from '../benchmark/proc-poll.ts'
-import { sh, type Node } from '../node.ts'
+import { sh, type Node } from '../profiles/node.ts'
 
 export const FOOTPRINT_COMPONENTS = ['dfdaemon', 'seed-peer', 'scheduler', 'manager', 'snapshotter'] as const
 export type FootprintComponent = (typeof FOOTPRINT_COMPONENTS)[number]

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { exec, type Node } from '../node.ts'
+import { exec, type Node } from '../profiles/node.ts'
 import { DRAGONFLY_PATHS } from '../render/ports.ts'
 import { STARGZ_PATHS } from '../stargz/install.ts'
 

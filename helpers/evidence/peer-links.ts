@@ -2,7 +2,7 @@
 // inside the node (so the node's own firewall and the target's both apply). Peers exchange pieces
 // over that port; the scheduler triggers the seed peer over it too. A dfdaemon can be healthy on its
 // health port and still unreachable here (a firewall or network policy between nodes).
-import { exec, type Node } from '../node.ts'
+import { exec, type Node } from '../profiles/node.ts'
 
 export interface PeerLink {
   from: string

@@ -2,8 +2,8 @@
 // real injection into the running cluster, with the checks it must turn red and the cause the
 // evidence must be diagnosed as. Two controls must stay green.
 import type { DragonflyValues } from '../render/helm-values.ts'
-import type { ComponentStatus } from '../profile.ts'
-import type { Node } from '../node.ts'
+import type { ComponentStatus } from '../profiles/profile.ts'
+import type { Node } from '../profiles/node.ts'
 import {
   blockOrigin,
   blockUploadPort,

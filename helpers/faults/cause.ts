@@ -4,8 +4,8 @@
 // against the entry's expected cause, so a cause it cannot read from the evidence is a misdiagnosis.
 import type { Verdict } from '../checks/verdict.ts'
 import type { RunOutcome } from '../image/nerdctl.ts'
-import type { ComponentStatus } from '../profile.ts'
-import type { PhaseEvidence } from '../pull-phase.ts'
+import type { ComponentStatus } from '../profiles/profile.ts'
+import type { PhaseEvidence } from '../run/pull-phase.ts'
 import { linkLine, type PeerLink } from '../evidence/peer-links.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
 import type { Cause, FaultCheck } from './checks-and-causes.ts'

@@ -1,6 +1,6 @@
 // The fault catalog's fixed vocabulary: the checks judged on every fault's pull and the cause codes
 // the diagnosis gives. A leaf (it imports nothing), so the fault result, and through it the run state
-// in run-context.ts, can name them without importing the catalog's entry types (types.ts), which need
+// in run/state.ts, can name them without importing the catalog's entry types (types.ts), which need
 // the run context, the profiles and the chart's values.
 
 /** The checks judged on every fault's pull. */

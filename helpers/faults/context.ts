@@ -1,9 +1,8 @@
 // The running cluster as a judged pull needs it (the fault catalog's entries, the upgrade's after pull).
-import { profileFor } from '../profiles.ts'
+import { profileFor } from '../profiles/profile-for.ts'
 import { helmValues } from '../render/index.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
-import { controlPlane, runConfig, runState, workers } from '../run-context.ts'
-import { originRegistry } from '../session.ts'
+import { controlPlane, originRegistry, runConfig, runState, workers } from '../run/state.ts'
 import type { FaultContext } from './types.ts'
 
 export async function faultContext(

@@ -1,7 +1,7 @@
 // What one fault's run came to: its observed verdicts and diagnosed cause beside what its catalog
 // entry expects (compare.ts fills it in). It sits low, importing only leaf modules, because the run
-// state (run-context.ts) holds these results and must not import the comparison, which needs verdicts.
-import type { OnDemandFigures, OriginRow } from '../origin-figures.ts'
+// state (run/state.ts) holds these results and must not import the comparison, which needs verdicts.
+import type { OnDemandFigures, OriginRow } from '../evidence/origin-figures.ts'
 import type { Cause, FaultCheck } from './checks-and-causes.ts'
 
 export interface FaultResult {

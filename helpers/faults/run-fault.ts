@@ -1,5 +1,5 @@
 // One catalog entry against the running cluster: clean baseline, inject, the same concurrent pull as
-import { errorLine } from '../error-line.ts'
+import { errorLine } from '../base/error-line.ts'
 // the conformance run, the same evidence, every check judged, the cause diagnosed, then restore.
 import { judgeLayers, onDemandFigures, singleBackToSource } from '../checks/back-to-source.ts'
 import { imageRuns } from '../checks/image-runs.ts'
@@ -24,10 +24,10 @@ import {
   runOnWorkers,
   viaDfdaemonOf,
   type PhaseMark,
-} from '../pull-phase.ts'
-import type { LayerInfo } from '../run-context.ts'
+} from '../run/pull-phase.ts'
+import type { LayerInfo } from '../run/state.ts'
 import { stargzPluginVerdict, workerPluginStates } from '../stargz/plugin-check.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 import { diagnoseCause } from './cause.ts'
 import { compareFault } from './compare.ts'
 import type { FaultResult } from './result.ts'

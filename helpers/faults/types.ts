@@ -1,11 +1,11 @@
 // A fault catalog entry: one real misconfiguration or outage injected into the running cluster, the
 // checks it must turn red, and the cause the evidence must be diagnosed as.
-import type { Config } from '../config.ts'
-import type { Node } from '../node.ts'
-import type { Profile } from '../profile.ts'
-import type { OriginRegistry } from '../registry.ts'
+import type { Config } from '../run/config.ts'
+import type { Node } from '../profiles/node.ts'
+import type { Profile } from '../profiles/profile.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
-import type { LayerInfo } from '../run-context.ts'
+import type { LayerInfo } from '../run/state.ts'
 import type { CauseCode, FaultCheck } from './checks-and-causes.ts'
 
 /** What a fault's pull needs to know of the cluster and the run. */

@@ -6,7 +6,7 @@
 // header has a fixed length, so the TOC's offsets, the chunk digests, the TOC digest annotation and
 // the diff ids all stay valid.
 import { createHash } from 'node:crypto'
-import type { LayerInfo } from '../run-context.ts'
+import type { LayerInfo } from '../run/state.ts'
 import { parseGzipHeader } from '../estargz/gzip-header.ts'
 import { parseRef, pushBlob, readBlob } from './registry-client.ts'
 

@@ -1,7 +1,7 @@
 // nerdctl inside a node: load, convert to eStargz, push, and run with a snapshotter.
 // The origin registry speaks plain HTTP, hence --insecure-registry on every call that touches it.
-import type { RunResult } from '../exec.ts'
-import { exec, type Node } from '../node.ts'
+import type { RunResult } from '../base/exec.ts'
+import { exec, type Node } from '../profiles/node.ts'
 
 const NERDCTL = '/usr/local/bin/nerdctl'
 

@@ -5,8 +5,8 @@
 // project's offline gate), the caller falls back to debootstrap and says so.
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { imageExists } from '../docker.ts'
-import { run } from '../exec.ts'
+import { imageExists } from '../profiles/docker.ts'
+import { run } from '../base/exec.ts'
 import { recipeTag } from '../local/rootfs-image.ts'
 import { filterTar, isDockerInitEntry } from './container-export.ts'
 

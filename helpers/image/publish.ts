@@ -1,9 +1,9 @@
 // The guide's image steps. The locally built image is pushed by the Docker engine (which gzips
 // its layers, as any OCIv1 image in a registry is), then the builder node (the control-plane)
 // converts it with nerdctl to eStargz and pushes that beside it.
-import type { TestImage } from '../config.ts'
-import { run } from '../exec.ts'
-import type { Node } from '../node.ts'
+import type { TestImage } from '../run/config.ts'
+import { run } from '../base/exec.ts'
+import type { Node } from '../profiles/node.ts'
 import { convertToEstargz, nerdctl, push } from './nerdctl.ts'
 
 export interface PublishedImage {

@@ -1,7 +1,7 @@
 // The files a running container sees, hashed inside it: every regular file of its root filesystem
 // (`find -xdev` stays off /proc, /sys and /dev) through `sha256sum`, with every read error kept. A
 // lazily pulled rootfs answers these reads through the snapshotter's FUSE mount, chunk by chunk.
-import type { Node } from '../node.ts'
+import type { Node } from '../profiles/node.ts'
 import { runImage } from './nerdctl.ts'
 
 /** The shell script run in the container (coreutils and findutils: every Debian image has both). */

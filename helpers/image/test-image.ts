@@ -3,8 +3,8 @@
 // the image its version command. Built on a published Debian image where one is present or can be
 // pulled (a user's machine: no root, no debootstrap), else from Debian packages by debootstrap (this
 // project's offline gate); the output says which.
-import type { Config, TestImage } from '../config.ts'
-import { imageExists } from '../docker.ts'
+import type { Config, TestImage } from '../run/config.ts'
+import { imageExists } from '../profiles/docker.ts'
 import { debian, ensureRootfsImage, recipeTag, type RootfsRecipe } from '../local/rootfs-image.ts'
 import { imageRef } from '../render/kind-config.ts'
 import { buildOnBase, obtainBase, type OnBaseRecipe } from './on-base.ts'

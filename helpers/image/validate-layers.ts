@@ -11,7 +11,7 @@ import {
   verifyEstargz,
   type EstargzVerdict,
 } from '../estargz/index.ts'
-import type { LayerInfo } from '../run-context.ts'
+import type { LayerInfo } from '../run/state.ts'
 import { downloadBlob, fetchManifest, parseRef, type ImageManifest } from './registry-client.ts'
 
 export interface ValidatedImage {

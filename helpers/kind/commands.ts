@@ -1,10 +1,10 @@
 // Every command line the kind profile runs, as plain values built by pure functions. The profile runs
-// them (through helpers/exec.ts) and the dry-run plan prints them, so the two cannot drift apart.
+// them (through helpers/base/exec.ts) and the dry-run plan prints them, so the two cannot drift apart.
 // Tool paths come in through `Binaries`: the profile passes the obtained binaries, the plan their names.
-import { quote } from '../exec.ts'
+import { quote } from '../base/exec.ts'
 import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
-import type { Config } from '../config.ts'
-import { RUN_LABEL, type ContainerEngine } from '../docker.ts'
+import type { Config } from '../run/config.ts'
+import { RUN_LABEL, type ContainerEngine } from '../profiles/docker.ts'
 import { localImageRef } from './images.ts'
 import type { KindLayout } from './layout.ts'
 

@@ -7,12 +7,12 @@
 // layers are then fetched lazily by the snapshotter through its own mirror config (dfdaemon), which
 // certs.d does not steer.
 import type { V1Pod } from '@kubernetes/client-node'
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import type { RunOutcome } from '../image/nerdctl.ts'
 import { parseRef } from '../image/registry-client.ts'
-import { writeFile, type Node } from '../node.ts'
+import { writeFile, type Node } from '../profiles/node.ts'
 import { tomlText } from '../render/index.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 import { kubeFrom, type Kube } from './k8s.ts'
 import { kindLayout } from './layout.ts'
 
@@ -161,7 +161,7 @@ export async function runImagePod(
 }
 
 /**
- * The CRI counterpart of helpers/pull-phase.ts runOnWorkers: the image as a pod on each worker in
+ * The CRI counterpart of helpers/run/pull-phase.ts runOnWorkers: the image as a pod on each worker in
  * turn, same outcome shape, for the run chapter to assert the expected output.
  */
 export async function runImageAsPods(

@@ -3,7 +3,7 @@
 // Exits 0 even when items could not be collected: they are listed in <dir>/index.json.
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { loadConfig } from '../config.ts'
+import { loadConfig } from '../run/config.ts'
 import { collectKindDiagnostics } from './diagnostics.ts'
 import { diagnosticsDir } from './layout.ts'
 

@@ -3,11 +3,11 @@
 // containers, `kubectl describe` and events of the namespace, each worker's stargz journal and
 // containerd / snapshotter config, the origin registry's log, and metrics snapshots. Every item is
 // best effort: a failure is recorded in index.json and the next item is still collected.
-import type { ContainerEngine } from '../docker.ts'
+import type { ContainerEngine } from '../profiles/docker.ts'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { loadConfig, type Config } from '../config.ts'
-import { run } from '../exec.ts'
+import { loadConfig, type Config } from '../run/config.ts'
+import { run } from '../base/exec.ts'
 import { DFDAEMON_PORTS, DRAGONFLY_NAMESPACE, STARGZ_PATHS } from '../render/index.ts'
 import { STARGZ_UNIT } from '../stargz/install.ts'
 import { obtainTool } from '../tools/obtain.ts'

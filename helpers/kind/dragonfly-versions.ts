@@ -1,8 +1,8 @@
 // What Dragonfly's daemons say their version is on kind: they run in the chart's pods, not in the
 // nodes, so each pod is asked through `kubectl exec` (the image tag is what was asked for, the binary
 // is what runs).
-import { DRAGONFLY_POD_PROBES, ranVersion, type RanVersion } from '../component-versions.ts'
-import { run } from '../exec.ts'
+import { DRAGONFLY_POD_PROBES, ranVersion, type RanVersion } from '../evidence/component-versions.ts'
+import { run } from '../base/exec.ts'
 import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
 import { helm, kube as kubectlCmd, type KindContext } from './commands.ts'
 import { listPods, type Kube } from './k8s.ts'

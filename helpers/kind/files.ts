@@ -1,7 +1,7 @@
 // The files the kind profile writes before running kind, helm and kubectl, rendered by the shared
 // renderers (helpers/render) so the profile and the dry-run plan write the same bytes.
 import { existsSync, statSync } from 'node:fs'
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import {
   imageRef,
   managerBackendsManifests,

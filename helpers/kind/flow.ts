@@ -6,15 +6,15 @@
 import { rm } from 'node:fs/promises'
 import { SAVE_PLATFORM_API, savePlatform } from './save-platform.ts'
 import path from 'node:path'
-import type { Config } from '../config.ts'
-import { RUN_LABEL, removeLabelled, type ContainerEngine } from '../docker.ts'
+import type { Config } from '../run/config.ts'
+import { RUN_LABEL, removeLabelled, type ContainerEngine } from '../profiles/docker.ts'
 import { debian, recipeTag } from '../local/rootfs-image.ts'
 import { ensureDebianRegistryImage } from '../local/registry-image.ts'
-import type { Node } from '../node.ts'
-import type { Cluster } from '../profile.ts'
+import type { Node } from '../profiles/node.ts'
+import type { Cluster } from '../profiles/profile.ts'
 import { DRAGONFLY_NAMESPACE, helmValues, type ChartImage } from '../render/index.ts'
-import { loudNote } from '../run-context.ts'
-import { waitFor } from '../wait.ts'
+import { loudNote } from '../run/state.ts'
+import { waitFor } from '../base/wait.ts'
 import {
   KIND_NETWORK,
   NAT_EXEMPTION_MARK,

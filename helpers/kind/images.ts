@@ -1,6 +1,6 @@
-// The container images the kind profile needs, all derived from the pinned table (helpers/versions.ts)
+// The container images the kind profile needs, all derived from the pinned table (helpers/base/versions.ts)
 // and the Helm values, so what is pulled and `kind load`ed is exactly what the chart will run.
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { helmValues, imageRef, type ChartImage } from '../render/index.ts'
 
 /** The kind node image: the pinned `kindest/node:<tag>@<digest>`, or D7Y_KIND_NODE_IMAGE. */

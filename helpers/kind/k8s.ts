@@ -2,7 +2,7 @@
 // conditions the profile waits for (every node Ready, every workload rolled out and ready, pods
 // replaced), each polled with a deadline and reported by name when it is not met.
 import { AppsV1Api, CoreV1Api, DiscoveryV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 import {
   daemonSetReadiness,
   deploymentReadiness,

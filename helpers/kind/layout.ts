@@ -3,7 +3,7 @@
 // the dry-run plan can name every path exactly. The kubeconfig is the profile's own: the user's
 // ~/.kube/config is never touched.
 import path from 'node:path'
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 
 export interface KindLayout {
   dir: string

@@ -4,7 +4,7 @@
 // with the node's clock ("YYYY-MM-DD HH:MM:SS", UTC in kind nodes), kubectl wants RFC 3339.
 import semver from 'semver'
 import { DRAGONFLY_PATHS } from '../render/index.ts'
-import { releaseOf } from '../version-parse.ts'
+import { releaseOf } from '../base/version-parse.ts'
 
 export type LogSource = 'stdout' | 'file'
 

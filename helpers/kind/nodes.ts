@@ -1,6 +1,6 @@
-// kind's node containers as helpers/node.ts Nodes: name and container are the Kubernetes node name
+// kind's node containers as helpers/profiles/node.ts Nodes: name and container are the Kubernetes node name
 // (kind names both alike), the role comes from kind's container label, the IP from the `kind` network.
-import type { Node } from '../node.ts'
+import type { Node } from '../profiles/node.ts'
 
 /** Node container names as kind gives them: <cluster>-control-plane, <cluster>-worker, -worker2, ... */
 export function kindNodeNames(clusterName: string, workers: number): { name: string; role: Node['role'] }[] {

@@ -4,9 +4,9 @@
 // profile, so the plan and the run cannot drift. Runtime-only values (pod names, clock marks, the
 // run id) appear as <placeholders>; waits by condition appear as `# wait:` lines.
 import path from 'node:path'
-import type { Config } from '../config.ts'
-import type { ContainerEngine } from '../docker.ts'
-import { quote } from '../exec.ts'
+import type { Config } from '../run/config.ts'
+import type { ContainerEngine } from '../profiles/docker.ts'
+import { quote } from '../base/exec.ts'
 import { registryRefs } from '../image/publish.ts'
 import { testImageBase, testImageOnBaseRecipe, testImageRecipe } from '../image/test-image.ts'
 import { recipeTag } from '../local/rootfs-image.ts'
@@ -71,7 +71,7 @@ const wait = (what: string): string => `# wait: ${what}`
 const note = (what: string): string => `# ${what}`
 const lines = (cs: Command[]): string[] => cs.map(commandLine)
 
-/** A file written inside a node container (helpers/node.ts writeFile: docker exec -i … cat > path). */
+/** A file written inside a node container (helpers/profiles/node.ts writeFile: docker exec -i … cat > path). */
 function nodeFile(container: string, filePath: string, content: string): { path: string; content: string } {
   return { path: `${container}:${filePath}`, content }
 }

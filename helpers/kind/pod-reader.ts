@@ -4,9 +4,9 @@
 // what the step's verdict must see (a kubelet restart would hide it behind a new container).
 import type { V1Pod } from '@kubernetes/client-node'
 import { parseRef } from '../image/registry-client.ts'
-import { writeFile, type Node } from '../node.ts'
+import { writeFile, type Node } from '../profiles/node.ts'
 import type { ReaderState } from '../upgrade/reader.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 import { RUN_NAMESPACE, registryHostsToml, runPodManifest, runPodName } from './cri-run.ts'
 import type { Kube } from './k8s.ts'
 

@@ -3,7 +3,7 @@
 import { access } from 'node:fs/promises'
 import { privilegedEngineProblem } from './privileged-engine.ts'
 import { createServer } from 'node:net'
-import type { PreflightProblem } from '../profile.ts'
+import type { PreflightProblem } from '../profiles/profile.ts'
 import { DFDAEMON_PORTS } from '../render/index.ts'
 
 export type KindTool = 'kind' | 'helm' | 'kubectl'
@@ -137,7 +137,7 @@ export async function kindPreflight(
     if (got instanceof Error)
       problems.push({
         what: `${t} ${input.toolVersions[t]} is not installed and could not be obtained: ${reasons(got)}`,
-        fix: `install ${t} ${input.toolVersions[t]} on PATH, or allow its sha256-verified download (helpers/versions.ts)`,
+        fix: `install ${t} ${input.toolVersions[t]} on PATH, or allow its sha256-verified download (helpers/base/versions.ts)`,
       })
   }
 

@@ -4,7 +4,7 @@
 // machine lacks CAP_SYS_RESOURCE) the old engine fails every node with runc's "unable to apply caps:
 // operation not permitted", minutes into cluster creation. Preflight says so before any work.
 import semver from 'semver'
-import type { PreflightProblem } from '../profile.ts'
+import type { PreflightProblem } from '../profiles/profile.ts'
 
 /** Linux capabilities by number (include/uapi/linux/capability.h), as the kernel's names. */
 const CAPABILITIES = [

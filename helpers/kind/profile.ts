@@ -5,10 +5,10 @@
 import { existsSync, realpathSync } from 'node:fs'
 import { capBoundingSet, missingCapabilities } from './privileged-engine.ts'
 import { mkdir, readFile } from 'node:fs/promises'
-import type { Config } from '../config.ts'
-import { run, type RunOptions, type RunResult } from '../exec.ts'
-import { sh, type Node } from '../node.ts'
-import type { PreflightProblem, Profile } from '../profile.ts'
+import type { Config } from '../run/config.ts'
+import { run, type RunOptions, type RunResult } from '../base/exec.ts'
+import { sh, type Node } from '../profiles/node.ts'
+import type { PreflightProblem, Profile } from '../profiles/profile.ts'
 import {
   CHART_COMPONENTS,
   DRAGONFLY_NAMESPACE,
@@ -20,7 +20,7 @@ import {
 } from '../render/index.ts'
 import { obtainTool } from '../tools/obtain.ts'
 import type { ObtainedTool } from '../tools/types.ts'
-import type { ToolName } from '../versions.ts'
+import type { ToolName } from '../base/versions.ts'
 import {
   NAMED_BINARIES,
   podmanVersion,
@@ -53,7 +53,7 @@ import { bindable, fuseOnDockerHost, kindPreflight, type KindTool } from './pref
 import { componentStatuses, endpointsFromSlices, podOn, withSchedulerHosts } from './readiness.ts'
 import { textLines } from '../evidence/lines.ts'
 import { schedulerKnownHosts } from '../evidence/scheduler-hosts.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 import { resetCommands, resetWorkload, targetOfDaemonSet, targetOfStatefulSet } from './reset.ts'
 import { reconfigureKind } from './reconfigure.ts'
 import { testImageWithoutDebootstrap } from '../image/test-image.ts'

@@ -10,7 +10,7 @@ import type {
   V1StatefulSet,
 } from '@kubernetes/client-node'
 import type { KnownHost } from '../evidence/scheduler-hosts.ts'
-import type { ComponentStatus } from '../profile.ts'
+import type { ComponentStatus } from '../profiles/profile.ts'
 import { CHART_COMPONENTS } from '../render/index.ts'
 
 export function nodeReady(node: V1Node): boolean {

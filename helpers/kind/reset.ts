@@ -5,8 +5,8 @@
 // outlive pods, so the workload is paused (no pods), the storage deleted, and the workload resumed.
 // The decision is pure (resetActions); resetWorkload carries it out.
 import type { V1DaemonSet, V1PodSpec, V1StatefulSet } from '@kubernetes/client-node'
-import { run } from '../exec.ts'
-import type { Node } from '../node.ts'
+import { run } from '../base/exec.ts'
+import type { Node } from '../profiles/node.ts'
 import { DRAGONFLY_NAMESPACE, labelSelector } from '../render/index.ts'
 import { docker, kubectl, type Command, type KindContext } from './commands.ts'
 import { listPods, waitForNoPods, waitForReplacedPods, type Kube } from './k8s.ts'

@@ -4,7 +4,7 @@
 // clean machine would (nothing exists yet), so the plan is the run's own path, not a second copy.
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { run, type RunResult } from '../exec.ts'
+import { run, type RunResult } from '../base/exec.ts'
 import { commandLine, type Command } from './commands.ts'
 
 export interface StepIO {

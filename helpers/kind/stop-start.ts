@@ -3,7 +3,7 @@
 // seed peer's StatefulSets scaled to zero and back; one worker's client, a DaemonSet pod that its
 // controller would put back at once, kept off its node by a NoSchedule taint (the chart's clients
 // tolerate none) and deleted, then let back by taking the taint off.
-import type { ComponentStatus } from '../profile.ts'
+import type { ComponentStatus } from '../profiles/profile.ts'
 import {
   CHART_COMPONENTS,
   DRAGONFLY_NAMESPACE,
@@ -12,7 +12,7 @@ import {
   labelSelector,
 } from '../render/index.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 import { kube, type NodeTaint } from './commands.ts'
 import type { Flow } from './flow.ts'
 import { listPods, waitForWorkloads } from './k8s.ts'

@@ -5,8 +5,8 @@
 // StatefulSet, the scheduler's and manager's Deployments).
 import { rm } from 'node:fs/promises'
 import path from 'node:path'
-import type { Config } from '../config.ts'
-import { copyTo, exec, type Node } from '../node.ts'
+import type { Config } from '../run/config.ts'
+import { copyTo, exec, type Node } from '../profiles/node.ts'
 import {
   CHART_COMPONENTS,
   DRAGONFLY_NAMESPACE,
@@ -15,7 +15,7 @@ import {
   helmValues,
   labelSelector,
 } from '../render/index.ts'
-import { loudNote } from '../run-context.ts'
+import { loudNote } from '../run/state.ts'
 import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
 import { helm, kube } from './commands.ts'

@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto'
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type { Config } from '../config.ts'
-import { run } from '../exec.ts'
+import type { Config } from '../run/config.ts'
+import { run } from '../base/exec.ts'
 import { debian, ensureRootfsImage } from '../local/rootfs-image.ts'
 import { obtainTool } from '../tools/obtain.ts'
-import type { ToolName } from '../versions.ts'
+import type { ToolName } from '../base/versions.ts'
 import {
   OFFLINE_LABEL,
   derivedDockerfile,

@@ -2,8 +2,8 @@
 // the components under test, their configs, containerd's plugin list, and the origin registry's log.
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { run } from '../exec.ts'
-import type { Node } from '../node.ts'
+import { run } from '../base/exec.ts'
+import type { Node } from '../profiles/node.ts'
 import { STARGZ_UNIT } from '../stargz/install.ts'
 import { UNITS } from './dragonfly.ts'
 

@@ -9,9 +9,9 @@ import {
   type KnownHost,
 } from '../evidence/scheduler-hosts.ts'
 import { textLines } from '../evidence/lines.ts'
-import { copyTo, exec, journal, sh, systemctl, writeFile, type Node } from '../node.ts'
+import { copyTo, exec, journal, sh, systemctl, writeFile, type Node } from '../profiles/node.ts'
 import { unitText } from '../render/format.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 
 export const UNITS = {
   scheduler: 'dragonfly-scheduler',

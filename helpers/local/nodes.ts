@@ -1,9 +1,9 @@
 // Local-profile nodes: Docker containers shaped like kind nodes (systemd + containerd), built from
 // Debian packages without pulling any image. Docker here refuses --privileged ("unable to apply
 // caps": the bounding set lacks CAP_SYS_RESOURCE), so nodes get an explicit capability list.
-import { RUN_LABEL, containerIp, ensureNetwork } from '../docker.ts'
-import { run } from '../exec.ts'
-import { waitForSystemd, type Node } from '../node.ts'
+import { RUN_LABEL, containerIp, ensureNetwork } from '../profiles/docker.ts'
+import { run } from '../base/exec.ts'
+import { waitForSystemd, type Node } from '../profiles/node.ts'
 import { debian, ensureRootfsImage, type RootfsRecipe } from './rootfs-image.ts'
 
 export const nodeRecipe = (): RootfsRecipe => ({

@@ -1,17 +1,17 @@
 // The local profile: the conformance flow on Docker-only nodes (no Kubernetes), with real
 // Dragonfly daemons, a real containerd and the real stargz snapshotter library. What differs from
 // kind lives here; the chapters and checks are shared.
-import { DRAGONFLY_NODE_PROBES, probeNodes } from '../component-versions.ts'
+import { DRAGONFLY_NODE_PROBES, probeNodes } from '../evidence/component-versions.ts'
 import { access } from 'node:fs/promises'
 import path from 'node:path'
-import type { Config } from '../config.ts'
-import { dockerReachable, removeLabelled } from '../docker.ts'
-import { run } from '../exec.ts'
-import { copyTo, exec, systemctl, writeFile, type Node } from '../node.ts'
-import type { ComponentStatus, PreflightProblem, Profile } from '../profile.ts'
+import type { Config } from '../run/config.ts'
+import { dockerReachable, removeLabelled } from '../profiles/docker.ts'
+import { run } from '../base/exec.ts'
+import { copyTo, exec, systemctl, writeFile, type Node } from '../profiles/node.ts'
+import type { ComponentStatus, PreflightProblem, Profile } from '../profiles/profile.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
 import { ensureDebianRegistryImage } from './registry-image.ts'
-import { registryImage } from '../registry.ts'
+import { registryImage } from '../image/origin-registry.ts'
 import {
   DFDAEMON_PORTS,
   DRAGONFLY_PATHS,
@@ -27,7 +27,7 @@ import {
 } from '../render/index.ts'
 import { obtainTool } from '../tools/obtain.ts'
 import type { ObtainedTool } from '../tools/types.ts'
-import type { ToolName } from '../versions.ts'
+import type { ToolName } from '../base/versions.ts'
 import { collectLocalDiagnostics } from './diagnostics.ts'
 import { upgradeLocal } from './upgrade.ts'
 import { unitRestartRecords } from './restarts.ts'
@@ -45,8 +45,8 @@ import {
   waitForHealthy,
   waitForPort,
 } from './dragonfly.ts'
-import { waitForSystemd } from '../node.ts'
-import { versions } from '../versions.ts'
+import { waitForSystemd } from '../profiles/node.ts'
+import { versions } from '../base/versions.ts'
 
 async function commandExists(cmd: string): Promise<boolean> {
   return (await run('sh', ['-c', `command -v ${cmd}`], { allowFailure: true })).exitCode === 0

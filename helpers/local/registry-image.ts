@@ -6,8 +6,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promi
 import os from 'node:os'
 import path from 'node:path'
 import { stringify } from 'yaml'
-import { imageExists } from '../docker.ts'
-import { run } from '../exec.ts'
+import { imageExists } from '../profiles/docker.ts'
+import { run } from '../base/exec.ts'
 
 const BINARY = '/usr/bin/docker-registry'
 const LIBS = ['/lib/x86_64-linux-gnu/libc.so.6', '/lib64/ld-linux-x86-64.so.2']

@@ -1,8 +1,8 @@
 // The local daemons' restarts as systemd counts them (Restart=always: NRestarts), one record per unit
 // and node. A restart the suite makes (systemctl restart) flushes the count, so it never shows here.
 import { SAYS_ERROR, type RestartRecord } from '../checks/restarts.ts'
-import { journal, type Node } from '../node.ts'
-import type { ComponentStatus } from '../profile.ts'
+import { journal, type Node } from '../profiles/node.ts'
+import type { ComponentStatus } from '../profiles/profile.ts'
 import { textLines } from '../evidence/lines.ts'
 import { UNITS, restartCount } from './dragonfly.ts'
 

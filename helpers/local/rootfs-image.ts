@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { imageExists } from '../docker.ts'
-import { run } from '../exec.ts'
+import { imageExists } from '../profiles/docker.ts'
+import { run } from '../base/exec.ts'
 import { debianMirror } from './apt-sources.ts'
 
 export interface RootfsRecipe {

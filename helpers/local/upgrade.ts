@@ -1,11 +1,11 @@
 // An upgrade in place on the local profile, the way an operator of plain nodes does it: the new
 // binary moved over the old one, the unit restarted, and the component awaited until it serves
 // again, one node at a time (the seed peer first, then the clients: a rolling update).
-import type { Config } from '../config.ts'
-import type { Node } from '../node.ts'
+import type { Config } from '../run/config.ts'
+import type { Node } from '../profiles/node.ts'
 import { SCHEDULER_PORTS } from '../render/index.ts'
 import { obtainTool } from '../tools/obtain.ts'
-import type { ToolName } from '../versions.ts'
+import type { ToolName } from '../base/versions.ts'
 import { restartWithBinary, upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
 import { UNITS, waitForHealthy, waitForPort } from './dragonfly.ts'

@@ -3,7 +3,7 @@
 // `npm run render:write` (write-committed.ts) regenerates them.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { loadConfig, type Config } from '../config.ts'
+import { loadConfig, type Config } from '../run/config.ts'
 import { renderers, type ArtifactName } from './index.ts'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')

@@ -13,7 +13,7 @@
 import { parse, stringify, TomlDate, type TomlTable, type TomlValue } from 'smol-toml'
 import { GENERATED_NOTICE, tomlText } from './format.ts'
 import { STARGZ_PATHS } from './ports.ts'
-import { releaseOf } from '../version-parse.ts'
+import { releaseOf } from '../base/version-parse.ts'
 
 export type ContainerdConfigVersion = 2 | 3
 

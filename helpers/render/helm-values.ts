@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import deepmerge from 'deepmerge'
 import { parse as parseYaml } from 'yaml'
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
 import { MANAGER_DATABASE, managerDatabaseHost, managerRedisAddr } from './manager-backends.ts'
 import { DFDAEMON_PORTS, SCHEDULER_PORTS } from './ports.ts'

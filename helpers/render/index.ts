@@ -1,6 +1,6 @@
 // Every artifact the integration guide writes by hand, by name, for `render <artifact>` and the
 // committed copies (committed.ts). Each renderer is a pure function of the configuration.
-import { loadConfig, type Config } from '../config.ts'
+import { loadConfig, type Config } from '../run/config.ts'
 import { renderContainerdPatch } from './containerd-config.ts'
 import { renderDfdaemonClient, renderDfdaemonDynconfig, renderDfdaemonSeed } from './dfdaemon-local.ts'
 import { helmValues, renderHelmValues } from './helm-values.ts'

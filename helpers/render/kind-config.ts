@@ -1,8 +1,8 @@
 // kind cluster configuration (the guide's kind-config.yaml): one control-plane, N workers; the first
 // worker publishes the peer Service's NodePorts on the host as 4001 (proxy) and 4003 (health), as the
 // guide does; every worker gets /dev/fuse for the stargz snapshotter's FUSE mounts.
-import type { Config } from '../config.ts'
-import type { ImagePin } from '../versions.ts'
+import type { Config } from '../run/config.ts'
+import type { ImagePin } from '../base/versions.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
 import { DFDAEMON_PORTS, PEER_NODE_PORTS } from './ports.ts'
 

@@ -1,7 +1,7 @@
 // The guide's peer NodePort Service in front of the client DaemonSet (dfdaemon proxy and health),
 // with a selector the chart's client pods really match (see chart-labels.ts; the guide's
 // `release: dragonfly` matches nothing since chart 1.4.3).
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { chartPodLabels, type ChartNaming } from './chart-labels.ts'
 import { GENERATED_NOTICE, yamlText } from './format.ts'
 import { CHART_COMPONENTS } from './helm-values.ts'

@@ -9,7 +9,7 @@
 //   fallback fails too (the origin speaks HTTP) instead of silently bypassing Dragonfly.
 // - Prefetch and background fetch keep their defaults (on): the guide leaves them so, and the direct
 //   variant (the negative control) uses the same settings, so the two runs differ only in the path.
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { GENERATED_NOTICE, tomlText } from './format.ts'
 import { originRegistryUrl } from './helm-values.ts'
 import { DFDAEMON_PORTS, STARGZ_PATHS } from './ports.ts'

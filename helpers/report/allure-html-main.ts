@@ -1,5 +1,5 @@
 // npm run report: builds reports/allure-report/index.html from reports/allure-results.
-import { loadConfig } from '../config.ts'
+import { loadConfig } from '../run/config.ts'
 import { buildAllureHtml } from './allure-html.ts'
 
 try {

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { writeAllureEnvironment } from './allure-environment.ts'
 import { buildSummary, type Summary } from './summary.ts'
 import { allureResultsDir } from './write-reports.ts'

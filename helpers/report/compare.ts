@@ -20,8 +20,8 @@
 // amplification, bytes fetched twice, the benchmark's medians and origin bytes, the daemons' CPU time.
 import { LARGE_LAYER_BYTES } from '../checks/back-to-source.ts'
 import { FOOTPRINT_COMPONENTS } from '../evidence/daemon-footprint.ts'
-import type { OriginRow } from '../origin-figures.ts'
-import type { CheckStatus } from '../run-context.ts'
+import type { OriginRow } from '../evidence/origin-figures.ts'
+import type { CheckStatus } from '../run/state.ts'
 import { BENCHMARK_MODES, MODE_SHORT } from './benchmark-types.ts'
 import { size } from './markdown-format.ts'
 import { componentsOf } from './profile-components.ts'

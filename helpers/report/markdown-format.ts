@@ -1,5 +1,5 @@
 // Small Markdown building blocks shared by summary.md and the merged compatibility table.
-import type { CheckStatus } from '../run-context.ts'
+import type { CheckStatus } from '../run/state.ts'
 
 /** One table cell: no line breaks, pipes escaped, runs of blanks collapsed. */
 export function cell(text: string | number): string {

@@ -14,7 +14,7 @@ import type { FaultResult } from '../faults/result.ts'
 import { FAULT_CHECKS, type FaultCheck } from '../faults/checks-and-causes.ts'
 import { seconds, shortDigest, size, STATUS_MARK, table, utc } from './markdown-format.ts'
 import type { Summary } from './summary.ts'
-import type { OnDemandFigures, OriginRow } from '../origin-figures.ts'
+import type { OnDemandFigures, OriginRow } from '../evidence/origin-figures.ts'
 
 export interface MarkdownOptions {
   /** relative link of the cold-start chart image (PNG), when one was drawn */

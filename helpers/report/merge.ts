@@ -1,7 +1,7 @@
 // The compatibility table of a CI matrix: one row per (profile, chart, Dragonfly, snapshotter)
 // combination, one column per check. Runs of the same combination are folded into one row.
 import { CHECKS } from '../checks/catalog.ts'
-import type { CheckStatus } from '../run-context.ts'
+import type { CheckStatus } from '../run/state.ts'
 import { cell, table } from './markdown-format.ts'
 import type { Summary } from './summary.ts'
 import type { SummaryInput } from './summary-schema.ts'

@@ -1,8 +1,8 @@
 // The components a profile runs, for the reports' "versions under test": a local run has no kind,
 // kubectl, helm, Helm chart or kind node image, and a kind run builds no containerd or Dragonfly binary.
-import type { Profile } from '../config.ts'
+import type { Profile } from '../run/config.ts'
 import { profileTools } from '../tools/catalog.ts'
-import type { ToolName, versions } from '../versions.ts'
+import type { ToolName, versions } from '../base/versions.ts'
 
 export type ImageName = keyof typeof versions.images
 

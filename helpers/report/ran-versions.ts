@@ -1,6 +1,6 @@
 // What each component said its version is where it ran (the run state's tool entries), for the
 // reports: one version, or each version with where it ran. A pin is what was asked for; this is what ran.
-import type { ToolInfo } from '../run-context.ts'
+import type { ToolInfo } from '../run/state.ts'
 
 /** One version, or "v1 on a, b; v2 on c"; undefined when nothing where it ran named a version. */
 export function ranVersionOf(t: Pick<ToolInfo, 'ran'>): string | undefined {

@@ -2,7 +2,7 @@
 // statistics, the fitted slopes, the stability series. Pure; rebuilt after every sample so an
 // interrupted run still leaves everything it measured.
 import { scaleFits, scalePoints, stabilitySummary } from '../benchmark/scale-stats.ts'
-import type { PullPattern } from '../pull-phase.ts'
+import type { PullPattern } from '../run/pull-phase.ts'
 import type { ScaleMode, ScaleReport, ScaleSample } from './scale-types.ts'
 
 export interface ScaleRunInfo {

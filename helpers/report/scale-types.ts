@@ -3,7 +3,7 @@
 // in two routing modes and two pull patterns, every sample from clean state. Written as
 // reports/scale/scale.json; summary.md and the charts are drawn from it.
 import type { DfdaemonTraffic } from '../evidence/prom-metrics.ts'
-import type { PullPattern } from '../pull-phase.ts'
+import type { PullPattern } from '../run/pull-phase.ts'
 
 /** How the snapshotter's mirror routes blob requests: through the node-local dfdaemon, or straight to the origin. */
 export const SCALE_MODES = ['dragonfly', 'direct'] as const

@@ -4,7 +4,7 @@
 // a failure of any other part is reported on stderr and in summary.md, and the rest still happens.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { writeAllureEnvironment } from './allure-environment.ts'
 import { CHART_PNG, CHART_SVG, writeColdStartChartSync, type ChartFiles } from './chart-files.ts'
 import { summaryMarkdown, type MarkdownOptions } from './markdown.ts'

@@ -3,7 +3,7 @@
 //   npx tsx helpers/run/conformance-main.ts [vitest arguments...]   e.g. suites/00-preflight.e2e.ts, -t preflight
 import { Command } from 'commander'
 import { execa } from 'execa'
-import { ConfigError, loadConfig } from '../config.ts'
+import { ConfigError, loadConfig } from './config.ts'
 import { clearRunReports } from './clear-reports.ts'
 import { exitVerdict, readRunSummary } from './exit-verdict.ts'
 import { parseVitestArgs } from './filter.ts'

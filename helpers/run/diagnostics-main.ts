@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { loadConfig } from '../config.ts'
-import { profileFor } from '../profiles.ts'
-import { statePath, type RunState } from '../run-context.ts'
+import { loadConfig } from './config.ts'
+import { profileFor } from '../profiles/profile-for.ts'
+import { statePath, type RunState } from './state.ts'
 
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig()

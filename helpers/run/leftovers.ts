@@ -2,10 +2,10 @@
 // (D7Y_KEEP, a killed run) make `docker run --name` fail half-way through creating the cluster, or
 // hand this run an earlier run's containerd state. Name them, and the command that removes them,
 // before anything is created.
-import type { Config } from '../config.ts'
-import { run } from '../exec.ts'
+import type { Config } from './config.ts'
+import { run } from '../base/exec.ts'
 import { nodeNames } from '../local/nodes.ts'
-import type { PreflightProblem } from '../profile.ts'
+import type { PreflightProblem } from '../profiles/profile.ts'
 
 export interface DockerNames {
   containers: string[]

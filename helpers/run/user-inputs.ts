@@ -2,8 +2,8 @@
 // anything is created; a mistake in them is a preflight problem, not a failure twenty minutes later.
 import { readFileSync } from 'node:fs'
 import { parse as parseToml } from 'smol-toml'
-import type { Config } from '../config.ts'
-import type { PreflightProblem } from '../profile.ts'
+import type { Config } from './config.ts'
+import type { PreflightProblem } from '../profiles/profile.ts'
 import { helmValues } from '../render/helm-values.ts'
 import { selectFaults } from '../faults/catalog.ts'
 

@@ -2,7 +2,7 @@
 // in the background and logs "background_fetch_total" with the layer's digest once done (journal; with
 // the FUSE manager, the manager's log). Until then a read of a chunk it has not fetched goes to the
 // mirror; after, every read is served from its cache.
-import { fileExists, journal, readFile, type Node } from '../node.ts'
+import { fileExists, journal, readFile, type Node } from '../profiles/node.ts'
 import { STARGZ_PATHS, STARGZ_UNIT } from './install.ts'
 
 /** The layer digests the log says were fetched whole. */

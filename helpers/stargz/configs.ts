@@ -1,7 +1,7 @@
 // Which snapshotter config the workers get: the rendered one, or the user's own file (for example
 // one copied from the integration guide). Routing is judged by evidence later, never by this text.
 import { readFileSync } from 'node:fs'
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { renderStargzConfig, renderStargzUnit, mergeContainerdConfigForMajor } from '../render/index.ts'
 import type { StargzInstall } from './install.ts'
 

@@ -2,14 +2,14 @@
 // config.toml, systemd unit, containerd proxy plugin + CRI snapshotter, restart, wait until the
 // snapshotter answers containerd through the plugin.
 // The same code serves kind workers and local-profile nodes (both are systemd containers).
-import { copyTo, exec, fileExists, readFile, sh, systemctl, writeFile, type Node } from '../node.ts'
+import { copyTo, exec, fileExists, readFile, sh, systemctl, writeFile, type Node } from '../profiles/node.ts'
 import { STARGZ_PATHS as RENDERED_PATHS } from '../render/ports.ts'
-import { reportedVersion } from '../version-parse.ts'
+import { reportedVersion } from '../base/version-parse.ts'
 import { listStargzSnapshots, snapshotListArgv, stargzPlugin, STARGZ_SNAPSHOTTER } from './plugin-check.ts'
 import { testImageRefs } from './test-image-refs.ts'
 import { RUN_LABELS } from '../kind/cri-run.ts'
 import { snapshotRows, unusedRemoteLayers } from './remote-layers.ts'
-import { waitFor } from '../wait.ts'
+import { waitFor } from '../base/wait.ts'
 
 // Binary and config paths are the renderers' (the unit file and the containerd patch name them too).
 export const STARGZ_PATHS = {

@@ -7,7 +7,7 @@
 // snapshotter stopped. Preparing a snapshot does reach the backend (metadata Prepare calls the proxy
 // snapshotter's Prepare over the socket): an empty snapshot is prepared and removed again in a
 // namespace of its own, the first real round trip.
-import { exec, type Node } from '../node.ts'
+import { exec, type Node } from '../profiles/node.ts'
 
 export const STARGZ_SNAPSHOTTER = 'stargz'
 

@@ -2,7 +2,7 @@
 // into the staging directory. Prerequisites are checked first and named as packages to install.
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { ToolPin } from '../versions.ts'
+import type { ToolPin } from '../base/versions.ts'
 import { buildC } from './c-build.ts'
 import { cargoInstallStep } from './cargo-build.ts'
 import type { ResolvedBinary, ToolSpec } from './catalog.ts'

@@ -64,7 +64,7 @@ export async function buildC(b: CBuild): Promise<{ detail: string }> {
     )
     if (named?.replace(/^v/, '') !== b.version.replace(/^v/, ''))
       throw new Error(
-        `${b.module}@${b.moduleVersion} ${b.versionIn.file} builds ${named ?? 'an unnamed version'}, not ${b.version}: pin the module version that builds it (helpers/versions.ts)`,
+        `${b.module}@${b.moduleVersion} ${b.versionIn.file} builds ${named ?? 'an unnamed version'}, not ${b.version}: pin the module version that builds it (helpers/base/versions.ts)`,
       )
   }
   await runStep(cBuildStep(source, b.out, b.version), step)

@@ -1,7 +1,7 @@
-// What the resolver needs to know about each tool beyond its pin in helpers/versions.ts: which
+// What the resolver needs to know about each tool beyond its pin in helpers/base/versions.ts: which
 // binaries make it up, how each asks for its version, and how a source build stamps that version.
-import type { Profile } from '../config.ts'
-import { versions, type ToolName, type ToolPin } from '../versions.ts'
+import type { Profile } from '../run/config.ts'
+import { versions, type ToolName, type ToolPin } from '../base/versions.ts'
 import { staticCPrerequisites, staticSeccompPrerequisites, type Prerequisite } from './prerequisites.ts'
 
 export interface BinarySpec {

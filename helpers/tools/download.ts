@@ -1,4 +1,4 @@
-// Source 3: the official release artifact, checked against the sha256 pinned in helpers/versions.ts.
+// Source 3: the official release artifact, checked against the sha256 pinned in helpers/base/versions.ts.
 // Skipped (never fetched) when the pin is not a real checksum ('PENDING') or the version is overridden;
 // skipped when the network refuses; a checksum mismatch is an error.
 import { createWriteStream, existsSync } from 'node:fs'
@@ -11,7 +11,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web'
 import { extractMembers } from './archive.ts'
 import type { ResolvedBinary } from './catalog.ts'
 import { ChecksumMismatchError, isPinnedSha256, verifySha256 } from './checksum.ts'
-import type { ReleaseArtifact } from '../versions.ts'
+import type { ReleaseArtifact } from '../base/versions.ts'
 import type { Attempt, Log } from './types.ts'
 
 /** The part of fetch the download uses (tests pass a fake). */
@@ -40,7 +40,7 @@ export function downloadBlocker(
   if (!artifact) return 'no release artifact is pinned'
   if (version !== pinned) return `version ${version} is an override; the pinned artifact is ${pinned}`
   if (!isPinnedSha256(artifact.sha256))
-    return `sha256 is ${JSON.stringify(artifact.sha256)} in helpers/versions.ts, not a checksum`
+    return `sha256 is ${JSON.stringify(artifact.sha256)} in helpers/base/versions.ts, not a checksum`
   return undefined
 }
 

@@ -70,7 +70,7 @@ export async function buildGoWrapper(b: WrapperBuild): Promise<{ detail: string;
   const step = { log: b.log, logFile: b.logFile }
   const goMod = await readFile(path.join(b.sourceDir, 'go.mod'), 'utf8')
   // The committed go.mod/go.sum are complete for the version they pin: build read-only. Another
-  // version (D7Y_STARGZ_VERSION, or a pin moved in helpers/versions.ts) is resolved in the copy, with
+  // version (D7Y_STARGZ_VERSION, or a pin moved in helpers/base/versions.ts) is resolved in the copy, with
   // that version's own go.sum added so its dependencies are checked against upstream's hashes.
   const override = requiredVersion(goMod, b.module) !== b.version
   const env = goEnv(b.processEnv, override ? '-mod=mod' : '-mod=readonly')

@@ -5,8 +5,8 @@
 //   download  the official release artifact, sha256-checked (never when the pin says 'PENDING')
 //   build     from package registries (Go module proxy, crates.io)
 // Cache, download and build run under a per-tool lock so concurrent runs on one machine build once.
-import type { Config } from '../config.ts'
-import type { ToolName } from '../versions.ts'
+import type { Config } from '../run/config.ts'
+import type { ToolName } from '../base/versions.ts'
 import { commitStaging, discardStaging, fromCache, prepareStaging } from './cache.ts'
 import { binariesOf, catalog, pinOf, type ResolvedBinary, type ToolSpec } from './catalog.ts'
 import { expectedSourceHash, fromBuild } from './build.ts'

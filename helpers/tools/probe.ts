@@ -1,5 +1,5 @@
 // Runs a binary's version command: proves it starts, and gives the line reports show.
-import { run } from '../exec.ts'
+import { run } from '../base/exec.ts'
 
 export interface VersionProbe {
   /** the process started and exited 0 */

@@ -1,10 +1,10 @@
 // A build is a list of commands. Each is a plain value (so recipes are tested without running them)
-// and runs through helpers/exec.ts with its full output in the tool's log file and a heartbeat line
+// and runs through helpers/base/exec.ts with its full output in the tool's log file and a heartbeat line
 // every minute for people watching a long build.
 import { createWriteStream } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { CommandError, quote, run, type RunResult } from '../exec.ts'
+import { CommandError, quote, run, type RunResult } from '../base/exec.ts'
 import type { Log } from './types.ts'
 
 export interface CommandStep {

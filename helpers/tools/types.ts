@@ -1,5 +1,5 @@
 // Shared types of the tool resolver: where a tool came from, and what each source reports back.
-import type { ToolName } from '../versions.ts'
+import type { ToolName } from '../base/versions.ts'
 
 /** Where an obtained tool came from, in the order they are tried. */
 export const TOOL_SOURCES = ['path', 'cache', 'download', 'build'] as const
@@ -16,7 +16,7 @@ export interface ObtainedTool {
   binaries: Record<string, string>
   /** one line a person can check: the PATH entry, the cache entry, the URL, the build recipe */
   detail: string
-  /** why each earlier source was passed over, e.g. "download: sha256 is PENDING in helpers/versions.ts" */
+  /** why each earlier source was passed over, e.g. "download: sha256 is PENDING in helpers/base/versions.ts" */
   skipped: string[]
   /** the first line of the binary's version output, when it was run */
   versionOutput?: string

@@ -1,6 +1,6 @@
 // Does a binary's version output name the version we pinned? Pure, so it is tested on real outputs.
 import semver from 'semver'
-import { reportedVersion, versionsIn } from '../version-parse.ts'
+import { reportedVersion, versionsIn } from '../base/version-parse.ts'
 
 /**
  * True when `output` names `version` as a whole semantic version: with or without the leading "v",

@@ -2,7 +2,7 @@
 // read only part of its image when the upgrade starts and keeps reading files it has not read yet, one
 // at a time at a steady pace, printing every read's result. Python, because its interpreter and
 // hashlib are in memory once started: when the rootfs goes away the reader still reports why.
-import type { Node } from '../node.ts'
+import type { Node } from '../profiles/node.ts'
 import { nerdctl } from '../image/nerdctl.ts'
 
 export const READER_NAME = 'd7y-upgrade-reader'

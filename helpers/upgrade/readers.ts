@@ -1,8 +1,8 @@
 // The readers an upgrade is judged on: on every worker a nerdctl container, and where the profile
 // runs Pods (kind) also a Pod pulled through the CRI, as a cluster's own workloads are. One shape for
 // both, labelled by where they run, so each step's verdict counts them alike.
-import type { Node } from '../node.ts'
-import type { Profile } from '../profile.ts'
+import type { Node } from '../profiles/node.ts'
+import type { Profile } from '../profiles/profile.ts'
 import {
   readerArgs,
   readerLogText,

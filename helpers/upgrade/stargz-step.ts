@@ -1,9 +1,9 @@
 // The snapshotter's step of an upgrade, the same on every profile whose nodes run systemd (local,
 // kind): the new binary moved over the old one on each worker (a running binary cannot be
 // overwritten, a rename can), the unit restarted, and the plugin awaited until containerd sees it.
-import type { Config } from '../config.ts'
+import type { Config } from '../run/config.ts'
 import { restartCount, untilReady } from '../local/dragonfly.ts'
-import { copyTo, exec, systemctl, type Node } from '../node.ts'
+import { copyTo, exec, systemctl, type Node } from '../profiles/node.ts'
 import { STARGZ_PATHS as RENDERED_STARGZ_PATHS } from '../render/ports.ts'
 import { STARGZ_PATHS, STARGZ_UNIT, waitForStargzPlugin } from '../stargz/install.ts'
 

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { loadConfig } from '../../helpers/config.ts'
+import { loadConfig } from '../../helpers/run/config.ts'
 import { allureReportDir } from '../../helpers/report/allure-html.ts'
 import { allureResultsDir } from '../../helpers/report/write-reports.ts'
 

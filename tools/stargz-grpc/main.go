@@ -5,7 +5,7 @@
 // command (github.com/containerd/stargz-snapshotter/cmd) is not served by the Go module proxy this
 // suite can reach, while the library's root module is. It is only used where the official release
 // cannot be downloaded: on users' machines the official containerd-stargz-grpc release binary
-// (sha256-checked, see helpers/versions.ts) is used instead.
+// (sha256-checked, see helpers/base/versions.ts) is used instead.
 //
 // It runs the library's snapshotter as containerd's proxy snapshotter, with the upstream daemon's
 // command line and config file format:

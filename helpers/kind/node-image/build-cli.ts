@@ -2,7 +2,7 @@
 // reference on stdout; progress and timing on stderr. Use it with
 //   KIND_EXPERIMENTAL_PROVIDER=podman kind create cluster --image <reference>
 import { existsSync } from 'node:fs'
-import { defaults } from '../../config.ts'
+import { defaults } from '../../run/config.ts'
 import { debian } from '../../local/rootfs-image.ts'
 import { ensureKindNodeImage } from './build.ts'
 import { kindNodeRecipe } from './recipe.ts'

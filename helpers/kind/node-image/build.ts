@@ -19,7 +19,7 @@ import {
 } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { run } from '../../exec.ts'
+import { run } from '../../base/exec.ts'
 import { debootstrap } from '../../local/rootfs-image.ts'
 import { binaryPath } from '../../tools/layout.ts'
 import { kindNodeImageRef, type KindNodeRecipe } from './recipe.ts'

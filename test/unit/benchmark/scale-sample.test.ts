@@ -20,7 +20,7 @@ import { summarizeDfdaemonLog } from '../../../helpers/evidence/dfdaemon-log.ts'
 import { accountOrigin, parseManifest } from '../../../helpers/evidence/origin-accounting.ts'
 import { registryRequests } from '../../../helpers/evidence/registry-log.ts'
 import { parseStargzJournal } from '../../../helpers/evidence/stargz-journal.ts'
-import type { PhaseEvidence } from '../../../helpers/pull-phase.ts'
+import type { PhaseEvidence } from '../../../helpers/run/pull-phase.ts'
 
 const MiB = 2 ** 20
 const dir = path.join(import.meta.dirname, '../../../fixtures/logs/p2p-local')

@@ -12,8 +12,13 @@ import { summarizeDfdaemonLog } from '../../../helpers/evidence/dfdaemon-log.ts'
 import { accountOrigin, parseManifest } from '../../../helpers/evidence/origin-accounting.ts'
 import { registryRequests } from '../../../helpers/evidence/registry-log.ts'
 import { parseStargzJournal } from '../../../helpers/evidence/stargz-journal.ts'
-import { phase, setPhase, type PhaseRecord } from '../../../helpers/phases.ts'
-import { viaDfdaemonOf, type PhaseEvidence } from '../../../helpers/pull-phase.ts'
+import {
+  viaDfdaemonOf,
+  type PhaseEvidence,
+  phase,
+  setPhase,
+  type PhaseRecord,
+} from '../../../helpers/run/pull-phase.ts'
 
 const capture = path.join(import.meta.dirname, '../../../fixtures/logs/race-fresh-gate')
 const text = (f: string) => gunzipSync(readFileSync(path.join(capture, f))).toString()

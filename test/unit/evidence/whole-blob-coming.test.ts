@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { summarizeDfdaemonLog } from '../../../helpers/evidence/dfdaemon-log.ts'
-import { noWholeBlobComing } from '../../../helpers/pull-phase.ts'
+import { noWholeBlobComing } from '../../../helpers/run/pull-phase.ts'
 
 const log = readFileSync(
   path.join(import.meta.dirname, '../../../fixtures/logs/p2p-local/dfdaemon-worker.log'),

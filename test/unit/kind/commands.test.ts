@@ -1,6 +1,6 @@
 // The pure command builders the profile runs and the plan prints.
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import {
   NAMED_BINARIES,
   chartSource,

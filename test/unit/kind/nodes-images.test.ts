@@ -1,6 +1,6 @@
-// kind nodes as helpers/node.ts Nodes, and the images the profile pulls and loads.
+// kind nodes as helpers/profiles/node.ts Nodes, and the images the profile pulls and loads.
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { kindConfigFile } from '../../../helpers/kind/files.ts'
 import { renderKindConfig } from '../../../helpers/render/index.ts'
 import {

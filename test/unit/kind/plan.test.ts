@@ -6,12 +6,12 @@ import { mkdtempSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parse as parseYaml, parseAllDocuments } from 'yaml'
-import { loadConfig, type Config } from '../../../helpers/config.ts'
+import { loadConfig, type Config } from '../../../helpers/run/config.ts'
 import type { PlanStep } from '../../../helpers/kind/plan.ts'
 
 const ran: string[] = []
-vi.mock('../../../helpers/exec.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../helpers/exec.ts')>()
+vi.mock('../../../helpers/base/exec.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../helpers/base/exec.ts')>()
   const refuse = (file: string, args: readonly string[]) => {
     ran.push([file, ...args].join(' '))
     throw new Error('the plan must not run anything')

@@ -5,15 +5,15 @@ import { mkdtemp, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { beforeAll, describe, expect, test, vi } from 'vitest'
-import { loadConfig, type Config } from '../../../helpers/config.ts'
-import type { RunResult } from '../../../helpers/exec.ts'
+import { loadConfig, type Config } from '../../../helpers/run/config.ts'
+import type { RunResult } from '../../../helpers/base/exec.ts'
 import type { PlanStep } from '../../../helpers/kind/plan.ts'
-import type { Node } from '../../../helpers/node.ts'
+import type { Node } from '../../../helpers/profiles/node.ts'
 
 const { ran, state } = vi.hoisted(() => ({ ran: [] as string[], state: { clusters: '' } }))
 
-vi.mock('../../../helpers/exec.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../../helpers/exec.ts')>()
+vi.mock('../../../helpers/base/exec.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../helpers/base/exec.ts')>()
   const answer = (file: string, args: readonly string[]): string => {
     const line = [file, ...args].join(' ')
     if (line === 'kind get clusters') return state.clusters

@@ -1,7 +1,7 @@
 // Cold caches (which storage outlives pods, and what to do about it) and the CRI pod runner's pieces.
 import type { V1Pod, V1PodSpec } from '@kubernetes/client-node'
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { NAMED_BINARIES, commandLine, type KindContext } from '../../../helpers/kind/commands.ts'
 import { podEnd, registryHostsToml, runPodManifest, runPodName } from '../../../helpers/kind/cri-run.ts'
 import { kindLayout } from '../../../helpers/kind/layout.ts'

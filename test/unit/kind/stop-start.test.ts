@@ -1,7 +1,7 @@
 // The fault catalog's components stopped and started on kind, as the commands an operator types:
 // recorded by the plan's IO, so the order is the one a run takes.
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { NAMED_BINARIES } from '../../../helpers/kind/commands.ts'
 import type { Flow } from '../../../helpers/kind/flow.ts'
 import { kindLayout } from '../../../helpers/kind/layout.ts'

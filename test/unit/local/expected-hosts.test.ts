@@ -2,7 +2,7 @@
 // from the nodes must be the ones dfdaemon announces (fixtures/logs/p2p-local shows these).
 import { describe, expect, test } from 'vitest'
 import { expectedHosts } from '../../../helpers/local/dragonfly.ts'
-import type { Node } from '../../../helpers/node.ts'
+import type { Node } from '../../../helpers/profiles/node.ts'
 
 const node = (name: string, ip: string, role: Node['role']): Node => ({ name, ip, role, container: name })
 

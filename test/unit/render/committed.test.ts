@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { COMMITTED, REPO_ROOT, committedConfig } from '../../../helpers/render/committed.ts'
 import { ARTIFACTS, isArtifactName, renderers } from '../../../helpers/render/index.ts'
 

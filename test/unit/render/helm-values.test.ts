@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import {
   BLOB_RULE_REGEX,
   chartImageOf,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { parse } from 'yaml'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { chartFullname, chartPodLabels, labelSelector } from '../../../helpers/render/chart-labels.ts'
 import { renderPeerService, type PeerService } from '../../../helpers/render/peer-service.ts'
 

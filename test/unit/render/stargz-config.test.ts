@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { parse } from 'smol-toml'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { renderStargzConfig, stargzConfig, type StargzConfig } from '../../../helpers/render/stargz-config.ts'
 
 const config = loadConfig({})

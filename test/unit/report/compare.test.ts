@@ -17,7 +17,7 @@ import {
 import { compareMarkdown } from '../../../helpers/report/compare-markdown.ts'
 import { parseSummary } from '../../../helpers/report/summary-schema.ts'
 import type { Summary } from '../../../helpers/report/summary.ts'
-import type { CheckStatus } from '../../../helpers/run-context.ts'
+import type { CheckStatus } from '../../../helpers/run/state.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const BIN = path.join(ROOT, 'bin/d7y-conformance.js')

@@ -1,10 +1,10 @@
 // Realistic inputs for the report tests: a two-worker local run and a three-image benchmark.
-import { loadConfig, type Config } from '../../../helpers/config.ts'
+import { loadConfig, type Config } from '../../../helpers/run/config.ts'
 import type { BenchmarkImage, BenchmarkReport } from '../../../helpers/report/benchmark-types.ts'
 import { benchmarkResult, withOciRatios } from '../../../helpers/report/benchmark-stats.ts'
 import { CHECKS, checksFor } from '../../../helpers/checks/catalog.ts'
-import type { OriginRow } from '../../../helpers/origin-figures.ts'
-import type { CheckResult, RunState } from '../../../helpers/run-context.ts'
+import type { OriginRow } from '../../../helpers/evidence/origin-figures.ts'
+import type { CheckResult, RunState } from '../../../helpers/run/state.ts'
 
 const MiB = 2 ** 20
 

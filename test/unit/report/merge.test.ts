@@ -12,7 +12,7 @@ import {
   type CompatibilityTable,
 } from '../../../helpers/report/merge.ts'
 import { buildSummary, type Summary } from '../../../helpers/report/summary.ts'
-import type { CheckResult } from '../../../helpers/run-context.ts'
+import type { CheckResult } from '../../../helpers/run/state.ts'
 import { FINISHED, passedChecks, runState, testConfig } from './fixtures.ts'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')

@@ -8,8 +8,8 @@ import {
   ranVersion,
   versionMismatches,
   withRanVersions,
-} from '../../../helpers/component-versions.ts'
-import type { ToolInfo } from '../../../helpers/run-context.ts'
+} from '../../../helpers/evidence/component-versions.ts'
+import type { ToolInfo } from '../../../helpers/run/state.ts'
 
 const pinnedTools: ToolInfo[] = [
   { name: 'containerd', version: 'v2.2.1', source: 'cache', path: '/c/containerd' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { errorLine } from '../../../helpers/error-line.ts'
-import { run } from '../../../helpers/exec.ts'
+import { errorLine } from '../../../helpers/base/error-line.ts'
+import { run } from '../../../helpers/base/exec.ts'
 
 describe('errorLine', () => {
   it("keeps a failed command's last stderr line beside what failed", async () => {

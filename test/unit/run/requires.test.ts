@@ -1,7 +1,7 @@
 // A chapter whose prerequisites an earlier chapter did not produce skips itself, naming them,
 // instead of creating anything (e.g. no cluster after a failed preflight).
 import { describe, expect, test } from 'vitest'
-import { requires, runState } from '../../../helpers/run-context.ts'
+import { requires, runState } from '../../../helpers/run/state.ts'
 
 describe('requires', () => {
   test('skips, naming what is missing, until the earlier chapters have produced it', () => {

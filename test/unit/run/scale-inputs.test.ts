@@ -1,7 +1,7 @@
 // The scale chapter's settings: comma lists parsed and checked before anything is created, and
 // preflight refusing a series whose largest N the cluster (D7Y_WORKERS) cannot hold.
 import { describe, expect, test } from 'vitest'
-import { ConfigError, configVariables, loadConfig } from '../../../helpers/config.ts'
+import { ConfigError, configVariables, loadConfig } from '../../../helpers/run/config.ts'
 import { userInputProblems } from '../../../helpers/run/user-inputs.ts'
 
 describe('scale settings', () => {

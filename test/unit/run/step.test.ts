@@ -11,7 +11,7 @@ vi.stubEnv('D7Y_REPORTS_DIR', mkdtempSync(path.join(os.tmpdir(), 'd7y-step-')))
 vi.stubEnv('D7Y_PROFILE', 'local')
 
 const { stepOf } = await import('../../../helpers/checks/step.ts')
-const { recordCheck, requires, runConfig, runState } = await import('../../../helpers/run-context.ts')
+const { recordCheck, requires, runConfig, runState } = await import('../../../helpers/run/state.ts')
 const { buildSummary } = await import('../../../helpers/report/summary.ts')
 
 const check = (id: string) =>

@@ -2,7 +2,7 @@
 // tests fail on that code (there was no lint); the suite prints each finding loudly and still judges
 // routing by evidence.
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { registryHost, renderStargzConfig } from '../../../helpers/render/stargz-config.ts'
 import { lintStargzConfig } from '../../../helpers/stargz/config-lint.ts'
 

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest'
 import { toolLayout } from '../../../helpers/tools/layout.ts'
 import { obtainTool, ToolUnavailableError, type SourceFn } from '../../../helpers/tools/obtain.ts'
 import type { ToolSource } from '../../../helpers/tools/types.ts'
-import type { ToolName } from '../../../helpers/versions.ts'
+import type { ToolName } from '../../../helpers/base/versions.ts'
 import { fakeBinary, tempDir } from './fixtures.ts'
 
 const VERSIONS = {

@@ -1,7 +1,7 @@
 // Versions read with `semver` (issue 8: replace the hand-written parsers), on the outputs the suite's
 // components print (each output below is the form its version command prints).
 import { describe, expect, test } from 'vitest'
-import { releaseOf, reportedVersion, versionsIn } from '../../../helpers/version-parse.ts'
+import { releaseOf, reportedVersion, versionsIn } from '../../../helpers/base/version-parse.ts'
 import { versionLine } from '../../../helpers/tools/version-match.ts'
 
 describe('reportedVersion: what a component says its version is', () => {

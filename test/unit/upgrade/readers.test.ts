@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import type { V1Pod } from '@kubernetes/client-node'
 import { describe, expect, test } from 'vitest'
 import { podReaderState } from '../../../helpers/kind/pod-reader.ts'
-import type { Node } from '../../../helpers/node.ts'
+import type { Node } from '../../../helpers/profiles/node.ts'
 import { readersOn } from '../../../helpers/upgrade/readers.ts'
 
 const pod = JSON.parse(

@@ -1,8 +1,8 @@
 // Version sets (D7Y_UPGRADE_FROM / D7Y_UPGRADE_TO): parsed and refused before any work.
 import { describe, expect, test } from 'vitest'
-import { loadConfig } from '../../../helpers/config.ts'
+import { loadConfig } from '../../../helpers/run/config.ts'
 import { formatVersionSet, parseVersionSet, upgradeSteps } from '../../../helpers/upgrade/version-set.ts'
-import { versions } from '../../../helpers/versions.ts'
+import { versions } from '../../../helpers/base/versions.ts'
 
 describe('parseVersionSet', () => {
   test('names and aliases', () => {

@@ -4,8 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import semver from 'semver'
 import { z } from 'zod'
-import { versions, type ToolName } from './versions.ts'
-import { parseVersionSet, type VersionSet } from './upgrade/version-set.ts'
+import { versions, type ToolName } from '../base/versions.ts'
+import { parseVersionSet, type VersionSet } from '../upgrade/version-set.ts'
 
 export const PROFILES = ['kind', 'local'] as const
 export type Profile = (typeof PROFILES)[number]

@@ -2,8 +2,8 @@
 // systemd + containerd, so `docker exec` / `docker cp` (podman's, for kind's podman provider) serve both.
 import path from 'node:path'
 import { dockerCp, dockerExec, type ContainerEngine } from './docker.ts'
-import { output, run, type RunOptions, type RunResult } from './exec.ts'
-import { waitFor } from './wait.ts'
+import { output, run, type RunOptions, type RunResult } from '../base/exec.ts'
+import { waitFor } from '../base/wait.ts'
 
 export interface Node {
   /** name used in reports, e.g. worker-1 */

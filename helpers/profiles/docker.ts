@@ -2,7 +2,7 @@
 // Everything the run creates carries the run label so teardown (also after Ctrl-C) can find it.
 import { execFileSync } from 'node:child_process'
 import { realpath } from 'node:fs/promises'
-import { output, run, type RunOptions } from './exec.ts'
+import { output, run, type RunOptions } from '../base/exec.ts'
 
 export const RUN_LABEL = 'd7y-conformance.run'
 

@@ -1,13 +1,14 @@
-// The one typed run context shared by the ordered chapters. The conformance project runs every
+// The one run state shared by the ordered chapters: the typed context and the live handles. The conformance project runs every
 // file in one worker without isolation, so this module's state survives between chapters; it is
 // also written to reports/run-state.json so the teardown (another process) can write the summary.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { loadConfig, type Config } from './config.ts'
-import type { DaemonFootprint } from './evidence/daemon-footprint.ts'
-import type { FaultResult } from './faults/result.ts'
-import type { Node } from './node.ts'
-import type { OnDemandFigures, OriginRow } from './origin-figures.ts'
+import type { DaemonFootprint } from '../evidence/daemon-footprint.ts'
+import type { FaultResult } from '../faults/result.ts'
+import type { Node } from '../profiles/node.ts'
+import type { OnDemandFigures, OriginRow } from '../evidence/origin-figures.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
 
 export type CheckStatus = 'passed' | 'failed' | 'not run'
 
@@ -178,4 +179,17 @@ function has(what: Prerequisite): boolean {
 export function requires(ctx: { skip: (note?: string) => void }, ...what: Prerequisite[]): void {
   const missing = what.filter((w) => !has(w))
   if (missing.length) ctx.skip(`needs ${missing.join(', ')} from an earlier chapter, which did not complete`)
+}
+
+// Live handles that only exist while the run's worker process is alive (the origin registry's
+// container handle), beside the serialisable run state.
+let registry: OriginRegistry | undefined
+
+export function setRegistry(r: OriginRegistry): void {
+  registry = r
+}
+
+export function originRegistry(): OriginRegistry {
+  if (!registry) throw new Error('no origin registry in this run: the registry chapter did not complete')
+  return registry
 }

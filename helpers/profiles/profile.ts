@@ -1,13 +1,13 @@
 // What differs between profiles, and only that. Chapters ask the profile; assertions never branch
-// on its name.
-import type { RestartRecord } from './checks/restarts.ts'
-import type { RanVersion } from './component-versions.ts'
-import type { Config } from './config.ts'
-import type { RunOutcome } from './image/nerdctl.ts'
+// on its name. Which one runs: profile-for.ts (beside it, not in it: each profile imports this seam).
+import type { RestartRecord } from '../checks/restarts.ts'
+import type { RanVersion } from '../evidence/component-versions.ts'
+import type { Config } from '../run/config.ts'
+import type { RunOutcome } from '../image/nerdctl.ts'
 import type { Node } from './node.ts'
-import type { DragonflyValues } from './render/helm-values.ts'
-import type { ReaderState } from './upgrade/reader.ts'
-import type { UpgradeComponent } from './upgrade/version-set.ts'
+import type { DragonflyValues } from '../render/helm-values.ts'
+import type { ReaderState } from '../upgrade/reader.ts'
+import type { UpgradeComponent } from '../upgrade/version-set.ts'
 
 export interface PreflightProblem {
   what: string

@@ -1,5 +1,5 @@
 // The origin figures a run records: one row per blob the origin served through the P2P pull, and a
-// large layer's on-demand source reads. A leaf (it imports nothing) below run-context.ts and the
+// large layer's on-demand source reads. A leaf (it imports nothing) below run/state.ts and the
 // fault results, so the run state and a fault's result can both name them without importing each other.
 
 export interface OriginRow {

@@ -2,8 +2,8 @@
 // testcontainers on the run's Docker network, reachable from nodes by name. Its JSON access log
 // is the origin-side evidence for back-to-source accounting.
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
-import { RUN_LABEL, imageExists } from './docker.ts'
-import { run } from './exec.ts'
+import { RUN_LABEL, imageExists } from '../profiles/docker.ts'
+import { run } from '../base/exec.ts'
 
 export interface OriginRegistry {
   /** host:port as nodes see it */

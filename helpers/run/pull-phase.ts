@@ -1,36 +1,38 @@
 // One pull phase: mark where its evidence starts, run the image on every worker, wait (by
 // condition) until background fetching is over, then collect the evidence of that window.
-import type { DfdaemonTraffic } from './evidence/prom-metrics.ts'
+import type { DfdaemonTraffic } from '../evidence/prom-metrics.ts'
 import {
   dfdaemonEvidence,
   layerTaskId,
   originEvidence,
   stargzEvidence,
   trafficOf,
-} from './evidence/collect.ts'
-import { summarizeDfdaemonLog, type DfdaemonLogSummary } from './evidence/dfdaemon-log.ts'
-import type { OriginReport } from './evidence/origin-accounting.ts'
-import { runImage, type RunOutcome } from './image/nerdctl.ts'
-import { parseRef } from './image/registry-client.ts'
-import { nodeTime, type Node } from './node.ts'
+} from '../evidence/collect.ts'
+import { summarizeDfdaemonLog, type DfdaemonLogSummary } from '../evidence/dfdaemon-log.ts'
+import type { OriginReport } from '../evidence/origin-accounting.ts'
+import { runImage, type RunOutcome } from '../image/nerdctl.ts'
+import { parseRef } from '../image/registry-client.ts'
+import { nodeTime, type Node } from '../profiles/node.ts'
 import type { Config } from './config.ts'
-import type { Profile } from './profile.ts'
-import { helmValues, type DragonflyValues } from './render/index.ts'
-import type { OriginRegistry } from './registry.ts'
-import type { OriginRow } from './origin-figures.ts'
-import type { LayerInfo } from './run-context.ts'
-import { silentAtDebug, viaDfdaemon, type Layer, type WorkerEvidence } from './checks/node-evidence.ts'
+import type { Profile } from '../profiles/profile.ts'
+import { helmValues, type DragonflyValues } from '../render/index.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
+import type { OriginRow } from '../evidence/origin-figures.ts'
+import { runState, type LayerInfo } from './state.ts'
+import type { FreshImage } from '../image/fresh-blobs.ts'
+import { otherRunEvidence } from '../checks/run-mark.ts'
+import { silentAtDebug, viaDfdaemon, type Layer, type WorkerEvidence } from '../checks/node-evidence.ts'
 import {
   LARGE_LAYER_BYTES,
   type BackToSourceFacts,
   type LayerSize,
   type NodeSourceReads,
-} from './checks/back-to-source.ts'
-import type { Verdict } from './checks/verdict.ts'
-import { mirrorBypassed } from './checks/mirror-bypassed.ts'
-import type { NodePieceClock } from './checks/on-demand-reads.ts'
-import { resetImageState } from './stargz/install.ts'
-import { waitFor } from './wait.ts'
+} from '../checks/back-to-source.ts'
+import type { Verdict } from '../checks/verdict.ts'
+import { mirrorBypassed } from '../checks/mirror-bypassed.ts'
+import type { NodePieceClock } from '../checks/on-demand-reads.ts'
+import { resetImageState } from '../stargz/install.ts'
+import { waitFor } from '../base/wait.ts'
 
 export interface PhaseMark {
   /** the run this pull belongs to (evidence carries it, so a report cannot mix runs) */
@@ -364,4 +366,38 @@ export function backToSourceFacts(ev: PhaseEvidence, layers: Layer[], sizes: Lay
     seedIps: ev.seed.ip ? [ev.seed.ip] : [],
     withoutDebugLog: ev.workers.filter(silentAtDebug).map((w) => w.node),
   }
+}
+
+// The record of each pull phase, shared between the run, evidence and back-to-source chapters.
+export interface PhaseRecord {
+  /** the copy of the test image this pull took (its own blobs: no Dragonfly state from earlier pulls) */
+  image: FreshImage
+  mark: PhaseMark
+  /** counters before the pull; a string says why they could not be read */
+  trafficBefore: Record<string, DfdaemonTraffic> | string
+  evidence?: PhaseEvidence
+}
+
+/** the nerdctl P2P pull, the CRI Pods' pull (kind), the bypassed pull of the negative control */
+export type PhaseName = 'p2p' | 'cri' | 'control'
+
+const phases = new Map<string, PhaseRecord>()
+
+export function setPhase(name: PhaseName, record: PhaseRecord): void {
+  phases.set(name, record)
+}
+
+/**
+ * The record of `name`'s pull in run `runId` (this run). Records outlive a run in the module (the
+ * chapters share one module graph): one whose mark, or whose evidence's mark, carries another run's
+ * id is refused with a cannot-judge diagnosis, never handed to collection or a verdict.
+ */
+export function phase(name: PhaseName, runId: string = runState().runId): PhaseRecord {
+  const p = phases.get(name)
+  if (!p) throw new Error(`the ${name} pull did not run in this run (an earlier chapter failed)`)
+  for (const mark of [p.mark, p.evidence?.mark]) {
+    const other = mark && otherRunEvidence(`the ${name} pull`, mark.runId, runId)
+    if (other) throw new Error(other)
+  }
+  return p
 }

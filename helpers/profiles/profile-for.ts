@@ -1,9 +1,9 @@
 // Picks the profile the configuration names. Chapters only ever see the Profile interface.
-import type { Config } from './config.ts'
+import type { Config } from '../run/config.ts'
 import type { Profile } from './profile.ts'
-import { localProfile } from './local/profile.ts'
-import { updateState } from './run-context.ts'
-import type { ObtainedTool } from './tools/types.ts'
+import { localProfile } from '../local/profile.ts'
+import { updateState } from '../run/state.ts'
+import type { ObtainedTool } from '../tools/types.ts'
 
 function recordTool(t: ObtainedTool): void {
   console.log(`tool ${t.tool} ${t.version}: ${t.source} (${t.detail})`)
@@ -19,7 +19,7 @@ export async function profileFor(config: Config): Promise<Profile> {
   if (!current) {
     if (config.profile === 'local') current = localProfile(config, recordTool)
     else {
-      const { kindProfile } = await import('./kind/profile.ts')
+      const { kindProfile } = await import('../kind/profile.ts')
       current = kindProfile(config, recordTool)
     }
   }

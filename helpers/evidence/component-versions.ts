@@ -1,12 +1,12 @@
 // What ran, not what was pinned: each component's own version command, run where the component runs
 // (in the nodes, in the registry container), recorded in the run state's tool entries. A pin can be
 // wrong about what runs: Debian's docker-registry 2.8.2 stands in for the registry:2.8.3 image.
-import { dockerExec } from './docker.ts'
-import { exec, type Node } from './node.ts'
-import { STARGZ_PATHS } from './render/ports.ts'
-import type { ToolInfo } from './run-context.ts'
-import { catalog } from './tools/catalog.ts'
-import { releaseOf, reportedVersion } from './version-parse.ts'
+import { dockerExec } from '../profiles/docker.ts'
+import { exec, type Node } from '../profiles/node.ts'
+import { STARGZ_PATHS } from '../render/ports.ts'
+import type { ToolInfo } from '../run/state.ts'
+import { catalog } from '../tools/catalog.ts'
+import { releaseOf, reportedVersion } from '../base/version-parse.ts'
 
 export type RanVersion = NonNullable<ToolInfo['ran']>[number]
 
