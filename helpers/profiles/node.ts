@@ -1,8 +1,12 @@
-// Operations inside one node. Kind workers and local-profile nodes are both containers running
-// systemd + containerd, so `docker exec` / `docker cp` (podman's, for kind's podman provider) serve both.
+// Operations inside one node, whatever made it: kind workers and local-profile nodes are containers
+// running systemd + containerd (`docker exec` / `docker cp`, podman's for kind's podman provider); a
+// node of a cluster the suite did not create is reached through the suite's agent pod on it
+// (node-access.ts). The node carries how it is reached; nothing here asks which profile made it.
+import { readFile as readLocalFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { dockerCp, dockerExec, type ContainerEngine } from './docker.ts'
-import { output, run, type RunOptions, type RunResult } from '../base/exec.ts'
+import { agentCopyArgs, agentExecArgs, type AgentAccess } from './node-access.ts'
+import { run, type RunOptions, type RunResult } from '../base/exec.ts'
 import { waitFor } from '../base/wait.ts'
 
 export interface Node {
@@ -17,17 +21,34 @@ export interface Node {
   engine?: ContainerEngine
   /** its containerd also serves a kubelet (kind): resets must keep the cluster's own images */
   runsKubernetes?: boolean
+  /** reached through the suite's agent pod (a cluster it did not create); absent: the container */
+  access?: AgentAccess
 }
 
-export function exec(node: Node, argv: readonly string[], opts?: RunOptions): Promise<RunResult> {
+export function exec(node: Node, argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (node.access)
+    return run(
+      node.access.kubectl,
+      agentExecArgs(node.access, argv, { stdin: opts.input !== undefined }),
+      opts,
+    )
   return dockerExec(node.container, argv, opts, node.engine)
 }
 
 export function sh(node: Node, script: string, opts?: RunOptions): Promise<RunResult> {
-  return dockerExec(node.container, ['sh', '-ec', script], opts, node.engine)
+  return exec(node, ['sh', '-ec', script], opts)
 }
 
 export async function copyTo(node: Node, localPath: string, remotePath: string): Promise<void> {
+  if (node.access) {
+    // the file's bytes on stdin, its permission bits kept as `docker cp` keeps them
+    const mode = ((await stat(localPath)).mode & 0o7777).toString(8).padStart(4, '0')
+    await run(node.access.kubectl, agentCopyArgs(node.access, remotePath, mode), {
+      input: await readLocalFile(localPath),
+      timeoutMs: 5 * 60_000,
+    })
+    return
+  }
   await exec(node, ['mkdir', '-p', path.posix.dirname(remotePath)])
   await dockerCp(localPath, `${node.container}:${remotePath}`, node.engine)
 }
@@ -79,7 +100,7 @@ export async function journal(node: Node, unit: string, since?: string): Promise
  * evidence starts in its journal: a mark in whole seconds would let the previous pull's last lines in.
  */
 export async function nodeTime(node: Node): Promise<string> {
-  return output(node.engine ?? 'docker', ['exec', node.container, 'date', '+%Y-%m-%d %H:%M:%S.%6N'])
+  return (await exec(node, ['date', '+%Y-%m-%d %H:%M:%S.%6N'])).stdout.trim()
 }
 
 export { run }
