@@ -8,7 +8,14 @@ import path from 'node:path'
 import { parse as parseToml } from 'smol-toml'
 import { largestFilePayload } from '../estargz/payload-range.ts'
 import { exec, readFile, sh, systemctl, writeFile, type Node } from '../profiles/node.ts'
-import { parseRef, pushBlob, readBlob } from '../image/registry-client.ts'
+import {
+  getRawManifest,
+  parseRef,
+  pushBlob,
+  putManifest as putRawManifest,
+  readBlob,
+  type RawManifest,
+} from '../image/registry-client.ts'
 import { sha256Digest } from '../image/fresh-blobs.ts'
 import { tomlText } from '../render/format.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
@@ -174,34 +181,16 @@ export async function startSnapshotter(node: Node, ctx: FaultContext): Promise<v
   await waitForStargzPlugin(node, ctx.stepMs)
 }
 
-const MANIFEST_TYPES = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-]
-
 /** The raw manifest of a reference, straight from the origin's API, with its media type. */
-export async function getManifest(ctx: FaultContext, ref: string): Promise<{ body: string; type: string }> {
+export async function getManifest(ctx: FaultContext, ref: string): Promise<RawManifest> {
   const { name, tag } = parseRef(ref)
-  const res = await fetch(`${ctx.registry.localUrl}/v2/${name}/manifests/${tag}`, {
-    headers: { accept: MANIFEST_TYPES.join(', ') },
-  })
-  if (!res.ok) throw new Error(`GET manifest ${ref}: HTTP ${res.status}`)
-  return { body: await res.text(), type: res.headers.get('content-type') ?? MANIFEST_TYPES[0]! }
+  return getRawManifest(ctx.registry.localUrl, name, tag)
 }
 
 /** Pushes a manifest under a reference's tag (the blobs it names must be in the repository). */
-export async function putManifest(
-  ctx: FaultContext,
-  ref: string,
-  m: { body: string; type: string },
-): Promise<void> {
+export async function putManifest(ctx: FaultContext, ref: string, m: RawManifest): Promise<void> {
   const { name, tag } = parseRef(ref)
-  const res = await fetch(`${ctx.registry.localUrl}/v2/${name}/manifests/${tag}`, {
-    method: 'PUT',
-    headers: { 'content-type': m.type },
-    body: m.body,
-  })
-  if (!res.ok) throw new Error(`PUT manifest ${ref}: HTTP ${res.status}: ${await res.text()}`)
+  await putRawManifest(ctx.registry.localUrl, name, tag, m)
 }
 
 /**

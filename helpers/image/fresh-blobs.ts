@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto'
 import type { LayerInfo } from '../run/state.ts'
 import { parseGzipHeader } from '../estargz/gzip-header.ts'
-import { parseRef, pushBlob, readBlob } from './registry-client.ts'
+import { getRawManifest, parseRef, pushBlob, putManifest, readBlob } from './registry-client.ts'
 
 const MTIME_OFFSET = 4
 const FHCRC = 0x02
@@ -62,12 +62,9 @@ export class FreshBlobPublisher {
   private async load() {
     if (this.originals) return this.originals
     const { name, tag } = parseRef(this.image.esgzRef)
-    const res = await fetch(`${this.localUrl}/v2/${name}/manifests/${tag}`, {
-      headers: { accept: 'application/vnd.oci.image.manifest.v1+json' },
-    })
-    if (!res.ok) throw new Error(`GET manifest ${this.image.esgzRef}: HTTP ${res.status}`)
-    const type = res.headers.get('content-type') ?? 'application/vnd.oci.image.manifest.v1+json'
-    const manifest = (await res.json()) as ManifestJson
+    const raw = await getRawManifest(this.localUrl, name, tag)
+    const type = raw.type
+    const manifest = JSON.parse(raw.body) as ManifestJson
     const blobs: Buffer[] = []
     for (const l of manifest.layers) blobs.push(await readBlob(this.localUrl, name, l.digest))
     this.originals = { manifest, type, blobs }
@@ -87,12 +84,7 @@ export class FreshBlobPublisher {
     }
     const fresh = withLayerDigests(manifest, digests)
     const ref = this.image.esgzRef.replace(/:[^:/]+$/, `:${tag}-fresh-${stamp}`)
-    const put = await fetch(`${this.localUrl}/v2/${name}/manifests/${parseRef(ref).tag}`, {
-      method: 'PUT',
-      headers: { 'content-type': type },
-      body: JSON.stringify(fresh),
-    })
-    if (put.status !== 201) throw new Error(`PUT manifest ${ref}: HTTP ${put.status}: ${await put.text()}`)
+    await putManifest(this.localUrl, name, parseRef(ref).tag, { body: JSON.stringify(fresh), type })
     const byOld = new Map(manifest.layers.map((l, i) => [l.digest, digests[i]!]))
     return {
       esgzRef: ref,

@@ -1,5 +1,6 @@
-// Reads what was pushed, straight from the origin registry's HTTP API (from this process, before
-// the nodes pull, so it never counts in the nodes' origin accounting).
+// The one client of the origin registry's HTTP API: manifests and blobs read and written from this
+// process (validation, fresh copies, the fault catalog's re-pushed manifests), never by the nodes,
+// so none of it counts in the nodes' origin accounting.
 import { createWriteStream } from 'node:fs'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -19,10 +20,8 @@ export interface ImageManifest {
   layers: Descriptor[]
 }
 
-const ACCEPT = [
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ')
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json'
+const ACCEPT = [OCI_MANIFEST, 'application/vnd.docker.distribution.manifest.v2+json'].join(', ')
 
 /** Splits `host:port/name:tag` into the repository name and tag. */
 export function parseRef(ref: string): { host: string; name: string; tag: string } {
@@ -31,10 +30,30 @@ export function parseRef(ref: string): { host: string; name: string; tag: string
   return { host: m[1]!, name: m[2]!, tag: m[3]! }
 }
 
-export async function fetchManifest(baseUrl: string, name: string, tag: string): Promise<ImageManifest> {
+/** A manifest as the registry holds it: its bytes and media type (what a re-push must send back). */
+export interface RawManifest {
+  body: string
+  type: string
+}
+
+export async function getRawManifest(baseUrl: string, name: string, tag: string): Promise<RawManifest> {
   const res = await fetch(`${baseUrl}/v2/${name}/manifests/${tag}`, { headers: { Accept: ACCEPT } })
   if (!res.ok) throw new Error(`GET manifest ${name}:${tag} from ${baseUrl}: HTTP ${res.status}`)
-  const manifest = (await res.json()) as ImageManifest
+  return { body: await res.text(), type: res.headers.get('content-type') ?? OCI_MANIFEST }
+}
+
+export async function putManifest(baseUrl: string, name: string, tag: string, m: RawManifest): Promise<void> {
+  const res = await fetch(`${baseUrl}/v2/${name}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': m.type },
+    body: m.body,
+  })
+  if (res.status !== 201)
+    throw new Error(`PUT manifest ${name}:${tag}: HTTP ${res.status}: ${await res.text()}`)
+}
+
+export async function fetchManifest(baseUrl: string, name: string, tag: string): Promise<ImageManifest> {
+  const manifest = JSON.parse((await getRawManifest(baseUrl, name, tag)).body) as ImageManifest
   if (!manifest.layers) throw new Error(`${name}:${tag} is not an image manifest (an index?)`)
   return manifest
 }
