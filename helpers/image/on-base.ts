@@ -30,14 +30,6 @@ export function onBaseDockerfile(recipe: OnBaseRecipe): string {
   ].join('\n')
 }
 
-/** The base, present or pulled; the reason when it cannot be had. */
-export async function obtainBase(base: string): Promise<{ ok: true } | { ok: false; reason: string }> {
-  if (await imageExists(base)) return { ok: true }
-  const pull = await run('docker', ['pull', base], { allowFailure: true, timeoutMs: 5 * 60_000 })
-  if (pull.exitCode === 0) return { ok: true }
-  return { ok: false, reason: pull.stderr.trim().split('\n').pop() || `docker pull exited ${pull.exitCode}` }
-}
-
 /** Builds the recipe's image (tagged by its hash, so a rerun reuses it); the base must be present. */
 export async function buildOnBase(
   recipe: OnBaseRecipe,

@@ -2,7 +2,7 @@
 // testcontainers on the run's Docker network, reachable from nodes by name. Its JSON access log
 // is the origin-side evidence for back-to-source accounting.
 import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
-import { RUN_LABEL, imageExists } from '../profiles/docker.ts'
+import { RUN_LABEL, presentOrPulled } from '../profiles/docker.ts'
 import { run } from '../base/exec.ts'
 
 export interface OriginRegistry {
@@ -64,11 +64,8 @@ export async function registryImage(
   buildDebian: () => Promise<string>,
   log: (line: string) => void,
 ): Promise<string> {
-  if (await imageExists(pinned)) return pinned
-  const pull = await run('docker', ['pull', pinned], { allowFailure: true, timeoutMs: 3 * 60_000 })
-  if (pull.exitCode === 0) return pinned
-  log(
-    `cannot pull ${pinned} (${pull.stderr.trim().split('\n').pop()}); using Debian's docker-registry package instead`,
-  )
+  const got = await presentOrPulled(pinned, 3 * 60_000)
+  if (got.ok) return pinned
+  log(`cannot pull ${pinned} (${got.reason}); using Debian's docker-registry package instead`)
   return buildDebian()
 }

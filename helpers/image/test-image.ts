@@ -4,11 +4,12 @@
 // pulled (a user's machine: no root, no debootstrap), else from Debian packages by debootstrap (this
 // project's offline gate); the output says which.
 import type { Config, TestImage } from '../run/config.ts'
-import { imageExists } from '../profiles/docker.ts'
+import { imageExists, presentOrPulled } from '../profiles/docker.ts'
 import { debian, ensureRootfsImage, recipeTag, type RootfsRecipe } from '../local/rootfs-image.ts'
 import { imageRef } from '../render/kind-config.ts'
-import { buildOnBase, obtainBase, type OnBaseRecipe } from './on-base.ts'
+import { buildOnBase, type OnBaseRecipe } from './on-base.ts'
 
+const BASE_PULL_MS = 5 * 60_000
 const repositoryOf = (image: TestImage) => `d7y-conformance/${image.name.replace(/[^a-z0-9]+/g, '-')}`
 const cmdOf = (image: TestImage) => `CMD ${JSON.stringify(image.command)}`
 
@@ -46,7 +47,7 @@ export async function testImageWithoutDebootstrap(
 ): Promise<{ ok: true } | { ok: false; reason: string }> {
   if (await cachedTestImage(image, config)) return { ok: true }
   const base = testImageBase(config)
-  const got = await obtainBase(base)
+  const got = await presentOrPulled(base, BASE_PULL_MS)
   return got.ok ? got : { ok: false, reason: `${base}: ${got.reason}` }
 }
 
@@ -64,7 +65,7 @@ export async function ensureTestImage(
   }
   const onBase = testImageOnBaseRecipe(image, testImageBase(config))
   const debootstrapped = testImageRecipe(image)
-  const base = await obtainBase(onBase.base)
+  const base = await presentOrPulled(onBase.base, BASE_PULL_MS)
   if (base.ok) {
     const { ref } = await buildOnBase(onBase, workDir, log)
     log(`built test image ${ref} on the published base ${onBase.base} (apt-get, flattened to one layer)`)

@@ -69,6 +69,15 @@ export interface Flow {
 }
 
 const stepMs = (f: Flow): number => f.config.stepTimeoutMinutes * 60_000
+
+/** Every workload of Dragonfly's namespace rolled out and ready, awaited through the API (`what`: why). */
+export function awaitDragonflyWorkloads(io: StepIO, f: Flow, what: string) {
+  return io.wait(
+    `${what} (API, polled)`,
+    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, stepMs(f), io.log),
+    [],
+  )
+}
 export const imageName = (i: ChartImage): string => `${i.repository}:${i.tag}`
 
 /** `docker save` of refs into one archive, only the nodes' platform where the engine can (save-platform.ts). */
@@ -311,19 +320,15 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
   }
   await io.write(layout.managerBackends, managerBackendsFile(supplied.services))
   await io.run(kubectl.apply(ctx, layout.managerBackends))
-  await io.wait(
-    `MariaDB and Redis Deployments in ${DRAGONFLY_NAMESPACE} ready (API, polled)`,
-    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, stepMs(f), io.log),
-    [],
-  )
+  await awaitDragonflyWorkloads(io, f, `MariaDB and Redis Deployments in ${DRAGONFLY_NAMESPACE} ready`)
   await io.write(layout.values, valuesFile(config, registryHost, alias))
   if (chartIsDirectory(config)) await io.run(helm.dependencyUpdate(ctx, config.chartPath!))
   const install = helm.upgradeInstall(ctx)
   await runHelm(io, install)
-  const ready = await io.wait(
-    `every Deployment, StatefulSet and DaemonSet in ${DRAGONFLY_NAMESPACE} rolled out and ready (API, polled)`,
-    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, stepMs(f), io.log),
-    [],
+  const ready = await awaitDragonflyWorkloads(
+    io,
+    f,
+    `every Deployment, StatefulSet and DaemonSet in ${DRAGONFLY_NAMESPACE} rolled out and ready`,
   )
   io.log(`ready: ${ready.map((w) => `${w.kind}/${w.name}`).join(', ')}`)
 }

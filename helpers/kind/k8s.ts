@@ -112,16 +112,21 @@ export async function waitForReplacedPods(
   )
 }
 
+/** No pod matches the selector (on `node` only, when given). */
 export async function waitForNoPods(
   kube: Kube,
   namespace: string,
   labelSelector: string,
   timeoutMs: number,
+  node?: string,
 ): Promise<void> {
   await waitFor(
-    `no pods left for ${labelSelector} in ${namespace}`,
+    `no pods left for ${labelSelector} in ${namespace}${node ? ` on ${node}` : ''}`,
     async () => {
-      const n = (await listPods(kube, namespace, labelSelector)).length
+      const left = (await listPods(kube, namespace, labelSelector)).filter(
+        (p) => node === undefined || p.spec?.nodeName === node,
+      )
+      const n = left.length
       if (n > 0) throw new Error(`${n} pod(s) still there`)
       return true
     },

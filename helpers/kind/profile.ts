@@ -116,9 +116,14 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
   const imagePresent = async (ref: string): Promise<boolean> =>
     (await exec(docker.imageInspect(localImageRef(ref)), { allowFailure: true })).exitCode === 0
 
+  /** the name of a component's pod (on a node), undefined when it has none */
+  async function podNameOf(component: string, node?: string) {
+    return podOn(await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(component)), component, node)
+      ?.metadata?.name
+  }
+
   async function podFor(component: string, node?: string) {
-    const pod = podOn(await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(component)), component, node)
-    const name = pod?.metadata?.name
+    const name = await podNameOf(component, node)
     if (!name) throw new Error(`no ${component} pod${node ? ` on ${node}` : ''} in ${DRAGONFLY_NAMESPACE}`)
     return name
   }
@@ -140,11 +145,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
     const ctx = await context()
     // A component stopped by the fault catalog has no pod, and so nothing logged in the window (as a
     // stopped unit's journal on local): an empty log, its absence shown by dragonflyStatus.
-    const pod = podOn(
-      await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(component)),
-      component,
-      node?.name,
-    )?.metadata?.name
+    const pod = await podNameOf(component, node?.name)
     if (!pod) return ''
     if (clientLogSource(running.dfdaemon, console) === 'stdout')
       return (

@@ -7,12 +7,11 @@ import path from 'node:path'
 import { stringify } from 'yaml'
 import { DRAGONFLY_NAMESPACE, type DragonflyValues } from '../render/index.ts'
 import { helm } from './commands.ts'
-import { runHelm, type Flow } from './flow.ts'
-import { waitForWorkloads } from './k8s.ts'
+import { awaitDragonflyWorkloads, runHelm, type Flow } from './flow.ts'
 import type { StepIO } from './step-io.ts'
 
 export async function reconfigureKind(io: StepIO, f: Flow, values: DragonflyValues): Promise<void> {
-  const { config, ctx } = f
+  const { ctx } = f
   const file = path.join(ctx.layout.dir, 'reconfigure-values.yaml')
   // hostAliases are the install's (the registry's address under podman): --reuse-values keeps them
   const changed = structuredClone(values)
@@ -20,10 +19,10 @@ export async function reconfigureKind(io: StepIO, f: Flow, values: DragonflyValu
   delete changed.seedClient.hostAliases
   await io.write(file, stringify(changed))
   await runHelm(io, helm.upgradeValues(ctx, file))
-  await io.wait(
-    `every workload in ${DRAGONFLY_NAMESPACE} rolled out with the new values and ready (API, polled)`,
-    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, config.stepTimeoutMinutes * 60_000, io.log),
-    [],
+  await awaitDragonflyWorkloads(
+    io,
+    f,
+    `every workload in ${DRAGONFLY_NAMESPACE} rolled out with the new values and ready`,
   )
   await io.task(`rm ${file}`, () => rm(file, { force: true }), undefined)
 }

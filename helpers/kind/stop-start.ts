@@ -12,10 +12,9 @@ import {
   labelSelector,
 } from '../render/index.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
-import { waitFor } from '../base/wait.ts'
 import { kube, type NodeTaint } from './commands.ts'
-import type { Flow } from './flow.ts'
-import { listPods, waitForWorkloads } from './k8s.ts'
+import { awaitDragonflyWorkloads, type Flow } from './flow.ts'
+import { waitForNoPods } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
 
 /** the taint that keeps the stopped client's DaemonSet pod off its node */
@@ -55,10 +54,11 @@ export async function stopKind(
     `no ${chartComponent(component)} pod${component === 'client' ? ` on ${node}` : ''} left (API, polled)`,
     () =>
       waitForNoPods(
-        f,
+        f.kube(),
+        DRAGONFLY_NAMESPACE,
         selector,
-        component === 'client' ? node : undefined,
         f.config.stepTimeoutMinutes * 60_000,
+        component === 'client' ? node : undefined,
       ),
     undefined,
   )
@@ -81,7 +81,11 @@ export async function startKind(
         component === 'scheduler' ? values.scheduler.replicas : values.seedClient.replicas,
       ),
     )
-  await awaitWorkloads(io, f, `${component} started again`)
+  await awaitDragonflyWorkloads(
+    io,
+    f,
+    `${component} started again: every workload in ${DRAGONFLY_NAMESPACE} rolled out and ready`,
+  )
   if (component !== 'scheduler') return
   // A new scheduler pod knows no host, and the peers find it only on their next refresh from the
   // manager (minutes: the upgrade gate's scheduler step waited ~5 min for it). Restarted in the
@@ -90,28 +94,9 @@ export async function startKind(
     await io.run(kube.rolloutRestart(f.ctx, 'daemonset,statefulset', selectorOf(c)), {
       why: 'the peers announce themselves to the new scheduler',
     })
-  await awaitWorkloads(io, f, 'the seed peer and the clients restarted')
-}
-
-function awaitWorkloads(io: StepIO, f: Flow, what: string) {
-  return io.wait(
-    `${what}: every workload in ${DRAGONFLY_NAMESPACE} rolled out and ready (API, polled)`,
-    () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, f.config.stepTimeoutMinutes * 60_000, io.log),
-    [],
-  )
-}
-
-async function waitForNoPods(f: Flow, selector: string, node: string | undefined, timeoutMs: number) {
-  await waitFor(
-    `no pod matching ${selector}${node ? ` on ${node}` : ''}`,
-    async () => {
-      const left = (await listPods(f.kube(), DRAGONFLY_NAMESPACE, selector)).filter(
-        (p) => node === undefined || p.spec?.nodeName === node,
-      )
-      if (left.length)
-        throw new Error(`${left.length} pod(s) left: ${left.map((p) => p.metadata?.name).join(', ')}`)
-      return true
-    },
-    { timeoutMs, intervalMs: 1000 },
+  await awaitDragonflyWorkloads(
+    io,
+    f,
+    `the seed peer and the clients restarted: every workload in ${DRAGONFLY_NAMESPACE} rolled out and ready`,
   )
 }

@@ -19,9 +19,8 @@ import { loudNote } from '../run/state.ts'
 import { upgradeStargz } from '../upgrade/stargz-step.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
 import { helm, kube } from './commands.ts'
-import { imageName, runHelm, saveImages, type Flow } from './flow.ts'
+import { awaitDragonflyWorkloads, imageName, runHelm, saveImages, type Flow } from './flow.ts'
 import { initContainerImagePin } from './images.ts'
-import { waitForWorkloads } from './k8s.ts'
 import type { StepIO } from './step-io.ts'
 import { supplyWorkloadImages } from './workload-images-build.ts'
 
@@ -43,10 +42,10 @@ export async function upgradeKind(
 ): Promise<void> {
   const { config, ctx } = f
   const awaitRollout = () =>
-    io.wait(
-      `every workload in ${DRAGONFLY_NAMESPACE} rolled out to ${component} ${version} and ready (API, polled)`,
-      () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, config.stepTimeoutMinutes * 60_000, io.log),
-      [],
+    awaitDragonflyWorkloads(
+      io,
+      f,
+      `every workload in ${DRAGONFLY_NAMESPACE} rolled out to ${component} ${version} and ready`,
     )
   if (component === 'chart')
     throw new Error(

@@ -21,6 +21,17 @@ export async function imageExists(ref: string): Promise<boolean> {
   return (await run('docker', ['image', 'inspect', ref], { allowFailure: true })).exitCode === 0
 }
 
+/** The image present, or pulled now; the pull's last error line when it cannot be had. */
+export async function presentOrPulled(
+  ref: string,
+  timeoutMs: number,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  if (await imageExists(ref)) return { ok: true }
+  const pull = await run('docker', ['pull', ref], { allowFailure: true, timeoutMs })
+  if (pull.exitCode === 0) return { ok: true }
+  return { ok: false, reason: pull.stderr.trim().split('\n').pop() || `docker pull exited ${pull.exitCode}` }
+}
+
 export async function containerIp(container: string, network: string): Promise<string> {
   return output('docker', [
     'inspect',

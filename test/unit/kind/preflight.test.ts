@@ -53,14 +53,17 @@ describe('kind preflight', () => {
 
   test('debootstrap and root are needed only where the test image cannot be built on its published base', async () => {
     const offline = {
-      testImage: async () => ({ ok: false as const, reason: 'lookup registry-1.docker.io: no such host' }),
+      testImage: async () => ({
+        ok: false as const,
+        reason: 'dial tcp: lookup on 10.255.255.53:53: no such host',
+      }),
     }
     const problems = await kindPreflight(
       input,
       healthy({ ...offline, commandExists: async () => false, root: () => false }),
     )
     expect(problems.map((p) => p.what)).toEqual([
-      "debootstrap missing (the test image's published base cannot be had (lookup registry-1.docker.io: no such host), so it is built from Debian packages)",
+      "debootstrap missing (the test image's published base cannot be had (dial tcp: lookup on 10.255.255.53:53: no such host), so it is built from Debian packages)",
       expect.stringMatching(
         /^not root \(debootstrap and chroot need it: the test image's published base cannot be had/,
       ),
