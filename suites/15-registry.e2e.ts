@@ -3,7 +3,6 @@
 import { beforeEach, describe, expect, test } from 'vitest'
 import { profileFor } from '../helpers/profiles/profile-for.ts'
 import { timed } from '../helpers/base/progress.ts'
-import { startRegistry } from '../helpers/image/origin-registry.ts'
 import { requires, runConfig, runState, setRegistry, updateState } from '../helpers/run/state.ts'
 import { labelChapter } from '../helpers/report/allure-labels.ts'
 
@@ -16,17 +15,9 @@ describe('origin registry', () => {
   test('the registry answers on the cluster network', async () => {
     const config = runConfig()
     const profile = await profileFor(config)
-    const registry = await timed('registry', async (log) => {
-      const image = await profile.registryImage(log)
-      log(`image ${image}`)
-      return startRegistry({
-        image,
-        name: config.registryName,
-        network: runState().network!,
-        runId: runState().runId,
-        startupTimeoutMs: config.stepTimeoutMinutes * 60_000,
-      })
-    })
+    const registry = await timed('registry', (log) =>
+      profile.startOrigin({ network: runState().network!, runId: runState().runId }, log),
+    )
     setRegistry(registry)
     updateState((s) => {
       s.registry = { host: registry.host, localUrl: registry.localUrl, container: config.registryName }

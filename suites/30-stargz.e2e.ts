@@ -14,7 +14,15 @@ import { profileFor } from '../helpers/profiles/profile-for.ts'
 import { timed } from '../helpers/base/progress.ts'
 import { DFDAEMON_PORTS } from '../helpers/render/ports.ts'
 import { registryHost } from '../helpers/render/stargz-config.ts'
-import { loudNote, runConfig, runState, updateState, workers, requires } from '../helpers/run/state.ts'
+import {
+  loudNote,
+  originRegistry,
+  runConfig,
+  runState,
+  updateState,
+  workers,
+  requires,
+} from '../helpers/run/state.ts'
 import { lintStargzConfig } from '../helpers/stargz/config-lint.ts'
 import { p2pStargzConfig, stargzInstall } from '../helpers/stargz/configs.ts'
 import { installStargz } from '../helpers/stargz/install.ts'
@@ -62,7 +70,7 @@ describe('stargz snapshotter on every worker', () => {
     const profile = await profileFor(config)
     const ran = await collectRanVersions(
       runState().nodes,
-      runState().registry?.container,
+      runState().registry ? originRegistry() : undefined,
       await profile.dragonflyVersions(runState().nodes),
     )
     const pinned: Record<string, string> = {

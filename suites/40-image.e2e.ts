@@ -1,11 +1,10 @@
 // Chapter 4 (guide: "convert an image to eStargz and push it"): build the test image from Debian
 // packages, convert it with nerdctl, push both forms, and validate every pushed layer independently.
-import path from 'node:path'
 import { beforeEach, describe, test } from 'vitest'
 import { stepOf } from '../helpers/checks/step.ts'
+import { profileFor } from '../helpers/profiles/profile-for.ts'
 import { judge } from '../helpers/checks/verdict.ts'
-import { ensureTestImage } from '../helpers/image/test-image.ts'
-import { publishTestImage, registryRefs } from '../helpers/image/publish.ts'
+import { registryRefs } from '../helpers/image/publish.ts'
 import { validateImageLayers } from '../helpers/image/validate-layers.ts'
 import { timed } from '../helpers/base/progress.ts'
 import { controlPlane, runConfig, runState, updateState, requires } from '../helpers/run/state.ts'
@@ -23,8 +22,8 @@ describe('test image', () => {
     const registry = runState().registry!
     const refs = registryRefs(registry.host, config.image)
     await timed('image', async (log) => {
-      const local = await ensureTestImage(config.image, config, path.join(config.cacheDir, 'rootfs'), log)
-      await publishTestImage(controlPlane(), local, config.image, refs, registry.localUrl, log)
+      const profile = await profileFor(config)
+      await profile.publishImage(config.image, refs, controlPlane(), registry.localUrl, log)
     })
     const { manifest, layers, verdict, rootfs } = await validateImageLayers(registry.localUrl, refs.esgzRef)
     updateState((s) => {

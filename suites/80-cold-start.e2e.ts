@@ -1,13 +1,11 @@
 // Chapter 8 (the guide's chart): cold-start time of pull + run for OCIv1, eStargz, eStargz with
 // Dragonfly (cold) and eStargz with Dragonfly (warm peer), side by side in one run, with the
 // origin's bytes per mode. On by default in the local profile; D7Y_BENCHMARK switches it.
-import path from 'node:path'
 import { beforeEach, describe, expect, test } from 'vitest'
 import { labelChapter } from '../helpers/report/allure-labels.ts'
 import { benchmarkImage, type BenchTarget } from '../helpers/benchmark/cold-start.ts'
-import { publishTestImage, registryRefs } from '../helpers/image/publish.ts'
+import { registryRefs } from '../helpers/image/publish.ts'
 import { fetchManifest, parseRef } from '../helpers/image/registry-client.ts'
-import { ensureTestImage } from '../helpers/image/test-image.ts'
 import { profileFor } from '../helpers/profiles/profile-for.ts'
 import { timed } from '../helpers/base/progress.ts'
 import type { BenchmarkReport } from '../helpers/report/benchmark-types.ts'
@@ -44,8 +42,7 @@ describe('cold-start benchmark', () => {
       const refs = registryRefs(registryRef(), image)
       const result = await timed(`benchmark ${image.name}`, async (log) => {
         if (refs.esgzRef !== runState().image?.esgzRef) {
-          const local = await ensureTestImage(image, config, path.join(config.cacheDir, 'rootfs'), log)
-          await publishTestImage(controlPlane(), local, image, refs, registry.localUrl, log)
+          await profile.publishImage(image, refs, controlPlane(), registry.localUrl, log)
         }
         const target: BenchTarget = {
           image,

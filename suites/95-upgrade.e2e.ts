@@ -222,7 +222,7 @@ describe.skipIf(!to)('upgrade in place', () => {
     for (const p of problems) loudNote(`daemon footprint after the upgrade: ${p}`)
     const ran = await collectRanVersions(
       runState().nodes,
-      runState().registry?.container,
+      runState().registry ? originRegistry() : undefined,
       await profile.dragonflyVersions(runState().nodes),
     )
     const tools: Record<string, string> = { ...config.toolVersions }

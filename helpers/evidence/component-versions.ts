@@ -1,7 +1,7 @@
 // What ran, not what was pinned: each component's own version command, run where the component runs
 // (in the nodes, in the registry container), recorded in the run state's tool entries. A pin can be
 // wrong about what runs: Debian's docker-registry 2.8.2 stands in for the registry:2.8.3 image.
-import { dockerExec } from '../profiles/docker.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
 import { exec, type Node } from '../profiles/node.ts'
 import { STARGZ_PATHS } from '../render/ports.ts'
 import type { ToolInfo } from '../run/state.ts'
@@ -122,17 +122,20 @@ async function probeNode(node: Node, argv: readonly string[]): Promise<RanVersio
   }
 }
 
-async function probeRegistry(container: string): Promise<RanVersion> {
+async function probeRegistry(registry: RegistryProbe): Promise<RanVersion> {
   let last: RanVersion | undefined
   for (const argv of REGISTRY_VERSION_COMMANDS) {
-    const r = await dockerExec(container, argv, { allowFailure: true, timeoutMs: 30_000 }).catch(
-      (err: Error) => ({ exitCode: 1, stdout: '', stderr: err.message }),
-    )
-    last = ranVersion(container, argv, r.exitCode === 0, `${r.stdout}\n${r.stderr}`)
+    const r = await registry
+      .exec(argv)
+      .catch((err: Error) => ({ exitCode: 1, stdout: '', stderr: err.message }))
+    last = ranVersion(registry.where, argv, r.exitCode === 0, `${r.stdout}\n${r.stderr}`)
     if (last.version) return last
   }
   return last!
 }
+
+/** The origin registry as its version probe needs it (image/origin-registry.ts). */
+export type RegistryProbe = Pick<OriginRegistry, 'where' | 'exec'>
 
 /** Runs these probes in the nodes their components run on. */
 export async function probeNodes(nodes: Node[], probes: VersionProbe[]): Promise<Map<string, RanVersion[]>> {
@@ -150,11 +153,11 @@ export async function probeNodes(nodes: Node[], probes: VersionProbe[]): Promise
  */
 export async function collectRanVersions(
   nodes: Node[],
-  registryContainer: string | undefined,
+  registry: RegistryProbe | undefined,
   dragonfly: Map<string, RanVersion[]>,
 ): Promise<Map<string, RanVersion[]>> {
   const ran = await probeNodes(nodes, NODE_VERSION_PROBES)
   for (const [tool, records] of dragonfly) ran.set(tool, records)
-  if (registryContainer) ran.set('registry', [await probeRegistry(registryContainer)])
+  if (registry) ran.set('registry', [await probeRegistry(registry)])
   return ran
 }

@@ -62,7 +62,10 @@ const noop = async () => ({})
 // peers' traffic crosses), on the origin's content, in Dragonfly's values (the local profile
 // re-renders its daemons' files; kind runs `helm upgrade --reuse-values` and awaits the rollout), or
 // a component stopped (systemctl; on kind through the API: StatefulSets scaled, a node tainted).
-const EVERY_PROFILE = { local: true, kind: true } as const
+const EVERY_PROFILE = { local: true, kind: true, cluster: true } as const
+// On a cluster the suite did not create (D7Y_PROFILE=cluster) other workloads share the nodes: an
+// entry that changes what they depend on (a node's schedulability, its firewall, /dev/fuse) is refused.
+const NOT_ON_SHARED_NODES = (why: string) => ({ local: true, kind: true, cluster: why }) as const
 const ROUTING = ['via-dfdaemon', 'task-succeeded', 'single-back-to-source'] as const
 // The originals of what a fault replaced, for its restore.
 const saved = new Map<string, unknown>()
@@ -112,7 +115,9 @@ export const FAULTS: FaultEntry[] = [
     // remotely either: containerd pulls it whole.
     expectRed: ['remote-snapshots', ...ROUTING],
     cause: 'mirror-unreachable',
-    profiles: EVERY_PROFILE,
+    profiles: NOT_ON_SHARED_NODES(
+      'it taints a node NoSchedule: other workloads could not be scheduled there while it lasts',
+    ),
     inject: (ctx) => stopComponent(ctx, 'client', victim(ctx)),
     restore: (ctx) => startComponent(ctx, 'client', victim(ctx)),
   },
@@ -216,7 +221,9 @@ export const FAULTS: FaultEntry[] = [
     incident: 'FAULTS.md 15: network policy / firewall between peers (dragonfly#1592, #1677): back to source',
     expectRed: ['task-succeeded', 'single-back-to-source'],
     cause: 'p2p-blocked',
-    profiles: EVERY_PROFILE,
+    profiles: NOT_ON_SHARED_NODES(
+      "it adds firewall rules to every node: other workloads' traffic on port 4000 would be dropped too",
+    ),
     inject: async (ctx) => {
       await blockUploadPort(ctx)
       return {}
@@ -231,7 +238,7 @@ export const FAULTS: FaultEntry[] = [
       'FAULTS.md 18: no /dev/fuse in the node (siderolabs/extensions#245): full pull, the image still runs',
     expectRed: ['remote-snapshots'],
     cause: 'fuse-missing',
-    profiles: EVERY_PROFILE,
+    profiles: NOT_ON_SHARED_NODES('it removes /dev/fuse from a node that other workloads may use'),
     inject: async (ctx) => {
       await removeFuse(victim(ctx))
       return {}
@@ -367,7 +374,9 @@ export const FAULTS: FaultEntry[] = [
     incident: 'FAULTS.md 5/14 (the other end): with the origin gone nothing can fill the P2P network',
     expectRed: ['image-runs', 'remote-snapshots', ...ROUTING],
     cause: 'origin-unavailable',
-    profiles: EVERY_PROFILE,
+    profiles: NOT_ON_SHARED_NODES(
+      'it adds firewall rules to every node: other workloads could not reach that address either',
+    ),
     inject: async (ctx) => {
       await blockOrigin(ctx)
       return {}

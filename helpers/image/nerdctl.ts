@@ -3,7 +3,9 @@
 import type { RunResult } from '../base/exec.ts'
 import { exec, type Node } from '../profiles/node.ts'
 
-const NERDCTL = '/usr/local/bin/nerdctl'
+/** Where nerdctl goes in every node (the profiles put it there). */
+export const NERDCTL_PATH = '/usr/local/bin/nerdctl'
+const NERDCTL = NERDCTL_PATH
 
 export function nerdctl(node: Node, args: string[], timeoutMs = 15 * 60_000): Promise<RunResult> {
   return exec(node, [NERDCTL, '--insecure-registry', ...args], { timeoutMs })

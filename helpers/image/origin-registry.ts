@@ -1,16 +1,20 @@
 // The origin registry under test: a real distribution registry container started through
 // testcontainers on the run's Docker network, reachable from nodes by name. Its JSON access log
 // is the origin-side evidence for back-to-source accounting.
-import { GenericContainer, Wait, type StartedTestContainer } from 'testcontainers'
-import { RUN_LABEL, presentOrPulled } from '../profiles/docker.ts'
-import { run } from '../base/exec.ts'
+import { GenericContainer, Wait } from 'testcontainers'
+import { RUN_LABEL, dockerExec, presentOrPulled } from '../profiles/docker.ts'
+import { run, type RunResult } from '../base/exec.ts'
+import type { Config } from '../run/config.ts'
 
 export interface OriginRegistry {
   /** host:port as nodes see it */
   host: string
   /** http://127.0.0.1:<mapped port> as this process sees it */
   localUrl: string
-  container: StartedTestContainer
+  /** where it runs, for reports: a container name or a pod */
+  where: string
+  /** a command inside the registry's container (its version probe) */
+  exec(argv: readonly string[]): Promise<RunResult>
   /** the container's log, from an ISO time of this machine's clock when given */
   logs(since?: string): Promise<string>
   stop(): Promise<void>
@@ -40,7 +44,8 @@ export async function startRegistry(opts: RegistryOptions): Promise<OriginRegist
   return {
     host: `${opts.name}:5000`,
     localUrl,
-    container,
+    where: opts.name,
+    exec: (argv) => dockerExec(container.getId(), argv, { allowFailure: true, timeoutMs: 30_000 }),
     // `docker logs` rather than the stream API: the whole log, as a user would collect it.
     // The registry logs to stderr; keep both streams.
     logs: async (since?: string) => {
@@ -68,4 +73,22 @@ export async function registryImage(
   if (got.ok) return pinned
   log(`cannot pull ${pinned} (${got.reason}); using Debian's docker-registry package instead`)
   return buildDebian()
+}
+
+/** The origin as a container on the nodes' network (local and kind), from the image `image` gives. */
+export async function startOriginContainer(
+  config: Pick<Config, 'registryName' | 'stepTimeoutMinutes'>,
+  at: { network: string; runId: string },
+  image: () => Promise<string>,
+  log: (line: string) => void,
+): Promise<OriginRegistry> {
+  const ref = await image()
+  log(`image ${ref}`)
+  return startRegistry({
+    image: ref,
+    name: config.registryName,
+    network: at.network,
+    runId: at.runId,
+    startupTimeoutMs: config.stepTimeoutMinutes * 60_000,
+  })
 }

@@ -51,11 +51,11 @@ import { ensureKindNodeImage } from './node-image/build.ts'
 import { kindNodeRecipe } from './node-image/recipe.ts'
 import { kindNodeNames, parseKindNodes, parseNodeInfo, sortNodes } from './nodes.ts'
 import type { StepIO } from './step-io.ts'
+import { NERDCTL_PATH } from '../image/nerdctl.ts'
 import { supplyWorkloadImages } from './workload-images-build.ts'
 import { servicesRecipe } from './workload-images.ts'
 
-/** Where nerdctl goes in every node (helpers/image/nerdctl.ts runs it from there). */
-export const NERDCTL_PATH = '/usr/local/bin/nerdctl'
+export { NERDCTL_PATH }
 
 export interface Flow {
   config: Config

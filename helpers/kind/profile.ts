@@ -63,6 +63,8 @@ import { upgradeKind } from './upgrade.ts'
 import { lastErrorLine, podRestartRecords } from './restarts.ts'
 import { RestartLedger } from '../checks/restarts.ts'
 import { podReader } from './pod-reader.ts'
+import { startOriginContainer } from '../image/origin-registry.ts'
+import { publishBuiltImage } from '../image/publish.ts'
 
 const NAMING = { release: DRAGONFLY_RELEASE }
 const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, component))
@@ -247,7 +249,11 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
       )
     },
 
-    registryImage: async (log) => registryStep(liveIO(log), await flow()),
+    publishImage: (image, refs, builder, url, log) =>
+      publishBuiltImage(config, image, refs, builder, url, log),
+
+    startOrigin: async (at, log) =>
+      startOriginContainer(config, at, async () => registryStep(liveIO(log), await flow()), log),
 
     async deployDragonfly(nodes, registryHost, log) {
       await mkdir(layout.dir, { recursive: true })

@@ -11,7 +11,8 @@ import { copyTo, exec, systemctl, writeFile, type Node } from '../profiles/node.
 import type { ComponentStatus, PreflightProblem, Profile } from '../profiles/profile.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
 import { ensureDebianRegistryImage } from './registry-image.ts'
-import { registryImage } from '../image/origin-registry.ts'
+import { registryImage, startOriginContainer } from '../image/origin-registry.ts'
+import { publishBuiltImage } from '../image/publish.ts'
 import {
   DFDAEMON_PORTS,
   DRAGONFLY_PATHS,
@@ -191,10 +192,19 @@ export function localProfile(config: Config, onTool: (t: ObtainedTool) => void =
       }
     },
 
-    registryImage: (log) =>
-      registryImage(
-        `${versions.images.registry.repository}:${versions.images.registry.tag}`,
-        ensureDebianRegistryImage,
+    publishImage: (image, refs, builder, url, log) =>
+      publishBuiltImage(config, image, refs, builder, url, log),
+
+    startOrigin: (at, log) =>
+      startOriginContainer(
+        config,
+        at,
+        () =>
+          registryImage(
+            `${versions.images.registry.repository}:${versions.images.registry.tag}`,
+            ensureDebianRegistryImage,
+            log,
+          ),
         log,
       ),
 

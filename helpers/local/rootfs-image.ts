@@ -76,21 +76,7 @@ export async function ensureRootfsImage(
   await rm(root, { recursive: true, force: true })
   await mkdir(path.dirname(root), { recursive: true })
   try {
-    log(`debootstrap ${recipe.suite} with ${recipe.packages.join(',')} (about a minute)`)
-    await debootstrap(recipe, root, log)
-    for (const [file, content] of Object.entries(recipe.files ?? {})) {
-      await run('sh', ['-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'write', path.join(root, file)], {
-        input: content,
-      })
-    }
-    if (recipe.customize) await run('chroot', [root, 'sh', '-ec', recipe.customize])
-    // Package caches and logs make the image bigger and its layer less reproducible.
-    await run('sh', [
-      '-c',
-      'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/* "$1"/var/log/*',
-      'x',
-      root,
-    ])
+    await buildRootfsTree(recipe, root, log)
     const changes = (recipe.changes ?? []).flatMap((c) => ['--change', c])
     await run(
       'bash',
@@ -108,4 +94,27 @@ export async function ensureRootfsImage(
   } finally {
     await rm(root, { recursive: true, force: true })
   }
+}
+
+/** debootstrap, the recipe's files and customization, then caches and logs removed: the tree an image is made of. */
+export async function buildRootfsTree(
+  recipe: RootfsRecipe,
+  root: string,
+  log: (line: string) => void,
+): Promise<void> {
+  log(`debootstrap ${recipe.suite} with ${recipe.packages.join(',')} (about a minute)`)
+  await debootstrap(recipe, root, log)
+  for (const [file, content] of Object.entries(recipe.files ?? {})) {
+    await run('sh', ['-c', 'mkdir -p "$(dirname "$1")" && cat > "$1"', 'write', path.join(root, file)], {
+      input: content,
+    })
+  }
+  if (recipe.customize) await run('chroot', [root, 'sh', '-ec', recipe.customize])
+  // Package caches and logs make the image bigger and its layer less reproducible.
+  await run('sh', [
+    '-c',
+    'rm -rf "$1"/var/cache/apt/archives/*.deb "$1"/var/lib/apt/lists/* "$1"/var/log/*',
+    'x',
+    root,
+  ])
 }

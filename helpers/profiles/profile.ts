@@ -2,9 +2,11 @@
 // on its name. Which one runs: profile-for.ts (beside it, not in it: each profile imports this seam).
 import type { RestartRecord } from '../checks/restarts.ts'
 import type { RanVersion } from '../evidence/component-versions.ts'
-import type { Config } from '../run/config.ts'
+import type { Config, TestImage } from '../run/config.ts'
+import type { PublishedImage } from '../image/publish.ts'
 import type { RunOutcome } from '../image/nerdctl.ts'
 import type { Node } from './node.ts'
+import type { OriginRegistry } from '../image/origin-registry.ts'
 import type { DragonflyValues } from '../render/helm-values.ts'
 import type { ReaderState } from '../upgrade/reader.ts'
 import type { UpgradeComponent } from '../upgrade/version-set.ts'
@@ -40,8 +42,22 @@ export interface Profile {
   createCluster(log: (line: string) => void): Promise<Cluster>
   /** tools every node needs for the chapters (containerd where the profile provides it, nerdctl) */
   prepareNodes(nodes: Node[], log: (line: string) => void): Promise<void>
-  /** image of the origin registry container */
-  registryImage(log: (line: string) => void): Promise<string>
+  /**
+   * starts the origin registry where the nodes reach it by `<registryName>:<registryPort>` and this
+   * process through `localUrl` (local, kind: a container on the nodes' network; cluster: a pod)
+   */
+  startOrigin(at: { network: string; runId: string }, log: (line: string) => void): Promise<OriginRegistry>
+  /**
+   * the test image in the origin registry as `refs.plainRef`, converted to eStargz on `builder` and
+   * pushed as `refs.esgzRef` (local, kind: built and pushed by the Docker engine; cluster: no engine)
+   */
+  publishImage(
+    image: TestImage,
+    refs: PublishedImage,
+    builder: Node,
+    registryLocalUrl: string,
+    log: (line: string) => void,
+  ): Promise<void>
   deployDragonfly(nodes: Node[], registryHost: string, log: (line: string) => void): Promise<void>
   /**
    * each Dragonfly component and whether it is serving (health endpoint, port, pod condition);

@@ -13,8 +13,8 @@ export const AGENT_LABELS = {
 export interface NodeAgentOptions {
   /** an image with sh, sleep and nsenter (the pinned busybox has them) */
   image: string
-  /** the nodes to run on (D7Y_NODE_SELECTOR); empty: every node */
-  nodeSelector: Record<string, string>
+  /** the nodes to run on by name: the chosen workers (D7Y_NODE_SELECTOR) and the builder */
+  nodes: string[]
 }
 
 export function renderNodeAgent(opts: NodeAgentOptions) {
@@ -29,7 +29,15 @@ export function renderNodeAgent(opts: NodeAgentOptions) {
         spec: {
           // PID 1 of the node is the process whose namespaces nsenter enters
           hostPID: true,
-          nodeSelector: opts.nodeSelector,
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [
+                  { matchFields: [{ key: 'metadata.name', operator: 'In', values: opts.nodes }] },
+                ],
+              },
+            },
+          },
           // on every chosen node, whatever taints it carries (control-plane, dedicated pools)
           tolerations: [{ operator: 'Exists' }],
           terminationGracePeriodSeconds: 1,

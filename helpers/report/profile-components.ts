@@ -16,6 +16,7 @@ export interface ProfileComponents {
 export const profileComponents: Record<Profile, ProfileComponents> = {
   local: { tools: profileTools.local, chart: false, images: ['registry'] },
   kind: { tools: profileTools.kind, chart: true, images: ['kindNode', 'scheduler', 'client', 'registry'] },
+  cluster: { tools: profileTools.cluster, chart: true, images: ['scheduler', 'client', 'registry'] },
 }
 
 /** The components of a profile by name; an unknown profile name (a foreign summary) has none. */

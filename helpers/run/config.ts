@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { versions, type ToolName } from '../base/versions.ts'
 import { parseVersionSet, type VersionSet } from '../upgrade/version-set.ts'
 
-export const PROFILES = ['kind', 'local'] as const
+export const PROFILES = ['kind', 'local', 'cluster'] as const
 export type Profile = (typeof PROFILES)[number]
 
 export interface TestImage {
@@ -123,6 +123,28 @@ const settings = {
     schema: z.enum(['docker', 'podman']),
     accepts: 'docker | podman',
   },
+  // the cluster profile: a cluster the suite did not create, reached through the API alone
+  kubeconfig: {
+    env: 'KUBECONFIG',
+    schema: z.string().min(1).optional(),
+    accepts: 'the path of a kubeconfig file (cluster profile; default ~/.kube/config)',
+  },
+  kubeContext: {
+    env: 'D7Y_KUBE_CONTEXT',
+    schema: z.string().min(1).optional(),
+    accepts: "a context of the kubeconfig (cluster profile; default: the kubeconfig's current context)",
+  },
+  nodeSelector: {
+    env: 'D7Y_NODE_SELECTOR',
+    schema: z.string().min(1),
+    accepts: 'a Kubernetes label selector choosing the worker nodes (cluster profile)',
+  },
+  builderNode: {
+    env: 'D7Y_BUILDER_NODE',
+    schema: z.string().min(1).optional(),
+    accepts:
+      'the name of the node that converts the test image and runs the origin registry (cluster profile; default: the control-plane node)',
+  },
   benchmark: { env: 'D7Y_BENCHMARK', schema: bool, accepts: 'true | false' },
   benchmarkSamples: {
     env: 'D7Y_BENCHMARK_SAMPLES',
@@ -235,6 +257,10 @@ export const defaults: SettingValues = {
   stabilityRuns: 0,
   reuseCluster: false,
   kindProvider: 'docker',
+  kubeconfig: undefined,
+  kubeContext: undefined,
+  nodeSelector: '!node-role.kubernetes.io/control-plane',
+  builderNode: undefined,
   benchmark: false,
   benchmarkSamples: 3,
   stepTimeoutMinutes: 20,

@@ -209,6 +209,8 @@ export const catalog: Record<ToolName, ToolSpec> = {
 /** The tools each profile needs on the machine that runs the suite (build-all's default). */
 export const profileTools: Record<Profile, ToolName[]> = {
   local: ['containerd', 'nerdctl', 'stargz', 'scheduler', 'dfdaemon'],
+  // a cluster the suite did not make: its nodes bring containerd and the kubelet; the suite adds these
+  cluster: ['kubectl', 'helm', 'nerdctl', 'stargz'],
   // The host's tools, then what a kind node image is built from (quick builds first, kube last). The
   // node image's containerd is the local profile's (reports must not count it as a kind component).
   kind: [

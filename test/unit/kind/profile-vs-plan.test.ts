@@ -60,6 +60,14 @@ vi.mock('../../../helpers/tools/obtain.ts', () => ({
   })),
 }))
 
+// the registry container itself is chapter 15's (testcontainers); here only the image the profile picks
+vi.mock('../../../helpers/image/origin-registry.ts', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('../../../helpers/image/origin-registry.ts')>()),
+  startOriginContainer: vi.fn(async (_config: unknown, _at: unknown, image: () => Promise<string>) => ({
+    where: await image(),
+  })),
+}))
+
 vi.mock('../../../helpers/kind/k8s.ts', () => ({
   kubeFrom: () => ({
     discovery: {
@@ -137,7 +145,8 @@ describe('the profile runs what the plan prints', () => {
 
   test('registry image', async () => {
     ran.length = 0
-    expect(await profile().registryImage(() => {})).toBe(`registry:${config.versions.images.registry.tag}`)
+    const origin = await profile().startOrigin({ network: 'kind', runId: 'r-test' }, () => {})
+    expect(origin.where).toBe(`registry:${config.versions.images.registry.tag}`)
     expect(ran).toEqual(planned(step('registry')))
   })
 

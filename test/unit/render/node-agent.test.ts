@@ -13,11 +13,12 @@ const access: AgentAccess = {
 
 describe('node agent', () => {
   test('one privileged pod per chosen node, in the node’s PID namespace, on tainted nodes too', () => {
-    const ds = renderNodeAgent({ image: 'busybox:1.36.1', nodeSelector: { 'd7y/conformance': 'true' } })
+    const ds = renderNodeAgent({ image: 'busybox:1.36.1', nodes: ['w1', 'w2'] })
     const pod = ds.spec.template.spec
     expect(pod.hostPID).toBe(true)
     expect(pod.containers[0]!.securityContext.privileged).toBe(true)
-    expect(pod.nodeSelector).toEqual({ 'd7y/conformance': 'true' })
+    const terms = pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
+    expect(terms).toEqual([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w1', 'w2'] }] }])
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }])
     expect(ds.spec.selector.matchLabels).toEqual(ds.spec.template.metadata.labels)
   })

@@ -8,7 +8,7 @@ import { loadConfig } from '../../../helpers/run/config.ts'
 import { helmValues } from '../../../helpers/render/helm-values.ts'
 import { renderDfdaemonClient } from '../../../helpers/render/dfdaemon-local.ts'
 import { userInputProblems } from '../../../helpers/run/user-inputs.ts'
-import { FAULTS, selectFaults } from '../../../helpers/faults/catalog.ts'
+import { selectFaults } from '../../../helpers/faults/catalog.ts'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'd7y-inputs-'))
 const file = (name: string, text: string) => {
@@ -56,17 +56,14 @@ describe('user inputs', () => {
   })
 
   test('an entry a profile cannot cause is refused before any work, with why', () => {
-    const catalog = FAULTS.map((f) =>
-      f.id === 'p2p-blocked'
-        ? { ...f, profiles: { local: true as const, kind: 'its peers cannot be told apart' } }
-        : f,
+    // the cluster profile refuses the entries that change what other workloads on its nodes depend on
+    expect(() => selectFaults('baseline,p2p-blocked,no-fuse', 'cluster')).toThrow(
+      "fault(s) the cluster profile cannot cause: p2p-blocked (it adds firewall rules to every node: other workloads' traffic on port 4000 would be dropped too); no-fuse (it removes /dev/fuse from a node that other workloads may use)",
     )
-    expect(() => selectFaults('baseline,p2p-blocked', 'kind', catalog)).toThrow(
-      'fault(s) the kind profile cannot cause: p2p-blocked (its peers cannot be told apart)',
-    )
-    expect(selectFaults('baseline,p2p-blocked', 'local', catalog).map((f) => f.id)).toEqual([
+    expect(selectFaults('baseline,p2p-blocked', 'kind').map((f) => f.id)).toEqual(['baseline', 'p2p-blocked'])
+    expect(selectFaults('baseline,content-corrupt', 'cluster').map((f) => f.id)).toEqual([
       'baseline',
-      'p2p-blocked',
+      'content-corrupt',
     ])
   })
 })
