@@ -50,9 +50,7 @@ export function footprintScript(paths: { files: string[]; dirs: string[] }): str
     '  elif [ -d "$p" ]; then printf "%s\\tdir\\n" "$p"',
     '  else printf "%s\\tabsent\\n" "$p"; fi',
     'done',
-    ...IMAGE_NAMESPACES.map(
-      (ns) => `ctr -n ${ns} images ls -q 2>/dev/null | sed 's/^/image\\t${ns}\\t/'`,
-    ),
+    ...IMAGE_NAMESPACES.map((ns) => `ctr -n ${ns} images ls -q 2>/dev/null | sed 's/^/image\\t${ns}\\t/'`),
   ].join('\n')
 }
 

@@ -312,6 +312,12 @@ export interface DfdaemonLogSummary {
   tasks: Record<string, DfdaemonTaskFacts>
   /** events of interest that carried no task id, by kind */
   unattributed: Partial<Record<DfdaemonEventKind, number>>
+  /**
+   * blob digests whose proxy prefetch ended (finished or failed), read from the line's url field: the
+   * whole blob's task is over on this node even when the scheduler was never told (its announce
+   * refused, the prefetch fetched from the source: kind run of 2026-12-06, fixtures/logs/prefetch-announce-refused)
+   */
+  prefetchEnded?: string[]
   records: number
   /** requests dfdaemon proxied straight to the upstream, without a task (the first MAX_LIST) */
   proxiedDirectly: { method: string; url: string }[]
@@ -344,6 +350,7 @@ export async function summarizeDfdaemonLog(
   const summary: DfdaemonLogSummary = {
     tasks: {},
     unattributed: {},
+    prefetchEnded: [],
     records: 0,
     proxiedDirectly: [],
     proxiedDirectlyCount: 0,
@@ -361,6 +368,10 @@ export async function summarizeDfdaemonLog(
       if (summary.proxiedDirectly.length < MAX_LIST)
         summary.proxiedDirectly.push({ method: event.method ?? '', url: event.url ?? '' })
       continue
+    }
+    if (event.kind === 'prefetchFinished' || event.kind === 'prefetchFailed') {
+      const blob = /\/blobs\/(sha256:[0-9a-f]{64})/.exec(record.fields.url ?? '')?.[1]
+      if (blob && !summary.prefetchEnded!.includes(blob)) summary.prefetchEnded!.push(blob)
     }
     if (event.taskId === undefined) {
       summary.unattributed[event.kind] = (summary.unattributed[event.kind] ?? 0) + 1

@@ -25,16 +25,29 @@ export interface RootfsLayer {
 
 const sha256 = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).digest('hex')}`
 
+const layerBase = (recipe: RootfsRecipe, cacheDir: string) =>
+  path.join(cacheDir, 'layers', recipeTag(recipe).replace(/[/:]/g, '_'))
+
+/** The cached layer of this recipe, when an earlier run built it. */
+export async function cachedRootfsLayer(
+  recipe: RootfsRecipe,
+  cacheDir: string,
+): Promise<RootfsLayer | undefined> {
+  const base = layerBase(recipe, cacheDir)
+  if (!existsSync(`${base}.json`) || !existsSync(`${base}.tar.gz`)) return undefined
+  return JSON.parse(await readFile(`${base}.json`, 'utf8')) as RootfsLayer
+}
+
 /** The layer of this recipe: cached under `cacheDir/layers`, else debootstrapped and packed once. */
 export async function ensureRootfsLayer(
   recipe: RootfsRecipe,
   cacheDir: string,
   log: (line: string) => void,
 ): Promise<RootfsLayer & { built: boolean }> {
-  const base = path.join(cacheDir, 'layers', recipeTag(recipe).replace(/[/:]/g, '_'))
+  const base = layerBase(recipe, cacheDir)
   const meta = `${base}.json`
-  if (existsSync(meta) && existsSync(`${base}.tar.gz`))
-    return { ...(JSON.parse(await readFile(meta, 'utf8')) as RootfsLayer), built: false }
+  const cached = await cachedRootfsLayer(recipe, cacheDir)
+  if (cached) return { ...cached, built: false }
   const root = `${base}.root`
   await rm(root, { recursive: true, force: true })
   await mkdir(root, { recursive: true })

@@ -5,6 +5,7 @@ import { quote } from '../base/exec.ts'
 import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
 import type { Config } from '../run/config.ts'
 import { RUN_LABEL, type ContainerEngine } from '../profiles/docker.ts'
+import { agentExecArgs, type AgentAccess } from '../profiles/node-access.ts'
 import { localImageRef } from './images.ts'
 import type { KindLayout } from './layout.ts'
 
@@ -186,6 +187,20 @@ export function ipv4Subnet(output: string): string | undefined {
 export function registryHostsLine(alias: { ip: string; hostnames: string[] }): string {
   const name = alias.hostnames[0]!
   return `grep -q ' ${name}$' /etc/hosts || echo '${alias.ip} ${alias.hostnames.join(' ')}' >> /etc/hosts`
+}
+
+/** A node as a command reaches it: kind's container by name, or a node with its agent pod (cluster). */
+export type NodeTarget = string | { container: string; access?: AgentAccess }
+
+/** `argv` on a node: `docker|podman exec` into its container, or `kubectl exec` + nsenter through its agent. */
+export function nodeExecCommand(
+  node: NodeTarget,
+  argv: string[],
+  engine: ContainerEngine = 'docker',
+): Command {
+  if (typeof node !== 'string' && node.access)
+    return cmd(node.access.kubectl, agentExecArgs(node.access, argv), 5 * 60_000)
+  return docker.exec(typeof node === 'string' ? node : node.container, argv, undefined, engine)
 }
 
 /** Copies a local file into a node container (parent directory first; -L follows cache symlinks). */

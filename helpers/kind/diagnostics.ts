@@ -18,7 +18,9 @@ import {
   podProxyPath,
   type Binaries,
   type Command,
+  nodeExecCommand,
   type KindContext,
+  type NodeTarget,
 } from './commands.ts'
 import { kubeFrom, listPods } from './k8s.ts'
 import { kindLayout } from './layout.ts'
@@ -31,16 +33,17 @@ export interface DiagnosticsItem {
 
 /** The per-worker commands: stargz journal, containerd and snapshotter config, the plugin table. */
 export function workerDiagnostics(
-  container: string,
+  node: NodeTarget,
   engine: ContainerEngine = 'docker',
 ): { file: string; command: Command }[] {
+  const on = (argv: string[]) => nodeExecCommand(node, argv, engine)
   return [
-    { file: 'stargz.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT], undefined, engine) },
-    { file: 'containerd.journal', command: docker.exec(container, ['journalctl', '--no-pager', '-o', 'short-iso', '-u', 'containerd'], undefined, engine) },
-    { file: 'containerd-config.toml', command: docker.exec(container, ['cat', '/etc/containerd/config.toml'], undefined, engine) },
-    { file: 'stargz-config.toml', command: docker.exec(container, ['cat', STARGZ_PATHS.config], undefined, engine) },
-    { file: 'ctr-plugins.txt', command: docker.exec(container, ['ctr', 'plugin', 'ls'], undefined, engine) },
-    { file: 'mounts.txt', command: docker.exec(container, ['cat', '/proc/mounts'], undefined, engine) },
+    { file: 'stargz.journal', command: on(['journalctl', '--no-pager', '-o', 'short-iso', '-u', STARGZ_UNIT]) },
+    { file: 'containerd.journal', command: on(['journalctl', '--no-pager', '-o', 'short-iso', '-u', 'containerd']) },
+    { file: 'containerd-config.toml', command: on(['cat', '/etc/containerd/config.toml']) },
+    { file: 'stargz-config.toml', command: on(['cat', STARGZ_PATHS.config]) },
+    { file: 'ctr-plugins.txt', command: on(['ctr', 'plugin', 'ls']) },
+    { file: 'mounts.txt', command: on(['cat', '/proc/mounts']) },
   ] // prettier-ignore
 }
 
@@ -73,6 +76,8 @@ async function binaries(config: Config): Promise<Binaries> {
 export async function collectKindDiagnostics(
   dir: string,
   config: Config = loadConfig(),
+  /** the cluster profile: its workers (reached through agents) and the origin pod's log command */
+  cluster?: { workers: Exclude<NodeTarget, string>[]; registryLog: Command },
 ): Promise<DiagnosticsResult> {
   await mkdir(dir, { recursive: true })
   const result: DiagnosticsResult = { dir, files: [], errors: [] }
@@ -96,7 +101,7 @@ export async function collectKindDiagnostics(
     return r.exitCode === 0 ? r.stdout : undefined
   }
 
-  await capture('kind-export.txt', kind.exportLogs(ctx, path.join(dir, 'kind-logs')))
+  if (!cluster) await capture('kind-export.txt', kind.exportLogs(ctx, path.join(dir, 'kind-logs')))
   for (const item of namespaceDiagnostics(ctx)) await capture(item.file, item.command)
 
   try {
@@ -127,15 +132,22 @@ export async function collectKindDiagnostics(
     result.errors.push({ item: 'pods', error: (err as Error).message.split('\n')[0] ?? '' })
   }
 
-  const nodes = await capture('kind-nodes.txt', kind.getNodes(ctx))
-  for (const container of (nodes ?? '')
-    .split('\n')
-    .map((s) => s.trim())
-    .filter((n) => /-worker\d*$/.test(n)))
-    for (const item of workerDiagnostics(container, config.kindProvider))
-      await capture(`nodes/${container}/${item.file}`, item.command)
-
-  await capture('registry.log', docker.logs(config.registryName), true)
+  if (cluster) {
+    // a cluster the suite did not create: its workers through their agent pods, the origin's pod log
+    for (const node of cluster.workers)
+      for (const item of workerDiagnostics(node))
+        await capture(`nodes/${node.container}/${item.file}`, item.command)
+    await capture('registry.log', cluster.registryLog, true)
+  } else {
+    const nodes = await capture('kind-nodes.txt', kind.getNodes(ctx))
+    for (const container of (nodes ?? '')
+      .split('\n')
+      .map((s) => s.trim())
+      .filter((n) => /-worker\d*$/.test(n)))
+      for (const item of workerDiagnostics(container, config.kindProvider))
+        await capture(`nodes/${container}/${item.file}`, item.command)
+    await capture('registry.log', docker.logs(config.registryName), true)
+  }
 
   await writeFile(
     path.join(dir, 'index.json'),

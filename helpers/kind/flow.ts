@@ -68,10 +68,10 @@ export interface Flow {
   kube: () => Kube
 }
 
-const stepMs = (f: Flow): number => f.config.stepTimeoutMinutes * 60_000
+const stepMs = (f: Pick<Flow, 'config'>): number => f.config.stepTimeoutMinutes * 60_000
 
 /** Every workload of Dragonfly's namespace rolled out and ready, awaited through the API (`what`: why). */
-export function awaitDragonflyWorkloads(io: StepIO, f: Flow, what: string) {
+export function awaitDragonflyWorkloads(io: StepIO, f: Pick<Flow, 'config' | 'kube'>, what: string) {
   return io.wait(
     `${what} (API, polled)`,
     () => waitForWorkloads(f.kube(), DRAGONFLY_NAMESPACE, stepMs(f), io.log),
@@ -105,7 +105,7 @@ export function deletesClusterOnTeardown(config: Pick<Config, 'keep' | 'reuseClu
  * The node image: the override, the pinned kindest/node when the provider has it or can pull it, else
  * (podman, no registry reachable) the suite's offline build of a node image, said out loud.
  */
-async function nodeImage(io: StepIO, f: Flow): Promise<string> {
+export async function nodeImage(io: StepIO, f: Flow): Promise<string> {
   const { config, engine } = f
   const pinned = kindNodeImage(config)
   if (config.kindNodeImage) return pinned
@@ -318,7 +318,24 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
       await io.run(docker.exec(node.container, ['sh', '-ec', registryHostsLine(alias)], undefined, engine))
     io.log(`${config.registryName} → ${ip} in every node's /etc/hosts and the chart's hostAliases`)
   }
-  await io.write(layout.managerBackends, managerBackendsFile(supplied.services))
+  await chartStep(io, f, registryHost, alias, supplied.services)
+}
+
+/**
+ * The chart and what it needs (any cluster): MariaDB and Redis for the manager from `servicesImage`,
+ * then `helm upgrade --install` with the run's values, awaited until every workload is ready.
+ * `alias`: the origin's address for the pods where the cluster's DNS cannot name it (hostAliases).
+ */
+export async function chartStep(
+  io: StepIO,
+  f: Pick<Flow, 'config' | 'ctx' | 'kube'>,
+  registryHost: string,
+  alias: { ip: string; hostnames: string[] } | undefined,
+  servicesImage: string,
+): Promise<void> {
+  const { config, ctx } = f
+  const { layout } = ctx
+  await io.write(layout.managerBackends, managerBackendsFile(servicesImage))
   await io.run(kubectl.apply(ctx, layout.managerBackends))
   await awaitDragonflyWorkloads(io, f, `MariaDB and Redis Deployments in ${DRAGONFLY_NAMESPACE} ready`)
   await io.write(layout.values, valuesFile(config, registryHost, alias))
@@ -336,7 +353,7 @@ export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registry
 /** The peer NodePort Service; the chapter judges its endpoints, this only gives them their moment. */
 export async function peerServiceStep(
   io: StepIO,
-  f: Flow,
+  f: Pick<Flow, 'config' | 'ctx'>,
   workers: string[],
   endpoints: () => Promise<{ node: string }[]>,
 ): Promise<void> {

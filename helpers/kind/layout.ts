@@ -14,8 +14,16 @@ export interface KindLayout {
   kubeconfig: string
 }
 
-export function kindLayout(config: Pick<Config, 'cacheDir' | 'clusterName'>): KindLayout {
-  const dir = path.join(config.cacheDir, 'kind', config.clusterName)
+export function kindLayout(
+  config: Pick<Config, 'cacheDir' | 'clusterName'> & { profile?: Config['profile'] },
+): KindLayout {
+  // the cluster profile (a cluster the suite did not make) keeps the same files, its kubeconfig the
+  // user's chosen context read out of theirs
+  const dir = path.join(
+    config.cacheDir,
+    config.profile === 'cluster' ? 'cluster' : 'kind',
+    config.clusterName,
+  )
   return {
     dir,
     kindConfig: path.join(dir, 'kind-config.yaml'),

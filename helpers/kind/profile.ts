@@ -69,7 +69,15 @@ import { publishBuiltImage } from '../image/publish.ts'
 const NAMING = { release: DRAGONFLY_RELEASE }
 const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, component))
 
-export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = () => {}): Profile {
+/**
+ * `withKind: false`: the API-side half for a cluster the suite did not create (cluster/profile.ts
+ * overrides what differs): no kind binary is obtained or run.
+ */
+export function kindProfile(
+  config: Config,
+  onTool: (t: ObtainedTool) => void = () => {},
+  opts: { withKind: boolean } = { withKind: true },
+): Profile {
   const layout = kindLayout(config)
   const stepMs = config.stepTimeoutMinutes * 60_000
   const values = helmValues(config)
@@ -95,7 +103,7 @@ export function kindProfile(config: Config, onTool: (t: ObtainedTool) => void = 
 
   async function context(): Promise<KindContext> {
     // one after another: a build (when no download is possible) must not compete with another
-    const k = await tool('kind')
+    const k = opts.withKind ? await tool('kind') : { binary: NAMED_BINARIES.kind }
     const h = await tool('helm')
     const c = await tool('kubectl')
     return { config, bin: { kind: k.binary, helm: h.binary, kubectl: c.binary }, layout }

@@ -8,7 +8,7 @@ import type { V1DaemonSet, V1PodSpec, V1StatefulSet } from '@kubernetes/client-n
 import { run } from '../base/exec.ts'
 import type { Node } from '../profiles/node.ts'
 import { DRAGONFLY_NAMESPACE, labelSelector } from '../render/index.ts'
-import { docker, kubectl, type Command, type KindContext } from './commands.ts'
+import { kubectl, nodeExecCommand, type Command, type KindContext, type NodeTarget } from './commands.ts'
 import { listPods, waitForNoPods, waitForReplacedPods, type Kube } from './k8s.ts'
 
 /** dfdaemon's storage and cache directories (dragonfly-client defaults, also the chart's storage.dir). */
@@ -127,11 +127,11 @@ export const resetCommands = {
     kubectl(ctx, ['scale', 'statefulset', name, ...ns, `--replicas=${replicas}`]),
   deletePvcs: (ctx: KindContext, names: string[]): Command =>
     kubectl(ctx, ['delete', 'pvc', ...ns, '--ignore-not-found', ...names], 5 * 60_000),
-  clearHostPath: (ctx: KindContext, container: string, dir: string): Command =>
-    docker.exec(
-      container,
+  /** a hostPath's content removed on a node: its container (kind), or through its agent pod (cluster) */
+  clearHostPath: (ctx: KindContext, node: NodeTarget, dir: string): Command =>
+    nodeExecCommand(
+      node,
       ['sh', '-c', `[ ! -d "$1" ] || find "$1" -mindepth 1 -delete`, 'clear', dir],
-      undefined,
       ctx.config.kindProvider,
     ),
 }
@@ -141,7 +141,7 @@ export function resetCommandList(
   ctx: KindContext,
   target: ResetTarget,
   actions: ResetActions,
-  nodeContainers: string[],
+  nodeContainers: NodeTarget[],
 ): Command[] {
   if (actions.mode === 'restart') return [resetCommands.deletePods(ctx, target.selector)]
   const clear = nodeContainers.flatMap((n) =>
@@ -201,7 +201,7 @@ export async function resetWorkload(
   const before = await listPods(kube, DRAGONFLY_NAMESPACE, target.selector)
   const oldUids = new Set(before.map((p) => p.metadata?.uid ?? ''))
   const ranOn = new Set(before.map((p) => p.spec?.nodeName ?? ''))
-  const containers = nodes.filter((n) => ranOn.has(n.name)).map((n) => n.container)
+  const containers = nodes.filter((n) => ranOn.has(n.name))
   const commands = resetCommandList(ctx, target, actions, containers)
   const exec = (c: Command) => run(c.file, c.args, { timeoutMs: c.timeoutMs })
   if (actions.mode === 'restart') {

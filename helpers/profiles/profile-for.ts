@@ -18,7 +18,10 @@ let current: Profile | undefined
 export async function profileFor(config: Config): Promise<Profile> {
   if (!current) {
     if (config.profile === 'local') current = localProfile(config, recordTool)
-    else {
+    else if (config.profile === 'cluster') {
+      const { clusterProfile } = await import('../cluster/profile.ts')
+      current = clusterProfile(config, recordTool)
+    } else {
       const { kindProfile } = await import('../kind/profile.ts')
       current = kindProfile(config, recordTool)
     }

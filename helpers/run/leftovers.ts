@@ -17,6 +17,8 @@ type NamingConfig = Pick<Config, 'profile' | 'clusterName' | 'workers' | 'regist
 
 /** The names this run will create (helpers/local/nodes.ts, the local profile, kind, the registry chapter). */
 export function plannedNames(config: NamingConfig): DockerNames {
+  // a cluster the suite did not create holds no Docker names of the run (its preflight reads the API)
+  if (config.profile === 'cluster') return { containers: [], volumes: [], networks: [] }
   const nodes = nodeNames(config.clusterName, config.workers).map((n) => n.name)
   if (config.profile === 'kind')
     // kind names its node containers alike; a reused cluster's nodes are meant to be there

@@ -178,6 +178,8 @@ export async function awaitDfdaemonTasks(
           // The whole task, not just the ranges the snapshotter asked for: a background prefetch
           // ends with dfdaemon telling the scheduler the peer finished.
           if ((task?.peerFinished ?? 0) + (task?.failed ?? 0) > 0) continue
+          // its prefetch ended without telling the scheduler (announce refused, fetched from the source)
+          if (s.prefetchEnded?.includes(l.digest)) continue
           if (task && noWholeBlobComing(task)) needQuiet = true
           else done = false
         }

@@ -353,3 +353,26 @@ describe('dfdaemon log', () => {
     expect(summary.tasks[LAYER]?.succeeded).toBe(2)
   })
 })
+
+describe('dfdaemon log: a prefetch whose announce the scheduler refused (kind, 2026-12-06)', () => {
+  const file = path.join(
+    import.meta.dirname,
+    '../../../fixtures/logs/prefetch-announce-refused/worker2-client.log',
+  )
+  const BLOB = 'sha256:bc20330ffd3b14954e10ba0a46c6221c8ddf55402100be92bdc342834a995cbd'
+
+  test('the whole task ended with the prefetch, though the scheduler was never told', async () => {
+    const s = await summarizeDfdaemonLog(readFileSync(file, 'utf8'))
+    const task = s.tasks[BLOB.slice('sha256:'.length)]!
+    expect(task.peerFinished).toBe(0)
+    expect(s.prefetchEnded).toEqual([BLOB])
+  })
+
+  test('without the prefetch line the end is not read', async () => {
+    const text = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => !l.includes('prefetch task finished'))
+      .join('\n')
+    expect((await summarizeDfdaemonLog(text)).prefetchEnded).toEqual([])
+  })
+})
