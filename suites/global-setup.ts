@@ -16,6 +16,7 @@ import { RUN_FILTER_ENV, RUN_ID_ENV } from '../helpers/run/run-env.ts'
 import { NAT_EXEMPTION_MARK, natExemption } from '../helpers/kind/commands.ts'
 
 const DIAGNOSTICS_MAIN = fileURLToPath(new URL('../helpers/run/diagnostics-main.ts', import.meta.url))
+const TEARDOWN_MAIN = fileURLToPath(new URL('../helpers/run/teardown-main.ts', import.meta.url))
 
 function readState(config: Config): RunState | undefined {
   try {
@@ -123,6 +124,17 @@ export default function setup(): () => Promise<void> {
       }
     }
     if (config.keep) return
+    if (config.profile === 'cluster') {
+      try {
+        execFileSync(process.execPath, ['--import', 'tsx', TEARDOWN_MAIN, runId], {
+          stdio: 'inherit',
+          timeout: 15 * 60_000,
+        })
+      } catch (err) {
+        console.error(`teardown did not finish: ${(err as Error).message.split('\n')[0]}`)
+      }
+      return
+    }
     if (config.profile === 'kind' && !config.reuseCluster) {
       deleteKindClusterSync(config)
       if (config.kindProvider !== 'docker') removeNatExemptionSync()

@@ -3,6 +3,7 @@
 // release removed, and the port-forward to the origin registry's pod.
 import { DRAGONFLY_NAMESPACE, DRAGONFLY_RELEASE } from '../render/index.ts'
 import { AGENT_NAMESPACE } from '../render/node-agent.ts'
+import { ORIGIN_NAME } from '../render/origin-pod.ts'
 import { kubectl, type Command, type KindContext } from '../kind/commands.ts'
 
 export const clusterCommands = {
@@ -50,6 +51,12 @@ export const clusterCommands = {
       `pod/${pod}`,
       `${localPort}:${podPort}`,
     ]),
+  deleteOrigin: (ctx: KindContext): Command =>
+    kubectl(
+      ctx,
+      ['delete', 'pod', '--namespace', AGENT_NAMESPACE, ORIGIN_NAME, '--ignore-not-found', '--wait=true'],
+      5 * 60_000,
+    ),
   registryLogs: (ctx: KindContext, pod: string, sinceTime?: string): Command =>
     kubectl(
       ctx,

@@ -16,7 +16,15 @@ import { ORIGIN_LABELS, ORIGIN_NAME, renderOriginPod } from '../render/origin-po
 import { initContainerImagePin, registryImagePin } from '../kind/images.ts'
 import { chooseNodes, type ChosenNode } from './nodes.ts'
 import { clusterCommands } from './commands.ts'
-import { footprintScript, parseFootprint, touchedPaths, type NodeFootprint } from './node-footprint.ts'
+import {
+  footprintDiff,
+  footprintScript,
+  parseFootprint,
+  touchedPaths,
+  type NodeFootprint,
+} from './node-footprint.ts'
+import { restoreNode } from './restore.ts'
+import { DRAGONFLY_NAMESPACE } from '../render/index.ts'
 import { labelSelector } from '../render/index.ts'
 import { kindLayout } from '../kind/layout.ts'
 import type { NodeBackup } from './restore.ts'
@@ -177,4 +185,74 @@ export async function originNameStep(io: StepIO, f: ClusterFlow, nodes: Node[], 
     },
     undefined,
   )
+}
+
+/** A node's two readings and what differs: the proof teardown writes to node-footprint.json. */
+export interface NodeFootprintReport {
+  node: string
+  before: NodeFootprint
+  after: NodeFootprint
+  differences: string[]
+}
+
+/**
+ * Teardown: the chart's release and namespace, the origin pod, every node put back from its reading
+ * and backups (read again afterwards and compared), then the agents' namespace. Each part runs even
+ * when one before it failed; `removed` gets what went.
+ */
+export async function teardownStep(
+  io: StepIO,
+  f: ClusterFlow,
+  found: FoundState | undefined,
+  removed: string[],
+): Promise<NodeFootprintReport[] | undefined> {
+  const part = async (what: string, work: () => Promise<unknown>) =>
+    work().then(
+      () => void removed.push(what),
+      (err: Error) => io.log(`${what}: ${err.message.split('\n')[0]}`),
+    )
+  await part(`helm release and namespace ${DRAGONFLY_NAMESPACE}`, async () => {
+    await io.run(clusterCommands.helmUninstall(f.ctx), { allowFailure: true })
+    await io.run(clusterCommands.deleteNamespace(f.ctx, DRAGONFLY_NAMESPACE))
+  })
+  await part('the origin registry pod', () => io.run(clusterCommands.deleteOrigin(f.ctx)))
+  let report: NodeFootprintReport[] | undefined
+  if (found) {
+    const now = await footprintStep(io, f, found.nodes)
+    for (const n of found.nodes)
+      await part(`node ${n.name} put back as found`, () =>
+        io.task(
+          `${n.name} through its agent: the snapshotter disabled, images the run added removed, the files it replaced put back, the files and directories it added removed, containerd restarted`,
+          () =>
+            restoreNode(
+              n,
+              found.before[n.name]!,
+              now[n.name]!,
+              found.backups[n.name] ?? {},
+              stepMs(f),
+              io.log,
+            ),
+          undefined,
+        ),
+      )
+    const after = await footprintStep(io, f, found.nodes)
+    report = found.nodes
+      .filter((n) => after[n.name])
+      .map((n) => ({
+        node: n.name,
+        before: found.before[n.name]!,
+        after: after[n.name]!,
+        differences: footprintDiff(found.before[n.name]!, after[n.name]!),
+      }))
+    for (const r of report)
+      io.log(
+        r.differences.length
+          ? `NOT AS FOUND: ${r.node}: ${r.differences.join('; ')}`
+          : `${r.node}: as found (${Object.keys(r.before.paths).length} paths, ${Object.values(r.before.images).flat().length} images, read before and after)`,
+      )
+  }
+  await part(`namespace ${AGENT_NAMESPACE} (node agents)`, () =>
+    io.run(clusterCommands.deleteNamespace(f.ctx, AGENT_NAMESPACE)),
+  )
+  return report
 }

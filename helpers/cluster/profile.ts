@@ -4,7 +4,7 @@
 // found, not made, and reached through the suite's agent pods; the origin registry is a pod; the
 // test image is pushed without a container engine; teardown puts every node back as it was found.
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Config } from '../run/config.ts'
 import { run } from '../base/exec.ts'
@@ -15,7 +15,7 @@ import { obtainTool } from '../tools/obtain.ts'
 import type { ToolName } from '../base/versions.ts'
 import { kindProfile } from '../kind/profile.ts'
 import { kindLayout } from '../kind/layout.ts'
-import { kubeFrom, waitForNoPods, type Kube } from '../kind/k8s.ts'
+import { kubeFrom, type Kube } from '../kind/k8s.ts'
 import { liveIO } from '../kind/step-io.ts'
 import { toSinceTime } from '../kind/logs.ts'
 import type { KindContext } from '../kind/commands.ts'
@@ -24,9 +24,7 @@ import { servicesRecipe } from '../kind/workload-images.ts'
 import { debian, recipeTag } from '../local/rootfs-image.ts'
 import { publishLayerImage } from '../image/publish.ts'
 import type { OriginRegistry } from '../image/origin-registry.ts'
-import { DRAGONFLY_NAMESPACE, labelSelector } from '../render/index.ts'
 import { AGENT_NAMESPACE } from '../render/node-agent.ts'
-import { ORIGIN_LABELS, ORIGIN_NAME } from '../render/origin-pod.ts'
 import { NERDCTL_PATH } from '../image/nerdctl.ts'
 import {
   agentStep,
@@ -36,19 +34,18 @@ import {
   originNameStep,
   originStep,
   foundStateFile,
+  teardownStep,
   type ClusterFlow,
   type FoundState,
 } from './flow.ts'
 import { clusterCommands } from './commands.ts'
 import { freeLoopbackPort, keepForwarding, type PortForward } from './port-forward.ts'
-import { footprintDiff } from './node-footprint.ts'
-import { backupFiles, restoreNode, type NodeBackup } from './restore.ts'
+import { backupFiles, type NodeBackup } from './restore.ts'
 import { clusterPreflight } from './preflight.ts'
 import { collectClusterDiagnostics } from './diagnostics.ts'
 
 export function clusterProfile(config: Config, onTool: (t: ObtainedTool) => void = () => {}): Profile {
   const layout = kindLayout(config)
-  const stepMs = config.stepTimeoutMinutes * 60_000
   const tools = new Map<ToolName, Promise<ObtainedTool>>()
   let kubeClient: Kube | undefined
   let forward: PortForward | undefined
@@ -181,46 +178,16 @@ export function clusterProfile(config: Config, onTool: (t: ObtainedTool) => void
       forward?.stop()
       if (!existsSync(layout.kubeconfig)) return removed
       const f = await flow()
-      const step = async (what: string, work: () => Promise<unknown>) => {
-        await work().then(
-          () => removed.push(what),
-          (err: Error) => log(`${what}: ${err.message.split('\n')[0]}`),
-        )
-      }
-      await step(`helm release and namespace ${DRAGONFLY_NAMESPACE}`, async () => {
-        await io.run(clusterCommands.helmUninstall(f.ctx), { allowFailure: true })
-        await io.run(clusterCommands.deleteNamespace(f.ctx, DRAGONFLY_NAMESPACE))
-      })
-      if (existsSync(foundStateFile(config))) {
-        const found = JSON.parse(await readFile(foundStateFile(config), 'utf8')) as FoundState
-        await step(`the origin registry pod`, async () => {
-          await kube().core.deleteNamespacedPod({ name: ORIGIN_NAME, namespace: AGENT_NAMESPACE })
-          await waitForNoPods(kube(), AGENT_NAMESPACE, labelSelector(ORIGIN_LABELS), stepMs)
-        })
-        const now = await footprintStep(io, f, found.nodes)
-        for (const n of found.nodes)
-          await step(`node ${n.name} put back as found`, () =>
-            restoreNode(n, found.before[n.name]!, now[n.name]!, found.backups[n.name] ?? {}, stepMs, log),
-          )
-        const after = await footprintStep(io, f, found.nodes)
-        const report = found.nodes.map((n) => ({
-          node: n.name,
-          before: found.before[n.name],
-          after: after[n.name],
-          differences: footprintDiff(found.before[n.name]!, after[n.name]!),
-        }))
+      const found = existsSync(foundStateFile(config))
+        ? (JSON.parse(await readFile(foundStateFile(config), 'utf8')) as FoundState)
+        : undefined
+      const report = await teardownStep(io, f, found, removed)
+      if (report) {
         await mkdir(config.reportsDir, { recursive: true })
         await writeFile(path.join(config.reportsDir, 'node-footprint.json'), JSON.stringify(report, null, 2))
-        for (const r of report)
-          log(
-            r.differences.length
-              ? `NOT AS FOUND: ${r.node}: ${r.differences.join('; ')}`
-              : `${r.node}: as found (${Object.keys(r.before!.paths).length} paths, ${Object.values(r.before!.images).flat().length} images read before and after)`,
-          )
+        // kept while a node is not as found: the next preflight names it
+        if (report.every((r) => !r.differences.length)) await rm(foundStateFile(config), { force: true })
       }
-      await step(`namespace ${AGENT_NAMESPACE} (node agents)`, () =>
-        io.run(clusterCommands.deleteNamespace(f.ctx, AGENT_NAMESPACE)),
-      )
       return removed
     },
   }
