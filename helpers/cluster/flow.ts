@@ -92,7 +92,10 @@ export async function agentStep(io: StepIO, f: ClusterFlow, chosen: ChosenNode[]
   const image = initContainerImagePin(f.config).ref
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE } }
   const agent = renderNodeAgent({ image, nodes: chosen.map((n) => n.name) })
-  await io.write(agentFile(f), [namespace, agent].map((d) => stringify(d)).join('---\n'))
+  await io.write(
+    agentFile(f),
+    [namespace, agent].map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n'),
+  )
   await io.run(kubectl.apply(f.ctx, agentFile(f)))
   const pods = await io.wait(
     `one ready agent pod on each of ${chosen.map((n) => n.name).join(', ')} (API, polled)`,
@@ -156,7 +159,9 @@ export async function originStep(io: StepIO, f: ClusterFlow, builder: Node): Pro
   const image = registryImagePin(f.config).ref
   await io.write(
     originFile(f),
-    stringify(renderOriginPod({ image, node: builder.name, port: f.config.registryPort })),
+    stringify(renderOriginPod({ image, node: builder.name, port: f.config.registryPort }), {
+      aliasDuplicateObjects: false,
+    }),
   )
   await io.run(kubectl.apply(f.ctx, originFile(f)))
   await io.wait(

@@ -32,9 +32,10 @@ export function renderNodeAgent(opts: NodeAgentOptions) {
           affinity: {
             nodeAffinity: {
               requiredDuringSchedulingIgnoredDuringExecution: {
-                nodeSelectorTerms: [
-                  { matchFields: [{ key: 'metadata.name', operator: 'In', values: opts.nodes }] },
-                ],
+                // one term per node (terms are ORed): a field selector takes one value only
+                nodeSelectorTerms: opts.nodes.map((n) => ({
+                  matchFields: [{ key: 'metadata.name', operator: 'In', values: [n] }],
+                })),
               },
             },
           },

@@ -18,7 +18,10 @@ describe('node agent', () => {
     expect(pod.hostPID).toBe(true)
     expect(pod.containers[0]!.securityContext.privileged).toBe(true)
     const terms = pod.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms
-    expect(terms).toEqual([{ matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w1', 'w2'] }] }])
+    expect(terms).toEqual([
+      { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w1'] }] },
+      { matchFields: [{ key: 'metadata.name', operator: 'In', values: ['w2'] }] },
+    ])
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }])
     expect(ds.spec.selector.matchLabels).toEqual(ds.spec.template.metadata.labels)
   })
