@@ -24,10 +24,17 @@ export function planCommand(): Command {
     .addOption(new Option('--profile <profile>', 'the profile to plan').choices(PROFILES).default('kind'))
     .option('--json', 'print the steps as JSON')
     .action(async (options: { profile: string; json?: boolean }) => {
-      if (options.profile !== 'kind') {
-        throw new CliError(`plan covers the kind profile only (asked for ${options.profile})`)
+      if (options.profile === 'local') {
+        throw new CliError(`plan covers the kind and cluster profiles (asked for ${options.profile})`)
       }
       const { kindPlan, renderPlan } = await loadPlanModule()
+      if (options.profile === 'cluster') {
+        const { clusterPlan } = await import('../../helpers/cluster/plan.ts')
+        const steps = await clusterPlan(loadConfig({ ...process.env, D7Y_PROFILE: 'cluster' }))
+        if (options.json) printJson(steps)
+        else printText(String(renderPlan(steps)))
+        return
+      }
       // The profile option wins over D7Y_PROFILE; everything else comes from the environment.
       const steps = await kindPlan(loadConfig({ ...process.env, D7Y_PROFILE: options.profile }))
       if (options.json) printJson(steps)

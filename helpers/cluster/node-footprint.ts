@@ -42,7 +42,10 @@ export function touchedPaths(registryHost: string): { files: string[]; dirs: str
 }
 
 /** A shell script that prints one line per path: `<path>\t<file <sha256> <mode>|dir|absent>`, then images. */
-export function footprintScript(paths: { files: string[]; dirs: string[] }): string {
+export function footprintScript(
+  paths: { files: string[]; dirs: string[] },
+  opts: { images: boolean } = { images: true },
+): string {
   const all = [...paths.files, ...paths.dirs].map((p) => `'${p}'`).join(' ')
   return [
     `for p in ${all}; do`,
@@ -50,7 +53,9 @@ export function footprintScript(paths: { files: string[]; dirs: string[] }): str
     '  elif [ -d "$p" ]; then printf "%s\\tdir\\n" "$p"',
     '  else printf "%s\\tabsent\\n" "$p"; fi',
     'done',
-    ...IMAGE_NAMESPACES.map((ns) => `ctr -n ${ns} images ls -q 2>/dev/null | sed 's/^/image\\t${ns}\\t/'`),
+    ...(opts.images ? IMAGE_NAMESPACES : []).map(
+      (ns) => `ctr -n ${ns} images ls -q 2>/dev/null | sed 's/^/image\\t${ns}\\t/'`,
+    ),
   ].join('\n')
 }
 
