@@ -285,6 +285,10 @@ export function taskSucceeded(
         problems.push(
           `${what} had ${t.failed} failed request(s): ${t.errors.slice(0, 2).map(brief).join('; ')}`,
         )
+      else if (!t.peerFinished && t.announceFailed)
+        problems.push(
+          `${what} served ${t.succeeded} request(s) but the scheduler refused its announce ("${/message: "([^"]*)"/.exec(t.announceError ?? '')?.[1] ?? brief(t.announceError)}"), so the whole blob was fetched without the scheduler and never shared: the proxy's prefetch raced the snapshotter's first range request for the same task`,
+        )
       else if (!t.peerFinished)
         problems.push(
           `${what} served ${t.succeeded} request(s) but the whole blob never completed (no DownloadPeerFinished: is proxy.prefetch on, is the client log level debug?)`,

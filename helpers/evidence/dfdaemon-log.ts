@@ -52,6 +52,7 @@ export type DfdaemonEventKind =
   | 'allPiecesFromLocal'
   | 'allPiecesWithScheduler'
   | 'peerFinished'
+  | 'announceFailed'
   | 'hitLocalCache'
   | 'prefetchStarted'
   | 'prefetchFinished'
@@ -135,6 +136,10 @@ const EVENTS: readonly { kind: DfdaemonEventKind; re: RegExp }[] = [
   // resource/task.rs:805,907,1044,1213: the whole task (not a range of it) is complete on this peer
   // and the scheduler was told so; the end of a background prefetch.
   { kind: 'peerFinished', re: /^sent DownloadPeer(?:BackToSource)?FinishedRequest$/ },
+  // error!("announce peer failed: {:?}"): resource/task.rs:715. The scheduler refused this peer's
+  // announce, e.g. "event Download inappropriate in current state Running" when the proxy's prefetch
+  // announces the peer a range request is already running (fixtures/logs/prefetch-announce-refused).
+  { kind: 'announceFailed', re: /^announce peer failed: (?<error>.*)$/s },
   // info!("hit local cache response"): resource/task.rs:1175
   { kind: 'hitLocalCache', re: /^hit local cache response$/ },
   // info!("prefetch task started" / "prefetch task finished"), error!("prefetch task failed: {}"):
@@ -275,6 +280,9 @@ export interface DfdaemonTaskFacts {
   allPiecesWithScheduler: number
   /** the whole task completed on this peer and the scheduler was told (DownloadPeer…FinishedRequest) */
   peerFinished: number
+  /** the scheduler refused an announce of this peer for the task (the first refusal's error) */
+  announceFailed: number
+  announceError?: string
   firstSeen: string
   lastSeen: string
 }
@@ -430,6 +438,10 @@ function apply(t: DfdaemonTaskFacts, e: DfdaemonEvent): void {
     case 'peerFinished':
       t.peerFinished++
       break
+    case 'announceFailed':
+      t.announceFailed++
+      t.announceError ??= e.error
+      break
     case 'failed':
       t.failed++
       break
@@ -527,6 +539,7 @@ function emptyTask(taskId: string, time: string): DfdaemonTaskFacts {
     local: { piecesFinished: 0, allPiecesFromLocal: 0, hitLocalCache: 0 },
     allPiecesWithScheduler: 0,
     peerFinished: 0,
+    announceFailed: 0,
     firstSeen: time,
     lastSeen: time,
   }

@@ -292,6 +292,24 @@ describe('dfdaemon verdicts on the real P2P capture', () => {
     )
   })
 
+  test('task-succeeded names the race when the scheduler refused the prefetch (kind, 2026-12-06)', async () => {
+    const refused = readFileSync(
+      path.join(import.meta.dirname, '../../../fixtures/logs/prefetch-announce-refused/worker2-client.log'),
+      'utf8',
+    )
+    const blob = 'sha256:bc20330ffd3b14954e10ba0a46c6221c8ddf55402100be92bdc342834a995cbd'
+    const raced = { digest: blob, size: 69_688_496, taskId: blob.slice(7) }
+    const w = {
+      ...(await fromCapture('dfdaemon-worker2.log')),
+      dfdaemon: await summarizeDfdaemonLog(refused),
+    }
+    const v = taskSucceeded([w, { ...w, node: 'worker3' }], [raced])
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(
+      /worker2: task bc20330ffd3b .* the scheduler refused its announce \("event Download inappropriate in current state Running"\).* prefetch raced/,
+    )
+  })
+
   test('task-succeeded fails a second worker that took no pieces from peers', async () => {
     const noPeers = text('dfdaemon-worker2.log')
       .split('\n')
