@@ -7,7 +7,7 @@ export const CHECKS = [
   {
     id: 'peer-endpoints',
     title: 'The peer NodePort Service has an endpoint on every worker',
-    profiles: ['kind'],
+    profiles: ['kind', 'cluster'],
   },
   {
     id: 'stargz-plugin',
@@ -22,7 +22,7 @@ export const CHECKS = [
     id: 'cri-pod-runs',
     title:
       'The eStargz image runs as a Pod on every worker (CRI path), its own pull remote in k8s.io, through dfdaemon, sent once by the origin',
-    profiles: ['kind'],
+    profiles: ['kind', 'cluster'],
   },
   {
     id: 'remote-snapshots',

@@ -2,7 +2,7 @@
 // are listed as "not run" so a reader sees the whole conformance list every time.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { checksFor } from '../checks/catalog.ts'
+import { checkTitle, checksFor, type CheckId } from '../checks/catalog.ts'
 import type { Config } from '../run/config.ts'
 import type { CheckResult, RunState } from '../run/state.ts'
 import { ranVersions } from './ran-versions.ts'
@@ -67,6 +67,15 @@ export function buildSummary(
           }
     },
   )
+  // a check judged although the catalog does not list it for this profile still counts, never dropped
+  for (const c of state?.checks ?? [])
+    if (!checks.some((k) => k.id === c.id))
+      checks.push({
+        id: c.id as CheckId,
+        title: checkTitle(c.id as CheckId),
+        status: c.status,
+        diagnosis: c.diagnosis,
+      })
   const notes = [...(state?.notes ?? [])]
   if (options.filtered)
     notes.push(

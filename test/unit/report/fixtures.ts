@@ -11,7 +11,10 @@ const MiB = 2 ** 20
 export const LAYER = 'sha256:191cf48bb5cb6b1e2f5d6c1f4fd1b8e7b6a44e3b0a6a4fb6c0e4c7b2a1d9e8f7'
 export const CONFIG_BLOB = 'sha256:7e0f1a3b5c2d4e6f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7'
 
-export function testConfig(profile: 'local' | 'kind' = 'local', env: NodeJS.ProcessEnv = {}): Config {
+export function testConfig(
+  profile: 'local' | 'kind' | 'cluster' = 'local',
+  env: NodeJS.ProcessEnv = {},
+): Config {
   return loadConfig({ D7Y_PROFILE: profile, D7Y_REPORTS_DIR: 'reports', ...env })
 }
 
@@ -33,7 +36,7 @@ const DIAGNOSES: Record<string, string> = {
   'negative-control': 'with the mirror bypassed the origin served 2.02×: the check fails as it must',
 }
 
-export function passedChecks(profile: 'local' | 'kind' = 'local'): CheckResult[] {
+export function passedChecks(profile: 'local' | 'kind' | 'cluster' = 'local'): CheckResult[] {
   return checksFor(profile).map(({ id, title }) => ({
     id,
     title,
