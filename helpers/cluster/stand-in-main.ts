@@ -6,7 +6,7 @@
 // output says so.
 //   npm run cluster:stand-in -- create | delete
 import path from 'node:path'
-import { rm } from 'node:fs/promises'
+import { rm, writeFile } from 'node:fs/promises'
 import { stringify } from 'yaml'
 import { Command as Cli } from 'commander'
 import { loadConfig, type Config } from '../run/config.ts'
@@ -81,10 +81,25 @@ async function create(): Promise<void> {
   console.log(
     `\nPRELOADED into every node of ${STAND_IN_NAME}, as a cluster with a reachable registry would pull them: ${refs.join(', ')}`,
   )
-  console.log(`\nkubeconfig: ${layout.kubeconfig}`)
+  const settings = {
+    KUBECONFIG: layout.kubeconfig,
+    D7Y_PROFILE: 'cluster',
+    D7Y_WORKERS: String(config.workers),
+    // Debian's build of the registry where the pinned image could not be had
+    ...(registry !== registryImagePin(config).ref ? { D7Y_REGISTRY_IMAGE: registry } : {}),
+  }
+  const envFile = path.join(layout.dir, 'cluster.env')
+  await writeFile(
+    envFile,
+    Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  )
+  console.log(`\nkubeconfig: ${layout.kubeconfig}; the settings for a run on it: ${envFile}`)
   console.log(
-    `run the suite on it:\n  KUBECONFIG=${layout.kubeconfig} D7Y_PROFILE=cluster D7Y_WORKERS=${config.workers}` +
-      `${registry !== registryImagePin(config).ref ? ` D7Y_REGISTRY_IMAGE=${registry}` : ''} npm test`,
+    `run the suite on it:\n  ${Object.entries(settings)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')} npm test`,
   )
 }
 

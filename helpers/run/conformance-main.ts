@@ -6,6 +6,7 @@ import { execa } from 'execa'
 import { ConfigError, loadConfig } from './config.ts'
 import { clearRunReports } from './clear-reports.ts'
 import { exitVerdict, readRunSummary } from './exit-verdict.ts'
+import { readFootprintProblem } from '../cluster/footprint-verdict.ts'
 import { parseVitestArgs } from './filter.ts'
 import { RUN_FILTER_ENV, RUN_ID_ENV, RUN_REPORTS_ENV } from './run-env.ts'
 
@@ -73,6 +74,12 @@ async function main(): Promise<number> {
     readRunSummary(config.reportsDir, runId),
   )
   console.log(`\n${verdict.line}`)
+  // a cluster the suite did not create must be left as found, whatever the checks said
+  if (config.profile === 'cluster') {
+    const problem = readFootprintProblem(config.reportsDir)
+    console.log(problem ? `conformance: FAILED: ${problem}` : 'conformance: every node as found')
+    if (problem) return verdict.exitCode || 1
+  }
   return verdict.exitCode
 }
 

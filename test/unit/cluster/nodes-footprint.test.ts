@@ -13,6 +13,7 @@ import { CONTROL_PLANE_LABEL, chooseNodes } from '../../../helpers/cluster/nodes
 import { nodeProblems } from '../../../helpers/cluster/preflight.ts'
 import { footprintDiff, footprintScript, parseFootprint } from '../../../helpers/cluster/node-footprint.ts'
 import { restorePlan } from '../../../helpers/cluster/restore.ts'
+import { footprintProblem } from '../../../helpers/cluster/footprint-verdict.ts'
 
 const all = (
   JSON.parse(
@@ -134,5 +135,18 @@ describe('a node as found, and put back', () => {
     expect(footprintDiff(before, now)).toEqual([
       'image d7y-stargz-registry:5000/conformance/python:1 (containerd namespace default): added',
     ])
+  })
+})
+
+describe("the run's verdict on the nodes", () => {
+  test('as found passes; a difference or a missing report fails, naming the node', () => {
+    expect(footprintProblem(JSON.stringify([{ node: 'w1', differences: [] }]))).toBeUndefined()
+    expect(
+      footprintProblem(
+        JSON.stringify([{ node: 'w1', differences: ['/etc/hosts: sha256:aa before, sha256:bb after'] }]),
+      ),
+    ).toBe('NODES NOT AS FOUND: w1: /etc/hosts: sha256:aa before, sha256:bb after')
+    expect(footprintProblem(undefined)).toMatch(/^no node-footprint.json/)
+    expect(footprintProblem('[]')).toMatch(/names no node/)
   })
 })
