@@ -11,8 +11,7 @@ import { run } from '../base/exec.ts'
 import { copyTo, exec, type Node } from '../profiles/node.ts'
 import type { Profile } from '../profiles/profile.ts'
 import type { ObtainedTool } from '../tools/types.ts'
-import { obtainTool } from '../tools/obtain.ts'
-import type { ToolName } from '../base/versions.ts'
+import { toolsOncePerRun } from '../tools/once-per-run.ts'
 import { kindProfile } from '../kind/profile.ts'
 import { kindLayout } from '../kind/layout.ts'
 import { kubeFrom, type Kube } from '../kind/k8s.ts'
@@ -46,19 +45,10 @@ import { collectClusterDiagnostics } from './diagnostics.ts'
 
 export function clusterProfile(config: Config, onTool: (t: ObtainedTool) => void = () => {}): Profile {
   const layout = kindLayout(config)
-  const tools = new Map<ToolName, Promise<ObtainedTool>>()
   let kubeClient: Kube | undefined
   let forward: PortForward | undefined
 
-  function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
-    let t = tools.get(name)
-    if (!t) {
-      t = obtainTool(name, config, { log }).then((o) => (onTool(o), o))
-      t.catch(() => tools.delete(name))
-      tools.set(name, t)
-    }
-    return t
-  }
+  const tool = toolsOncePerRun(config, onTool)
   const kube = (): Kube => (kubeClient ??= kubeFrom(layout.kubeconfig))
   async function flow(): Promise<ClusterFlow> {
     const ctx: KindContext = {

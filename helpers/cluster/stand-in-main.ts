@@ -15,10 +15,8 @@ import { liveIO } from '../kind/step-io.ts'
 import { kind, type KindContext } from '../kind/commands.ts'
 import { kindLayout } from '../kind/layout.ts'
 import { kubeFrom, waitForNodesReady } from '../kind/k8s.ts'
-import { imageName, nodeImage, registryStep, saveImages, type Flow } from '../kind/flow.ts'
-import { initContainerImagePin, registryImagePin, workloadImageRefs } from '../kind/images.ts'
-import { supplyWorkloadImages } from '../kind/workload-images-build.ts'
-import { helmValues } from '../render/index.ts'
+import { nodeImage, registryStep, saveImages, supplyChartImages, type Flow } from '../kind/flow.ts'
+import { registryImagePin, workloadImageRefs } from '../kind/images.ts'
 
 export const STAND_IN_NAME = 'd7y-standin'
 
@@ -60,18 +58,7 @@ async function create(): Promise<void> {
   )
   await io.run(kind.createCluster(f.ctx, image), { onLine: io.log })
   await waitForNodesReady(f.kube(), nodes.length, 10 * 60_000)
-  const values = helmValues(config)
-  const supplied = await supplyWorkloadImages(
-    {
-      manager: imageName(values.manager.image),
-      scheduler: imageName(values.scheduler.image),
-      client: imageName(values.client.image),
-      init: initContainerImagePin(config),
-    },
-    config,
-    path.join(config.cacheDir, 'rootfs'),
-    io.log,
-  )
+  const supplied = await supplyChartImages(config, io.log)
   const registry = await registryStep(io, f)
   const refs = [...new Set([...workloadImageRefs(config), supplied.services, registry])]
   const archive = path.join(layout.dir, 'stand-in-images.tar')

@@ -260,26 +260,30 @@ export async function registryStep(io: StepIO, f: Flow): Promise<string> {
   return ensureDebianRegistryImage()
 }
 
+/** The images the chart's values name (and MariaDB + Redis): present, pulled, or built here. */
+export function supplyChartImages(config: Config, log: (line: string) => void) {
+  const values = helmValues(config)
+  return supplyWorkloadImages(
+    {
+      manager: imageName(values.manager.image),
+      scheduler: imageName(values.scheduler.image),
+      client: imageName(values.client.image),
+      init: initContainerImagePin(config),
+    },
+    config,
+    path.join(config.cacheDir, 'rootfs'),
+    log,
+  )
+}
+
 /** Dragonfly: its images into the nodes, MariaDB and Redis for the manager, then the chart. */
 export async function dragonflyStep(io: StepIO, f: Flow, nodes: Node[], registryHost: string): Promise<void> {
   const { config, ctx, engine } = f
   const { layout } = ctx
-  const values = helmValues(config)
   const dragonfly = workloadImageRefs(config)
   const supplied = await io.task(
     `images ${dragonfly.join(', ')}: the published ones when present or pullable, else the suite's builds (OFFLINE, said in the output; helpers/kind/workload-images.ts)`,
-    () =>
-      supplyWorkloadImages(
-        {
-          manager: imageName(values.manager.image),
-          scheduler: imageName(values.scheduler.image),
-          client: imageName(values.client.image),
-          init: initContainerImagePin(config),
-        },
-        config,
-        path.join(config.cacheDir, 'rootfs'),
-        io.log,
-      ),
+    () => supplyChartImages(config, io.log),
     { images: [], services: recipeTag(servicesRecipe(debian())) },
   )
   io.note(`MariaDB + Redis for the manager: ${supplied.services} (Debian packages)`)

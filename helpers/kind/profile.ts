@@ -20,7 +20,7 @@ import {
 } from '../render/index.ts'
 import { obtainTool } from '../tools/obtain.ts'
 import type { ObtainedTool } from '../tools/types.ts'
-import type { ToolName } from '../base/versions.ts'
+import { toolsOncePerRun } from '../tools/once-per-run.ts'
 import {
   NAMED_BINARIES,
   podmanVersion,
@@ -81,8 +81,6 @@ export function kindProfile(
   const layout = kindLayout(config)
   const stepMs = config.stepTimeoutMinutes * 60_000
   const values = helmValues(config)
-  // One resolution per tool per run (concurrent callers share it); a failure is not remembered.
-  const tools = new Map<ToolName, Promise<ObtainedTool>>()
   let kubeClient: Kube | undefined
   // What runs now: an upgrade step moves a component off its pin (dfdaemon's log source depends on it).
   const running = { ...config.toolVersions }
@@ -91,15 +89,7 @@ export function kindProfile(
   const observePods = async () =>
     ledger.observe(podRestartRecords(await listPods(kube(), DRAGONFLY_NAMESPACE)))
 
-  function tool(name: ToolName, log: (l: string) => void = () => {}): Promise<ObtainedTool> {
-    let t = tools.get(name)
-    if (!t) {
-      t = obtainTool(name, config, { log }).then((o) => (onTool(o), o))
-      t.catch(() => tools.delete(name))
-      tools.set(name, t)
-    }
-    return t
-  }
+  const tool = toolsOncePerRun(config, onTool)
 
   async function context(): Promise<KindContext> {
     // one after another: a build (when no download is possible) must not compete with another
