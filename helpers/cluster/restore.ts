@@ -4,6 +4,7 @@
 // bytes are kept on this machine (backups.json beside the run's kubeconfig) until teardown is done.
 import { exec, sh, type Node } from '../profiles/node.ts'
 import { STARGZ_PATHS, STARGZ_UNIT } from '../stargz/install.ts'
+import { STARGZ_SNAPSHOTTER } from '../stargz/plugin-check.ts'
 import { waitFor } from '../base/wait.ts'
 import { IMAGE_NAMESPACES, type NodeFootprint } from './node-footprint.ts'
 
@@ -39,6 +40,15 @@ export function restorePlan(before: NodeFootprint, now: NodeFootprint) {
   return { files, dirs, images }
 }
 
+/** Every stargz snapshot in every containerd namespace removed, children before parents (a few rounds). */
+export const STARGZ_SNAPSHOTS_REMOVAL = `for ns in $(ctr namespaces ls -q); do
+  for round in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    keys=$(ctr -n "$ns" snapshots --snapshotter ${STARGZ_SNAPSHOTTER} ls 2>/dev/null | awk 'NR>1 {print $1}')
+    [ -n "$keys" ] || break
+    for k in $keys; do ctr -n "$ns" snapshots --snapshotter ${STARGZ_SNAPSHOTTER} rm "$k" >/dev/null 2>&1 || true; done
+  done
+done`
+
 export async function restoreNode(
   node: Node,
   before: NodeFootprint,
@@ -48,7 +58,13 @@ export async function restoreNode(
   log: (line: string) => void,
 ): Promise<void> {
   const plan = restorePlan(before, now)
-  // the snapshotter first: its mounts hold the directories that go
+  // containerd's own records of the snapshots the stargz snapshotter made (the CRI unpacked the
+  // pause image and every pod's image with it while it was the CRI snapshotter): left behind, they
+  // point at a snapshotter store that is gone, and the next sandbox on the node fails with "missing
+  // parent … bucket: not found" (the stand-in's second run, 2026-12-06). Leaves first, until none.
+  log(`${node.name}: removing the stargz snapshots from containerd's metadata`)
+  await sh(node, STARGZ_SNAPSHOTS_REMOVAL, { timeoutMs })
+  // then the snapshotter: its mounts hold the directories that go
   await sh(node, `systemctl disable --now ${STARGZ_UNIT} >/dev/null 2>&1 || true`)
   for (const [ns, refs] of Object.entries(plan.images)) {
     log(`${node.name}: ctr -n ${ns} images rm ${refs.join(' ')}`)
