@@ -2,7 +2,8 @@
 // StepIO: the profile runs them live, the dry-run plan records them (plan.ts). Everything goes
 // through the Kubernetes API and kubectl: nodes are reached through the suite's agent pods.
 import path from 'node:path'
-import { stringify } from 'yaml'
+import { yamlText } from '../render/format.ts'
+import { registryHost } from '../render/stargz-config.ts'
 import type { Config } from '../run/config.ts'
 import type { Node } from '../profiles/node.ts'
 import { sh } from '../profiles/node.ts'
@@ -92,10 +93,7 @@ export async function agentStep(io: StepIO, f: ClusterFlow, chosen: ChosenNode[]
   const image = initContainerImagePin(f.config).ref
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE } }
   const agent = renderNodeAgent({ image, nodes: chosen.map((n) => n.name) })
-  await io.write(
-    agentFile(f),
-    [namespace, agent].map((d) => stringify(d, { aliasDuplicateObjects: false })).join('---\n'),
-  )
+  await io.write(agentFile(f), [namespace, agent].map((d) => yamlText(d)).join('---\n'))
   await io.run(kubectl.apply(f.ctx, agentFile(f)))
   const pods = await io.wait(
     `one ready agent pod on each of ${chosen.map((n) => n.name).join(', ')} (API, polled)`,
@@ -142,7 +140,7 @@ export async function footprintStep(
   f: ClusterFlow,
   nodes: Node[],
 ): Promise<Record<string, NodeFootprint>> {
-  const script = footprintScript(touchedPaths(`${f.config.registryName}:${f.config.registryPort}`))
+  const script = footprintScript(touchedPaths(registryHost(f.config)))
   return io.task(
     `read on every node through its agent: sha256 and mode of each file the run may write, each directory's presence, containerd's images (default, k8s.io)`,
     async () => {
@@ -159,9 +157,7 @@ export async function originStep(io: StepIO, f: ClusterFlow, builder: Node): Pro
   const image = registryImagePin(f.config).ref
   await io.write(
     originFile(f),
-    stringify(renderOriginPod({ image, node: builder.name, port: f.config.registryPort }), {
-      aliasDuplicateObjects: false,
-    }),
+    yamlText(renderOriginPod({ image, node: builder.name, port: f.config.registryPort })),
   )
   await io.run(kubectl.apply(f.ctx, originFile(f)))
   await io.wait(

@@ -5,7 +5,8 @@ import { recordingIO, type RecordedStep, type StepIO } from '../kind/step-io.ts'
 import type { Config } from '../run/config.ts'
 import type { Node } from '../profiles/node.ts'
 import { kindLayout } from '../kind/layout.ts'
-import { NAMED_BINARIES, type KindContext } from '../kind/commands.ts'
+import { NAMED_BINARIES, commandLine, type KindContext } from '../kind/commands.ts'
+import { registryHost } from '../render/stargz-config.ts'
 import { chartStep, peerServiceStep } from '../kind/flow.ts'
 import { servicesRecipe } from '../kind/workload-images.ts'
 import { debian, recipeTag } from '../local/rootfs-image.ts'
@@ -22,7 +23,6 @@ import {
   type ClusterFlow,
 } from './flow.ts'
 import { clusterCommands } from './commands.ts'
-import { commandLine } from '../kind/commands.ts'
 
 export async function clusterPlan(config: Config): Promise<PlanStep[]> {
   const ctx: KindContext = { config, bin: NAMED_BINARIES, layout: kindLayout(config) }
@@ -75,7 +75,7 @@ export async function clusterPlan(config: Config): Promise<PlanStep[]> {
     await chartStep(
       io,
       f,
-      `${config.registryName}:${config.registryPort}`,
+      registryHost(config),
       { ip: builder.ip, hostnames: [config.registryName] },
       recipeTag(servicesRecipe(debian())),
     )

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import type { V1Node } from '@kubernetes/client-node'
 import type { Config } from '../run/config.ts'
 import type { PreflightProblem } from '../profiles/profile.ts'
-import { run } from '../base/exec.ts'
+import { findOnPath } from '../tools/find-on-path.ts'
 import { liveIO } from '../kind/step-io.ts'
 import { DRAGONFLY_NAMESPACE } from '../render/index.ts'
 import { AGENT_NAMESPACE } from '../render/node-agent.ts'
@@ -116,8 +116,7 @@ export async function clusterPreflight(
       )
   }
   const root = process.getuid?.() === 0
-  const debootstrap =
-    (await run('sh', ['-c', 'command -v debootstrap'], { allowFailure: true })).exitCode === 0
+  const debootstrap = findOnPath('debootstrap', process.env.PATH) !== undefined
   const cached = await cachedRootfsLayer(testImageRecipe(config.image), config.cacheDir)
   if (!cached && (!root || !debootstrap))
     problems.push({

@@ -24,6 +24,7 @@ import { debian, recipeTag } from '../local/rootfs-image.ts'
 import { publishLayerImage } from '../image/publish.ts'
 import type { OriginRegistry } from '../image/origin-registry.ts'
 import { AGENT_NAMESPACE } from '../render/node-agent.ts'
+import { registryHost } from '../render/stargz-config.ts'
 import { NERDCTL_PATH } from '../image/nerdctl.ts'
 import {
   agentStep,
@@ -119,15 +120,13 @@ export function clusterProfile(config: Config, onTool: (t: ObtainedTool) => void
         port,
         log,
       )
-      log(
-        `${config.registryName}:${config.registryPort} → ${builder.name} (${builder.ip}); here ${forward.url}`,
-      )
+      log(`${registryHost(config)} → ${builder.name} (${builder.ip}); here ${forward.url}`)
       const exec = (argv: readonly string[]) => {
         const c = clusterCommands.registryExec(f.ctx, pod, argv)
         return run(c.file, c.args, { timeoutMs: c.timeoutMs, allowFailure: true })
       }
       return {
-        host: `${config.registryName}:${config.registryPort}`,
+        host: registryHost(config),
         localUrl: forward.url,
         where: `pod ${AGENT_NAMESPACE}/${pod} on ${builder.name}`,
         exec,

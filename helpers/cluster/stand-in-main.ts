@@ -7,7 +7,7 @@
 //   npm run cluster:stand-in -- create | delete
 import path from 'node:path'
 import { rm, writeFile } from 'node:fs/promises'
-import { stringify } from 'yaml'
+import { yamlText } from '../render/format.ts'
 import { Command as Cli } from 'commander'
 import { loadConfig, type Config } from '../run/config.ts'
 import { obtainTool } from '../tools/obtain.ts'
@@ -54,7 +54,7 @@ async function create(): Promise<void> {
   ]
   await io.write(
     layout.kindConfig,
-    stringify({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', nodes }),
+    yamlText({ kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4', nodes }),
   )
   await io.run(kind.createCluster(f.ctx, image), { onLine: io.log })
   await waitForNodesReady(f.kube(), nodes.length, 10 * 60_000)
