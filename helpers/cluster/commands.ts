@@ -6,6 +6,9 @@ import { AGENT_NAMESPACE } from '../render/node-agent.ts'
 import { ORIGIN_NAME } from '../render/origin-pod.ts'
 import { kubectl, type Command, type KindContext } from '../kind/commands.ts'
 
+/** How long teardown waits for a release or namespace to go before it says why and forces it. */
+export const TEARDOWN_WAIT_MINUTES = 3
+
 export const clusterCommands = {
   /** the user's kubeconfig, minified to the chosen context with its credentials inlined */
   kubeconfigView: (kubectlBin: string, userKubeconfig: string | undefined, context?: string): Command => ({
@@ -34,12 +37,26 @@ export const clusterCommands = {
       '--kubeconfig',
       ctx.layout.kubeconfig,
       '--timeout',
-      `${ctx.config.stepTimeoutMinutes}m`,
+      `${TEARDOWN_WAIT_MINUTES}m`,
     ],
-    timeoutMs: ctx.config.stepTimeoutMinutes * 60_000,
+    timeoutMs: (TEARDOWN_WAIT_MINUTES + 1) * 60_000,
   }),
   deleteNamespace: (ctx: KindContext, namespace: string): Command =>
-    kubectl(ctx, ['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true'], 10 * 60_000),
+    kubectl(
+      ctx,
+      [
+        'delete',
+        'namespace',
+        namespace,
+        '--ignore-not-found',
+        '--wait=true',
+        `--timeout=${TEARDOWN_WAIT_MINUTES}m`,
+      ],
+      (TEARDOWN_WAIT_MINUTES + 1) * 60_000,
+    ),
+  /** a pod on a node that no longer answers stays Terminating: the API record goes without the kubelet's word */
+  forceDeletePods: (ctx: KindContext, namespace: string): Command =>
+    kubectl(ctx, ['delete', 'pods', '--all', '--namespace', namespace, '--force', '--grace-period=0']),
   /** a long-running forward from a fixed loopback port to the registry pod's port */
   portForward: (ctx: KindContext, pod: string, localPort: number, podPort: number): Command =>
     kubectl(ctx, [

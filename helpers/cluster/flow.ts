@@ -16,7 +16,7 @@ import { AGENT_LABELS, AGENT_NAMESPACE, renderNodeAgent } from '../render/node-a
 import { ORIGIN_LABELS, ORIGIN_NAME, renderOriginPod } from '../render/origin-pod.ts'
 import { initContainerImagePin, registryImagePin } from '../kind/images.ts'
 import { chooseNodes, type ChosenNode } from './nodes.ts'
-import { clusterCommands } from './commands.ts'
+import { clusterCommands, TEARDOWN_WAIT_MINUTES } from './commands.ts'
 import {
   footprintDiff,
   footprintScript,
@@ -25,6 +25,14 @@ import {
   type NodeFootprint,
 } from './node-footprint.ts'
 import { restoreNode } from './restore.ts'
+import {
+  holdFile,
+  judgeTeardownFault,
+  releaseFile,
+  simulates,
+  teardownFaultTarget,
+  type TeardownFaultResult,
+} from './teardown-fault.ts'
 import { DRAGONFLY_NAMESPACE } from '../render/index.ts'
 import { labelSelector } from '../render/index.ts'
 import { kindLayout } from '../kind/layout.ts'
@@ -188,6 +196,17 @@ export async function originNameStep(io: StepIO, f: ClusterFlow, nodes: Node[], 
   )
 }
 
+/** A namespace removed; when its pods outlive the wait (a node that stopped answering), said so and forced. */
+async function deleteNamespace(io: StepIO, f: ClusterFlow, namespace: string): Promise<void> {
+  const first = await io.run(clusterCommands.deleteNamespace(f.ctx, namespace), { allowFailure: true })
+  if (first.exitCode === 0) return
+  io.log(
+    `namespace ${namespace} not gone after ${TEARDOWN_WAIT_MINUTES} min (a pod on a node that does not answer stays Terminating): its pods deleted by force`,
+  )
+  await io.run(clusterCommands.forceDeletePods(f.ctx, namespace), { allowFailure: true })
+  await io.run(clusterCommands.deleteNamespace(f.ctx, namespace))
+}
+
 /** A node's two readings and what differs: the proof teardown writes to node-footprint.json. */
 export interface NodeFootprintReport {
   node: string
@@ -206,7 +225,7 @@ export async function teardownStep(
   f: ClusterFlow,
   found: FoundState | undefined,
   removed: string[],
-): Promise<NodeFootprintReport[] | undefined> {
+): Promise<{ report?: NodeFootprintReport[]; fault?: TeardownFaultResult }> {
   const part = async (what: string, work: () => Promise<unknown>) =>
     work().then(
       () => void removed.push(what),
@@ -214,37 +233,70 @@ export async function teardownStep(
     )
   await part(`helm release and namespace ${DRAGONFLY_NAMESPACE}`, async () => {
     await io.run(clusterCommands.helmUninstall(f.ctx), { allowFailure: true })
-    await io.run(clusterCommands.deleteNamespace(f.ctx, DRAGONFLY_NAMESPACE))
+    await deleteNamespace(io, f, DRAGONFLY_NAMESPACE)
   })
   await part('the origin registry pod', () => io.run(clusterCommands.deleteOrigin(f.ctx)))
   let report: NodeFootprintReport[] | undefined
+  let fault: TeardownFaultResult | undefined
   if (found) {
-    const now = await footprintStep(io, f, found.nodes)
-    for (const n of found.nodes)
-      await part(`node ${n.name} put back as found`, () =>
-        io.task(
-          `${n.name} through its agent: the snapshotter disabled, images the run added removed, the files it replaced put back, the files and directories it added removed, containerd restarted`,
-          () =>
-            restoreNode(
-              n,
-              found.before[n.name]!,
-              now[n.name]!,
-              found.backups[n.name] ?? {},
-              stepMs(f),
-              io.log,
-            ),
-          undefined,
-        ),
+    const putBack = async (nodes: Node[]) => {
+      const now = await footprintStep(io, f, nodes)
+      for (const n of nodes)
+        await part(`node ${n.name} put back as found`, () =>
+          io.task(
+            `${n.name} through its agent: the snapshotter disabled, images the run added removed, the files it replaced put back, the files and directories it added removed, containerd restarted`,
+            () =>
+              restoreNode(
+                n,
+                found.before[n.name]!,
+                now[n.name]!,
+                found.backups[n.name] ?? {},
+                stepMs(f),
+                io.log,
+              ),
+            undefined,
+          ),
+        )
+      const after = await footprintStep(io, f, nodes)
+      return nodes
+        .filter((n) => after[n.name])
+        .map((n) => ({
+          node: n.name,
+          before: found.before[n.name]!,
+          after: after[n.name]!,
+          differences: footprintDiff(found.before[n.name]!, after[n.name]!),
+        }))
+    }
+    const target = f.config.teardownFault
+      ? teardownFaultTarget(f.config.teardownFault, found.nodes)
+      : undefined
+    const targetNode = found.nodes.find((n) => n.name === target?.node)
+    if (target && targetNode)
+      await io.task(
+        `teardown fault ${target.id}: ${simulates(target)}`,
+        () => holdFile(targetNode, target.path),
+        undefined,
       )
-    const after = await footprintStep(io, f, found.nodes)
-    report = found.nodes
-      .filter((n) => after[n.name])
-      .map((n) => ({
-        node: n.name,
-        before: found.before[n.name]!,
-        after: after[n.name]!,
-        differences: footprintDiff(found.before[n.name]!, after[n.name]!),
-      }))
+    report = await putBack(found.nodes)
+    if (target && targetNode) {
+      const judged = judgeTeardownFault(target, report)
+      io.log(
+        `teardown fault ${target.id}: ${judged.held ? 'held' : 'NOT HELD'}: the verdict said: ${judged.verdictWhileHeld}`,
+      )
+      await io.task(
+        `teardown fault ${target.id}: the mount released`,
+        () => releaseFile(targetNode, target.path),
+        undefined,
+      )
+      const again = await putBack([targetNode])
+      report = report.map((r) => again.find((a) => a.node === r.node) ?? r)
+      fault = {
+        ...target,
+        simulates: simulates(target),
+        ...judged,
+        afterRelease: again.find((a) => a.node === target.node)?.differences ?? ['not read again'],
+      }
+    }
     for (const r of report)
       io.log(
         r.differences.length
@@ -252,8 +304,6 @@ export async function teardownStep(
           : `${r.node}: as found (${Object.keys(r.before.paths).length} paths, ${Object.values(r.before.images).flat().length} images, read before and after)`,
       )
   }
-  await part(`namespace ${AGENT_NAMESPACE} (node agents)`, () =>
-    io.run(clusterCommands.deleteNamespace(f.ctx, AGENT_NAMESPACE)),
-  )
-  return report
+  await part(`namespace ${AGENT_NAMESPACE} (node agents)`, () => deleteNamespace(io, f, AGENT_NAMESPACE))
+  return { report, fault }
 }

@@ -23,6 +23,8 @@ import {
   type ClusterFlow,
 } from './flow.ts'
 import { clusterCommands } from './commands.ts'
+import { neededPorts, probeStep } from './probe.ts'
+import { DFDAEMON_PORTS } from '../render/ports.ts'
 
 export async function clusterPlan(config: Config): Promise<PlanStep[]> {
   const ctx: KindContext = { config, bin: NAMED_BINARIES, layout: kindLayout(config) }
@@ -40,12 +42,26 @@ export async function clusterPlan(config: Config): Promise<PlanStep[]> {
     steps.push({ step: name, title, ...rec })
     return out
   }
-  await step('preflight', 'read only: the kubeconfig, the API, the nodes (nothing changes)', async (io) => {
-    await kubeconfigStep(io, f)
-    io.note(
-      `refused, with why: fewer than ${config.workers} Ready schedulable workers matching ${config.nodeSelector}; no builder; a runtime other than containerd; another architecture; namespace dragonfly-system or d7y-conformance present; no debootstrap or root when the test layer is not cached`,
-    )
-  })
+  await step(
+    'preflight',
+    'read only: the kubeconfig, the API, the nodes, a probe pod on each (nothing left behind)',
+    async (io) => {
+      await kubeconfigStep(io, f)
+      io.note(
+        `refused, with why: fewer than ${config.workers} Ready schedulable workers matching ${config.nodeSelector}; no builder; a runtime other than containerd; another architecture; namespace dragonfly-system or d7y-conformance present; no debootstrap or root when the test layer is not cached`,
+      )
+      await probeStep(io, f, await chosenNodes(io, f))
+      io.note(
+        `then refused, with why: a node without /dev/fuse or overlay; a port the run binds already bound (builder: TCP ${config.registryPort}; workers: dfdaemon's TCP ${neededPorts(
+          'worker',
+          config.registryPort,
+        )
+          .filter((p) => p.protocol === 'tcp')
+          .map((p) => p.port)
+          .join(', ')}, UDP ${DFDAEMON_PORTS.storageQuic})`,
+      )
+    },
+  )
   const nodes = await step(
     'nodes',
     'the chosen nodes, the node agent on each, and each node read as found',

@@ -1,7 +1,8 @@
 // Preflight on a cluster the suite did not create: everything read (the kubeconfig, the API, the
-// nodes' own reports), nothing changed on the cluster. It refuses, with why, a cluster it cannot
-// judge: too few usable workers, a runtime other than containerd, another architecture than the
-// binaries the suite brings, a Dragonfly or an earlier run already there.
+// nodes' own reports), nothing left on the cluster (the probe pods go with their namespace). It
+// refuses, with why, a cluster it cannot judge: too few usable workers, a runtime other than containerd, another architecture than the
+// binaries the suite brings, a Dragonfly or an earlier run already there; then a probe pod on each
+// chosen node (probe.ts) for what the API does not say: /dev/fuse, overlay, the ports the run binds.
 import { existsSync } from 'node:fs'
 import type { V1Node } from '@kubernetes/client-node'
 import type { Config } from '../run/config.ts'
@@ -15,6 +16,8 @@ import { chooseNodes } from './nodes.ts'
 import { foundStateFile, kubeconfigStep, type ClusterFlow } from './flow.ts'
 import { cachedRootfsLayer } from '../image/layer-image.ts'
 import { testImageRecipe } from '../image/test-image.ts'
+import { initContainerImagePin } from '../kind/images.ts'
+import { neededPorts, probeProblems, probeStep, probeSummary } from './probe.ts'
 
 export type ClusterTool = 'kubectl' | 'helm' | 'nerdctl' | 'stargz'
 
@@ -46,6 +49,7 @@ export function nodeProblems(nodes: V1Node[], arch: string): PreflightProblem[] 
 export async function clusterPreflight(
   config: Config,
   deps: ClusterPreflightDeps,
+  log: (line: string) => void = (l) => console.log(`preflight: ${l}`),
 ): Promise<PreflightProblem[]> {
   const problems: PreflightProblem[] = []
   for (const t of ['kubectl', 'helm', 'nerdctl', 'stargz'] as const) {
@@ -114,6 +118,27 @@ export async function clusterPreflight(
               fix: `let that run finish, or remove them: kubectl delete namespace ${ns}`,
             },
       )
+  }
+  // the probe only where nothing else refused the cluster: a refused run creates nothing
+  if (!problems.length && 'nodes' in chosen) {
+    try {
+      const readings = await probeStep(liveIO(log), f, chosen.nodes)
+      for (const n of chosen.nodes) {
+        const reading = readings.get(n.name)
+        const needed = neededPorts(n.role, config.registryPort)
+        if (!reading) {
+          problems.push({ what: `no probe reading from ${n.name}`, fix: 'see the probe pod above' })
+          continue
+        }
+        log(`probe ${probeSummary(n.name, reading, needed)}`)
+        problems.push(...probeProblems(n.name, reading, needed))
+      }
+    } catch (err) {
+      problems.push({
+        what: `the probe pods did not run: ${(err as Error).message.split('\n')[0]}`,
+        fix: `they run the init-container image ${initContainerImagePin(config).ref} on each chosen node: the nodes must be able to pull it (D7Y_INIT_CONTAINER_IMAGE)`,
+      })
+    }
   }
   const root = process.getuid?.() === 0
   const debootstrap = findOnPath('debootstrap', process.env.PATH) !== undefined

@@ -43,6 +43,8 @@ import { freeLoopbackPort, keepForwarding, type PortForward } from './port-forwa
 import { backupFiles, type NodeBackup } from './restore.ts'
 import { clusterPreflight } from './preflight.ts'
 import { collectClusterDiagnostics } from './diagnostics.ts'
+import { FOOTPRINT_REPORT } from './footprint-verdict.ts'
+import { TEARDOWN_FAULT_REPORT } from './teardown-fault.ts'
 
 export function clusterProfile(config: Config, onTool: (t: ObtainedTool) => void = () => {}): Profile {
   const layout = kindLayout(config)
@@ -170,10 +172,14 @@ export function clusterProfile(config: Config, onTool: (t: ObtainedTool) => void
       const found = existsSync(foundStateFile(config))
         ? (JSON.parse(await readFile(foundStateFile(config), 'utf8')) as FoundState)
         : undefined
-      const report = await teardownStep(io, f, found, removed)
+      const { report, fault } = await teardownStep(io, f, found, removed)
+      if (fault) {
+        await mkdir(config.reportsDir, { recursive: true })
+        await writeFile(path.join(config.reportsDir, TEARDOWN_FAULT_REPORT), JSON.stringify(fault, null, 2))
+      }
       if (report) {
         await mkdir(config.reportsDir, { recursive: true })
-        await writeFile(path.join(config.reportsDir, 'node-footprint.json'), JSON.stringify(report, null, 2))
+        await writeFile(path.join(config.reportsDir, FOOTPRINT_REPORT), JSON.stringify(report, null, 2))
         // kept while a node is not as found: the next preflight names it
         if (report.every((r) => !r.differences.length)) await rm(foundStateFile(config), { force: true })
       }

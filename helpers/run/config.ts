@@ -176,6 +176,12 @@ const settings = {
       .optional(),
     accepts: 'all, or a comma-separated list of fault ids (npx d7y-conformance faults --list)',
   },
+  teardownFault: {
+    env: 'D7Y_TEARDOWN_FAULT',
+    schema: z.enum(['node-file-held']).optional(),
+    accepts:
+      'node-file-held (cluster profile: before teardown a bind mount holds a file the run added on the first worker, so the nodes-as-found verdict must go red naming it; then released and the node put back)',
+  },
   stargzFuseManager: {
     env: 'D7Y_STARGZ_FUSE_MANAGER',
     schema: bool,
@@ -269,6 +275,7 @@ export const defaults: SettingValues = {
   snapshotterConfig: undefined,
   valuesOverlay: undefined,
   faults: undefined,
+  teardownFault: undefined,
   stargzFuseManager: false,
   upgradeReads: 'cold',
   upgradeFrom: undefined,

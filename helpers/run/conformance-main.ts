@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { clearRunReports } from './clear-reports.ts'
 import { exitVerdict, readRunSummary } from './exit-verdict.ts'
 import { readFootprintProblem } from '../cluster/footprint-verdict.ts'
+import { readTeardownFaultProblem } from '../cluster/teardown-fault.ts'
 import { parseVitestArgs } from './filter.ts'
 import { RUN_FILTER_ENV, RUN_ID_ENV, RUN_REPORTS_ENV } from './run-env.ts'
 
@@ -78,7 +79,15 @@ async function main(): Promise<number> {
   if (config.profile === 'cluster') {
     const problem = readFootprintProblem(config.reportsDir)
     console.log(problem ? `conformance: FAILED: ${problem}` : 'conformance: every node as found')
-    if (problem) return verdict.exitCode || 1
+    // its fault entry: with a file held on a node the same verdict went red, naming it
+    const fault = config.teardownFault && readTeardownFaultProblem(config.reportsDir, config.teardownFault)
+    if (config.teardownFault)
+      console.log(
+        fault
+          ? `conformance: FAILED: ${fault}`
+          : `conformance: teardown fault ${config.teardownFault} held (the verdict went red naming the held file, then the node was put back)`,
+      )
+    if (problem || fault) return verdict.exitCode || 1
   }
   return verdict.exitCode
 }

@@ -39,6 +39,11 @@ export function userInputProblems(config: Config): PreflightProblem[] {
         .join(' and ')} needs ${largest} workers but D7Y_WORKERS=${config.workers}`,
       fix: `set D7Y_WORKERS=${largest} (the cluster is built once with the largest N; each point uses the first N workers)`,
     })
+  if (config.teardownFault && config.profile !== 'cluster')
+    problems.push({
+      what: `D7Y_TEARDOWN_FAULT=${config.teardownFault} judges the cluster profile's teardown; this is the ${config.profile} profile`,
+      fix: 'unset D7Y_TEARDOWN_FAULT, or run with D7Y_PROFILE=cluster',
+    })
   try {
     selectFaults(config.faults, config.profile)
   } catch (err) {
