@@ -64,7 +64,14 @@ export function clusterProfile(config: Config, onTool: (t: ObtainedTool) => void
   const builderOf = (nodes: Node[]) => nodes.find((n) => n.role === 'control-plane')!
 
   // Dragonfly's readiness, logs, metrics, resets, faults and CRI pods: the kind profile's, through the API
-  const api = kindProfile(config, onTool, { withKind: false })
+  // a pod's node through its agent (dfdaemon's log files are read there): the nodes the run found
+  const nodeOf = async (name: string): Promise<Node | undefined> =>
+    existsSync(foundStateFile(config))
+      ? (JSON.parse(await readFile(foundStateFile(config), 'utf8')) as FoundState).nodes.find(
+          (n) => n.name === name,
+        )
+      : undefined
+  const api = kindProfile(config, onTool, { withKind: false, nodeOf })
 
   const own: Partial<Profile> = {
     name: 'cluster',

@@ -23,6 +23,8 @@ export interface TeardownFaultResult extends TeardownFault {
   held: boolean
   /** what the verdict said with the file held */
   verdictWhileHeld: string
+  /** the held node's differences then: the evidence */
+  differencesWhileHeld: string[]
   /** the node's differences after the mount was released and the node put back again */
   afterRelease: string[]
 }
@@ -44,12 +46,15 @@ export const releaseFile = (node: Node, file: string) =>
 export function judgeTeardownFault(
   t: TeardownFault,
   reportWhileHeld: { node: string; differences: string[] }[],
-): { held: boolean; verdictWhileHeld: string } {
+): { held: boolean; verdictWhileHeld: string; differencesWhileHeld: string[] } {
   const line = footprintProblem(JSON.stringify(reportWhileHeld)) ?? 'every node as found'
-  const named = reportWhileHeld.some(
-    (r) => r.node === t.node && r.differences.some((d) => d.startsWith(`${t.path}:`)),
-  )
-  return { held: line.startsWith('NODES NOT AS FOUND') && named, verdictWhileHeld: line }
+  const differencesWhileHeld = reportWhileHeld.find((r) => r.node === t.node)?.differences ?? []
+  const named = differencesWhileHeld.some((d) => d.startsWith(`${t.path}:`))
+  return {
+    held: line.startsWith('NODES NOT AS FOUND') && named,
+    verdictWhileHeld: line,
+    differencesWhileHeld,
+  }
 }
 
 /** undefined: the entry held (red while held, as found after release); else why not. */

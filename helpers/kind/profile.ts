@@ -48,6 +48,7 @@ import { kindNodeImage, localImageRef } from './images.ts'
 import { kubeFrom, listPods, waitForReplacedPods, waitForWorkloads, type Kube } from './k8s.ts'
 import { kindLayout } from './layout.ts'
 import { FILE_LOG_SCRIPT, clientLogSource, linesSince, toSinceTime } from './logs.ts'
+import { parsePodLogFiles, podLogDir, podLogScript } from './pod-log-files.ts'
 import { parseKindNodes } from './nodes.ts'
 import { bindable, fuseOnDockerHost, kindPreflight, type KindTool } from './preflight.ts'
 import { componentStatuses, endpointsFromSlices, podOn, withSchedulerHosts } from './readiness.ts'
@@ -76,7 +77,11 @@ const selectorOf = (component: string) => labelSelector(chartPodLabels(NAMING, c
 export function kindProfile(
   config: Config,
   onTool: (t: ObtainedTool) => void = () => {},
-  opts: { withKind: boolean } = { withKind: true },
+  opts: {
+    withKind: boolean
+    /** the node a pod runs on, by name, as the profile reaches it (default: kind's node container) */
+    nodeOf?: (name: string) => Promise<Node | undefined>
+  } = { withKind: true },
 ): Profile {
   const layout = kindLayout(config)
   const stepMs = config.stepTimeoutMinutes * 60_000
@@ -90,6 +95,16 @@ export function kindProfile(
     ledger.observe(podRestartRecords(await listPods(kube(), DRAGONFLY_NAMESPACE)))
 
   const tool = toolsOncePerRun(config, onTool)
+  const nodeOf =
+    opts.nodeOf ??
+    (async (name: string): Promise<Node> => ({
+      name,
+      container: name,
+      role: 'worker',
+      ip: '',
+      engine: config.kindProvider,
+      runsKubernetes: true,
+    }))
 
   async function context(): Promise<KindContext> {
     // one after another: a build (when no download is possible) must not compete with another
@@ -145,12 +160,25 @@ export function kindProfile(
     const ctx = await context()
     // A component stopped by the fault catalog has no pod, and so nothing logged in the window (as a
     // stopped unit's journal on local): an empty log, its absence shown by dragonflyStatus.
-    const pod = await podNameOf(component, node?.name)
+    const found = podOn(
+      await listPods(kube(), DRAGONFLY_NAMESPACE, selectorOf(component)),
+      component,
+      node?.name,
+    )
+    const pod = found?.metadata?.name
     if (!pod) return ''
-    if (clientLogSource(running.dfdaemon, console) === 'stdout')
-      return (
-        await exec(kubectlCmd.logs(ctx, pod, container, since ? { sinceTime: toSinceTime(since) } : {}))
-      ).stdout
+    if (clientLogSource(running.dfdaemon, console) === 'stdout') {
+      // the node's files first: they hold what a rotation took out of `kubectl logs` (pod-log-files.ts)
+      const on = node ?? (found.spec?.nodeName ? await nodeOf(found.spec.nodeName) : undefined)
+      const sinceTime = since ? toSinceTime(since) : undefined
+      if (on && found.metadata?.uid) {
+        const dir = podLogDir(DRAGONFLY_NAMESPACE, pod, found.metadata.uid, container)
+        const r = await sh(on, podLogScript(dir, sinceTime), { timeoutMs: 5 * 60_000, allowFailure: true })
+        const text = r.exitCode === 0 ? parsePodLogFiles(r.stdout, sinceTime) : undefined
+        if (text !== undefined) return text
+      }
+      return (await exec(kubectlCmd.logs(ctx, pod, container, sinceTime ? { sinceTime } : {}))).stdout
+    }
     // Older clients: the file, on the node when the chart mounts it from the host, else in the pod.
     let text = node ? (await sh(node, FILE_LOG_SCRIPT)).stdout : ''
     if (!text.trim())
