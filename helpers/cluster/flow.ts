@@ -12,7 +12,7 @@ import { podReady } from '../kind/readiness.ts'
 import { listPods, type Kube } from '../kind/k8s.ts'
 import type { StepIO } from '../kind/step-io.ts'
 import { waitFor } from '../base/wait.ts'
-import { AGENT_LABELS, AGENT_NAMESPACE, renderNodeAgent } from '../render/node-agent.ts'
+import { AGENT_LABELS, AGENT_NAMESPACE, agentNamespace, renderNodeAgent } from '../render/node-agent.ts'
 import { ORIGIN_LABELS, ORIGIN_NAME, renderOriginPod } from '../render/origin-pod.ts'
 import { initContainerImagePin, registryImagePin } from '../kind/images.ts'
 import { chooseNodes, type ChosenNode } from './nodes.ts'
@@ -99,9 +99,8 @@ export async function chosenNodes(io: StepIO, f: ClusterFlow): Promise<ChosenNod
 /** The agent DaemonSet on the chosen nodes, awaited until one pod per node is ready: the nodes as the run reaches them. */
 export async function agentStep(io: StepIO, f: ClusterFlow, chosen: ChosenNode[]): Promise<Node[]> {
   const image = initContainerImagePin(f.config).ref
-  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE } }
   const agent = renderNodeAgent({ image, nodes: chosen.map((n) => n.name) })
-  await io.write(agentFile(f), [namespace, agent].map((d) => yamlText(d)).join('---\n'))
+  await io.write(agentFile(f), [agentNamespace(), agent].map((d) => yamlText(d)).join('---\n'))
   await io.run(kubectl.apply(f.ctx, agentFile(f)))
   const pods = await io.wait(
     `one ready agent pod on each of ${chosen.map((n) => n.name).join(', ')} (API, polled)`,

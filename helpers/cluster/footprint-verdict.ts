@@ -9,7 +9,11 @@ export const FOOTPRINT_REPORT = 'node-footprint.json'
 export function footprintProblem(reportText: string | undefined): string | undefined {
   if (reportText === undefined)
     return `no ${FOOTPRINT_REPORT}: teardown did not read the nodes again, so it is not shown that they are as found`
-  const report = JSON.parse(reportText) as { node: string; differences: string[] }[]
+  return reportProblem(JSON.parse(reportText) as { node: string; differences: string[] }[])
+}
+
+/** The same verdict on a report already in hand. */
+export function reportProblem(report: { node: string; differences: string[] }[]): string | undefined {
   if (!report.length) return `${FOOTPRINT_REPORT} names no node`
   const off = report.filter((r) => r.differences.length)
   return off.length
@@ -17,12 +21,15 @@ export function footprintProblem(reportText: string | undefined): string | undef
     : undefined
 }
 
-export function readFootprintProblem(reportsDir: string): string | undefined {
-  let text: string | undefined
+/** A report teardown wrote, or undefined when it wrote none. */
+export function readReport(reportsDir: string, name: string): string | undefined {
   try {
-    text = readFileSync(path.join(reportsDir, FOOTPRINT_REPORT), 'utf8')
+    return readFileSync(path.join(reportsDir, name), 'utf8')
   } catch {
-    text = undefined
+    return undefined
   }
-  return footprintProblem(text)
+}
+
+export function readFootprintProblem(reportsDir: string): string | undefined {
+  return footprintProblem(readReport(reportsDir, FOOTPRINT_REPORT))
 }

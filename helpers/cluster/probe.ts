@@ -6,7 +6,7 @@ import path from 'node:path'
 import type { PreflightProblem } from '../profiles/profile.ts'
 import { DFDAEMON_PORTS } from '../render/ports.ts'
 import { yamlText } from '../render/format.ts'
-import { AGENT_NAMESPACE } from '../render/node-agent.ts'
+import { AGENT_NAMESPACE, agentNamespace } from '../render/node-agent.ts'
 import { PROBE_LABELS, probePodName, renderNodeProbe } from '../render/node-probe.ts'
 import { initContainerImagePin } from '../kind/images.ts'
 import { kube as kubectl } from '../kind/commands.ts'
@@ -142,9 +142,8 @@ export async function probeStep(
   chosen: ChosenNode[],
 ): Promise<Map<string, ProbeReading>> {
   const image = initContainerImagePin(f.config).ref
-  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: AGENT_NAMESPACE } }
   const pods = chosen.map((n, index) => renderNodeProbe({ image, node: n.name, index }))
-  await io.write(probeFile(f), [namespace, ...pods].map((d) => yamlText(d)).join('---\n'))
+  await io.write(probeFile(f), [agentNamespace(), ...pods].map((d) => yamlText(d)).join('---\n'))
   try {
     await io.run(kubectl.apply(f.ctx, probeFile(f)))
     return await io.wait(

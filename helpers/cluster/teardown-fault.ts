@@ -3,11 +3,9 @@
 // manager's mounts outlive the snapshotter), so teardown cannot remove it ("Device or resource
 // busy"). The verdict must go red naming that node and that file; then the mount is released, the
 // node put back again and read again, so the cluster is still left as found.
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
 import { sh, type Node } from '../profiles/node.ts'
 import { NERDCTL_PATH } from '../image/nerdctl.ts'
-import { footprintProblem } from './footprint-verdict.ts'
+import { readReport, reportProblem } from './footprint-verdict.ts'
 
 export const TEARDOWN_FAULT_REPORT = 'teardown-fault.json'
 
@@ -47,7 +45,7 @@ export function judgeTeardownFault(
   t: TeardownFault,
   reportWhileHeld: { node: string; differences: string[] }[],
 ): { held: boolean; verdictWhileHeld: string; differencesWhileHeld: string[] } {
-  const line = footprintProblem(JSON.stringify(reportWhileHeld)) ?? 'every node as found'
+  const line = reportProblem(reportWhileHeld) ?? 'every node as found'
   const differencesWhileHeld = reportWhileHeld.find((r) => r.node === t.node)?.differences ?? []
   const named = differencesWhileHeld.some((d) => d.startsWith(`${t.path}:`))
   return {
@@ -69,11 +67,5 @@ export function teardownFaultProblem(id: string, reportText: string | undefined)
 }
 
 export function readTeardownFaultProblem(reportsDir: string, id: string): string | undefined {
-  let text: string | undefined
-  try {
-    text = readFileSync(path.join(reportsDir, TEARDOWN_FAULT_REPORT), 'utf8')
-  } catch {
-    text = undefined
-  }
-  return teardownFaultProblem(id, text)
+  return teardownFaultProblem(id, readReport(reportsDir, TEARDOWN_FAULT_REPORT))
 }

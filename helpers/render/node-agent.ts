@@ -10,6 +10,13 @@ export const AGENT_LABELS = {
   'app.kubernetes.io/part-of': 'd7y-conformance',
 }
 
+/** The suite's own namespace (agents, origin, probe pods), created by whichever step needs it first. */
+export const agentNamespace = () => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: AGENT_NAMESPACE },
+})
+
 export interface NodeAgentOptions {
   /** an image with sh, sleep and nsenter (the pinned busybox has them) */
   image: string
