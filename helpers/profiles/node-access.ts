@@ -17,33 +17,33 @@ export interface AgentAccess {
   pod: string
 }
 
-/** `argv` run on the node, as the agent does it: the host's namespaces, entered through PID 1. */
-export function agentExecArgs(
-  a: AgentAccess,
-  argv: readonly string[],
-  opts: { stdin?: boolean } = {},
-): string[] {
+/** kubectl's arguments up to the command run in the agent pod. */
+export function agentKubectlArgs(a: AgentAccess, stdin: boolean): string[] {
   return [
     '--kubeconfig',
     a.kubeconfig,
     ...(a.context ? ['--context', a.context] : []),
     'exec',
-    ...(opts.stdin ? ['-i'] : []),
+    ...(stdin ? ['-i'] : []),
     '--namespace',
     a.namespace,
     a.pod,
     '--',
-    'nsenter',
-    '--target',
-    '1',
-    '--mount',
-    '--uts',
-    '--ipc',
-    '--net',
-    '--pid',
-    '--',
-    ...argv,
   ]
+}
+
+/** `argv` as the agent runs it on the node: the host's namespaces, entered through PID 1. */
+export function onHost(argv: readonly string[]): string[] {
+  return ['nsenter', '--target', '1', '--mount', '--uts', '--ipc', '--net', '--pid', '--', ...argv]
+}
+
+/** `argv` run on the node through the agent (output as kubectl streams it; see agent-output.ts). */
+export function agentExecArgs(
+  a: AgentAccess,
+  argv: readonly string[],
+  opts: { stdin?: boolean } = {},
+): string[] {
+  return [...agentKubectlArgs(a, !!opts.stdin), ...onHost(argv)]
 }
 
 /** A local file copied to `remotePath` on the node through the agent: its bytes on stdin. */

@@ -5,8 +5,9 @@
 import { readFile as readLocalFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { dockerCp, dockerExec, type ContainerEngine } from './docker.ts'
-import { agentCopyArgs, agentExecArgs, type AgentAccess } from './node-access.ts'
-import { run, type RunOptions, type RunResult } from '../base/exec.ts'
+import { keptExecArgs, keptOutput, rereadArgs } from './agent-output.ts'
+import { agentCopyArgs, type AgentAccess } from './node-access.ts'
+import { CommandError, run, type RunOptions, type RunResult } from '../base/exec.ts'
 import { waitFor } from '../base/wait.ts'
 
 export interface Node {
@@ -26,13 +27,53 @@ export interface Node {
 }
 
 export function exec(node: Node, argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  if (node.access)
-    return run(
-      node.access.kubectl,
-      agentExecArgs(node.access, argv, { stdin: opts.input !== undefined }),
-      opts,
-    )
+  if (node.access) return agentExec(node.access, argv, opts)
   return dockerExec(node.container, argv, opts, node.engine)
+}
+
+/** Reads of kept output after a short one, before the command is reported as unreadable. */
+const REREADS = 3
+let execCount = 0
+
+/** `argv` through the agent, its output checked whole (agent-output.ts). */
+async function agentExec(access: AgentAccess, argv: readonly string[], opts: RunOptions): Promise<RunResult> {
+  const id = `${process.pid}-${Date.now()}-${++execCount}`
+  const stdin = opts.input !== undefined
+  const first = await run(access.kubectl, keptExecArgs(access, id, argv, stdin), {
+    ...opts,
+    binary: true,
+    allowFailure: true,
+  })
+  // killed on its deadline, or kubectl itself failed (no pod, no API): nothing was kept to read
+  if (first.exitCode === -1 || (first.exitCode !== 0 && !first.stdoutBytes?.length)) {
+    if (opts.allowFailure)
+      return { ...first, stdout: opts.binary ? '' : (first.stdoutBytes ?? '').toString() }
+    throw new CommandError({ ...first, stdout: '' }, first.exitCode === -1)
+  }
+  let r = first
+  let kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), Buffer.from(r.stderr))
+  for (let i = 0; typeof kept === 'string' && i < REREADS; i++) {
+    r = await run(access.kubectl, rereadArgs(access, id, first.exitCode), {
+      binary: true,
+      allowFailure: true,
+      timeoutMs: opts.timeoutMs,
+    })
+    kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), Buffer.from(r.stderr))
+  }
+  if (typeof kept === 'string')
+    throw new Error(
+      `the agent on pod ${access.pod} ran ${argv.join(' ').slice(0, 120)} (exit ${first.exitCode}) but kubectl exec delivered its output short ${REREADS + 1} times: ${kept}; kubectl: ${r.stderr.trim().slice(-300) || 'no complaint'}`,
+    )
+  const result: RunResult = {
+    command: first.command,
+    exitCode: kept.exitCode,
+    stdout: opts.binary ? '' : kept.stdout.toString(),
+    stderr: kept.stderr.toString(),
+    ...(opts.binary ? { stdoutBytes: kept.stdout } : {}),
+    durationMs: first.durationMs,
+  }
+  if (result.exitCode !== 0 && !opts.allowFailure) throw new CommandError(result, false)
+  return result
 }
 
 export function sh(node: Node, script: string, opts?: RunOptions): Promise<RunResult> {
