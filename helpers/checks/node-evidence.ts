@@ -73,7 +73,10 @@ export function remoteSnapshots(
         `${w.node}: the snapshotter reported ${later.length} problem(s) reading the layer after preparing it (${later
           .slice(0, 3)
           .map((p) => `${p.msg}${p.error ? `: ${brief(p.error)}` : ''}`)
-          .join('; ')})`,
+          .join('; ')})` +
+          (later.some((p) => /failed to fetch region/.test(p.error ?? ''))
+            ? ": some of the regions asked for did not come back, as when a multi-range request meets a server that answers only its first range (dfdaemon does); set force_single_range_mode = true under [blob] in the snapshotter's config"
+            : ''),
       )
     return {
       node: w.node,

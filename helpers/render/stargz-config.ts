@@ -7,6 +7,11 @@
 // - After the configured mirrors the snapshotter always tries the registry itself, over https. The
 //   dragonfly variant deliberately has no plain-HTTP entry for the origin: if dfdaemon fails, the
 //   fallback fails too (the origin speaks HTTP) instead of silently bypassing Dragonfly.
+// - `[blob] force_single_range_mode = true`: dfdaemon answers only the first range of a multi-range
+//   request (dragonfly-client-util 1.5.0 parse_range_header). The snapshotter asks for several when a
+//   read spans chunks it already holds, which depends on timing; each such read then fails ("failed to
+//   fetch region [...]", seen once in four CRI pulls on the stand-in). One covering range avoids it.
+//   The direct variant sets it too, so the two runs still differ only in the path.
 // - Prefetch and background fetch keep their defaults (on): the guide leaves them so, and the direct
 //   variant (the negative control) uses the same settings, so the two runs differ only in the path.
 import type { Config } from '../run/config.ts'
@@ -23,6 +28,7 @@ export interface StargzMirror {
 }
 
 export interface StargzConfig {
+  blob: { force_single_range_mode: boolean }
   resolver: { host: Record<string, { mirrors: StargzMirror[] }> }
   /** stargz's FUSE manager (D7Y_STARGZ_FUSE_MANAGER): the mounts outlive a snapshotter restart */
   fuse_manager?: { enable: true; address: string; path: string }
@@ -69,6 +75,7 @@ export function stargzConfig(
   const fallback: StargzMirror[] =
     mode === 'dragonfly' && options.originFallback ? [{ host: registry, insecure: true }] : []
   return {
+    blob: { force_single_range_mode: true },
     resolver: { host: { [registry]: { mirrors: [mirror, ...fallback] } } },
     ...(config.stargzFuseManager
       ? {

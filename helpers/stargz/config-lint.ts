@@ -33,6 +33,11 @@ export function lintStargzConfig(text: string, target: LintTarget): string[] {
       `no [[resolver.host."${target.registry}".mirrors]]: layers of the registry under test are fetched straight from the origin, not through dfdaemon`,
     ]
   const out: string[] = []
+  const blob = doc.blob
+  if (!isTable(blob) || blob.force_single_range_mode !== true)
+    out.push(
+      'no force_single_range_mode = true under [blob]: dfdaemon answers only the first range of a multi-range request, so a read spanning chunks the snapshotter already holds fails ("failed to fetch region")',
+    )
   for (const [i, m] of mirrors.entries()) {
     const host = typeof m.host === 'string' ? m.host : ''
     const at = `mirror ${i + 1} (host = ${JSON.stringify(host)})`

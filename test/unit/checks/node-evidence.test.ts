@@ -127,6 +127,31 @@ describe('remote snapshots', () => {
   })
 })
 
+describe('a background fetch that lost regions (real capture: the stand-in gate of 2026-12-06, CRI pull)', () => {
+  const LAYER = 'sha256:a023cc1083c937aa763bfceaed3cad3191ef25722be001a795e6ba115e4cd542'
+
+  test('red, and names the multi-range cause and the setting that avoids it', async () => {
+    const w = { ...(await worker('x')), stargz: await journal('stargz-cri-region-fetch-failed.journal') }
+    const v = remoteSnapshots([w], [{ digest: LAYER, size: 1, taskId: 'x' }], { namespace: 'k8s.io' })
+    expect(v.passed).toBe(false)
+    expect(v.diagnosis).toMatch(/failed to fetch region \[\{41750000 41799999\} \{41800000 41849999\}\]/)
+    expect(v.diagnosis).toMatch(
+      /answers only its first range .* force_single_range_mode = true under \[blob\]/,
+    )
+  })
+
+  test('the same journal without that warning is green: the hint comes from the capture, not the check', async () => {
+    const text = readFileSync(path.join(dir, 'stargz-cri-region-fetch-failed.journal'), 'utf8')
+    const kept = text
+      .split('\n')
+      .filter((l) => !l.includes('failed to fetch whole layer'))
+      .join('\n')
+    const w = { ...(await worker('x')), stargz: await parseStargzJournal(kept) }
+    const v = remoteSnapshots([w], [{ digest: LAYER, size: 1, taskId: 'x' }], { namespace: 'k8s.io' })
+    expect(v.passed, v.diagnosis).toBe(true)
+  })
+})
+
 describe('dfdaemon verdicts on the real P2P capture', () => {
   const p2p = path.join(dir, 'p2p-local')
   const digest = 'sha256:191cf48bb5cba0efad4b48d34986ffa20254dab31b749f05d43b8c7559310320'

@@ -22,14 +22,17 @@ describe('lintStargzConfig', () => {
 
   test("the guide's form: URL host, no X-Dragonfly-Registry header, plain HTTP without insecure", () => {
     const lint = lintStargzConfig(GUIDE, target)
-    expect(lint).toHaveLength(3)
-    expect(lint[0]).toMatch(/host must be host\[:port\], not a URL/)
-    expect(lint[1]).toMatch(/no X-Dragonfly-Registry header/)
-    expect(lint[2]).toMatch(/plain HTTP but no insecure = true/)
+    expect(lint).toHaveLength(4)
+    expect(lint[0]).toMatch(/no force_single_range_mode = true under \[blob\]/)
+    expect(lint[1]).toMatch(/host must be host\[:port\], not a URL/)
+    expect(lint[2]).toMatch(/no X-Dragonfly-Registry header/)
+    expect(lint[3]).toMatch(/plain HTTP but no insecure = true/)
   })
 
   test('host:port on the proxy port without insecure; header present in any letter case', () => {
-    const text = `[[resolver.host."${target.registry}".mirrors]]
+    const text = `[blob]
+force_single_range_mode = true
+[[resolver.host."${target.registry}".mirrors]]
 host = "127.0.0.1:4001"
 [resolver.host."${target.registry}".mirrors.header]
 x-dragonfly-registry = ["http://${target.registry}"]
