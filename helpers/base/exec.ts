@@ -22,6 +22,8 @@ export interface RunResult {
   stdout: string
   stderr: string
   stdoutBytes?: Buffer
+  /** stderr as bytes (with `binary`) */
+  stderrBytes?: Buffer
   durationMs: number
 }
 
@@ -93,12 +95,15 @@ export async function run(file: string, args: readonly string[], opts: RunOption
   }
   const r = await child
   const stdoutBytes = opts.binary ? Buffer.from(r.stdout as unknown as Uint8Array) : undefined
+  // with `binary` execa hands both streams over as bytes: String() of those would list the numbers
+  const stderrBytes = opts.binary ? Buffer.from(r.stderr as unknown as Uint8Array) : undefined
   const result: RunResult = {
     command,
     exitCode: r.exitCode ?? -1,
     stdout: opts.binary ? '' : String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
+    stderr: stderrBytes ? stderrBytes.toString() : String(r.stderr ?? ''),
     stdoutBytes,
+    ...(stderrBytes ? { stderrBytes } : {}),
     durationMs: Date.now() - started,
   }
   transcript.push({

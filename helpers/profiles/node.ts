@@ -51,14 +51,14 @@ async function agentExec(access: AgentAccess, argv: readonly string[], opts: Run
     throw new CommandError({ ...first, stdout: '' }, first.exitCode === -1)
   }
   let r = first
-  let kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), Buffer.from(r.stderr))
+  let kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), r.stderrBytes ?? Buffer.from(r.stderr))
   for (let i = 0; typeof kept === 'string' && i < REREADS; i++) {
     r = await run(access.kubectl, rereadArgs(access, id, first.exitCode), {
       binary: true,
       allowFailure: true,
       timeoutMs: opts.timeoutMs,
     })
-    kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), Buffer.from(r.stderr))
+    kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), r.stderrBytes ?? Buffer.from(r.stderr))
   }
   if (typeof kept === 'string')
     throw new Error(

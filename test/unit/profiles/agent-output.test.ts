@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { run } from '../../../helpers/base/exec.ts'
 import { keepScript, keptOutput, rereadScript } from '../../../helpers/profiles/agent-output.ts'
 
 let dir: string
@@ -18,13 +19,10 @@ afterAll(async () => {
 // a command with both streams, bytes that are not UTF-8, no final newline, and its own exit code
 const COMMAND = ['sh', '-c', "seq 1 5000; printf '\\377tail'; echo oops >&2; exit 3"]
 
+// through the suite's own runner with `binary`, as node.ts reads the agent (bytes on both streams)
 async function wrapped(script: string, args: string[]) {
-  const r = await execa('sh', ['-c', script, 'x', ...args], {
-    encoding: 'buffer',
-    reject: false,
-    stripFinalNewline: false,
-  })
-  return { stdout: Buffer.from(r.stdout), stderr: Buffer.from(r.stderr), exitCode: r.exitCode }
+  const r = await run('sh', ['-c', script, 'x', ...args], { binary: true, allowFailure: true })
+  return { stdout: r.stdoutBytes!, stderr: r.stderrBytes!, exitCode: r.exitCode }
 }
 
 describe('the agent keeps a command output and proves it whole', () => {
