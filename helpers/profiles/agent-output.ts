@@ -7,10 +7,16 @@
 // not run twice: some change the node).
 import { agentKubectlArgs, onHost, type AgentAccess } from './node-access.ts'
 
-export const TRAILER = 'd7y-agent-exec-end'
+const TRAILER = 'd7y-agent-exec-end'
 /** the agent's own directory for kept outputs; files older than this many minutes are dropped */
 const KEPT = '/tmp/d7y-exec'
 const KEEP_MINUTES = 30
+
+/** Both kept streams printed, then the trailer: their byte counts and the exit code in $rc. */
+const PRINT_KEPT = [
+  `cat "$d/$id.out"; cat "$d/$id.err" >&2`,
+  `printf '\\n%s %s %s %s\\n' ${TRAILER} "$(wc -c <"$d/$id.out")" "$(wc -c <"$d/$id.err")" "$rc"`,
+]
 
 /** busybox sh in the agent container: $1 the output's id, the rest the command (nsenter …). */
 export const keepScript = (dir = KEPT) =>
@@ -18,28 +24,20 @@ export const keepScript = (dir = KEPT) =>
     `d=${dir}; mkdir -p "$d"; find "$d" -type f -mmin +${KEEP_MINUTES} -exec rm -f {} + 2>/dev/null`,
     'id=$1; shift',
     '"$@" >"$d/$id.out" 2>"$d/$id.err"; rc=$?',
-    `cat "$d/$id.out"; cat "$d/$id.err" >&2`,
-    `printf '\\n%s %s %s %s\\n' ${TRAILER} "$(wc -c <"$d/$id.out")" "$(wc -c <"$d/$id.err")" "$rc"`,
+    ...PRINT_KEPT,
     'exit $rc',
   ].join('\n')
-export const KEEP_SCRIPT = keepScript()
 
 /** Reads the kept output of `id` again, with the same trailer (the exit code kept from the run). */
-export const rereadScript = (dir = KEPT) =>
-  [
-    `d=${dir}; id=$1; rc=$2`,
-    `cat "$d/$id.out"; cat "$d/$id.err" >&2`,
-    `printf '\\n%s %s %s %s\\n' ${TRAILER} "$(wc -c <"$d/$id.out")" "$(wc -c <"$d/$id.err")" "$rc"`,
-  ].join('\n')
-export const REREAD_SCRIPT = rereadScript()
+export const rereadScript = (dir = KEPT) => [`d=${dir}; id=$1; rc=$2`, ...PRINT_KEPT].join('\n')
 
 /** kubectl's arguments for `argv` on the node, run under the keeping wrapper. */
 export function keptExecArgs(a: AgentAccess, id: string, argv: readonly string[], stdin: boolean): string[] {
-  return [...agentKubectlArgs(a, stdin), 'sh', '-c', KEEP_SCRIPT, 'd7y-exec', id, ...onHost(argv)]
+  return [...agentKubectlArgs(a, stdin), 'sh', '-c', keepScript(), 'd7y-exec', id, ...onHost(argv)]
 }
 
 export function rereadArgs(a: AgentAccess, id: string, exitCode: number): string[] {
-  return [...agentKubectlArgs(a, false), 'sh', '-c', REREAD_SCRIPT, 'd7y-reread', id, String(exitCode)]
+  return [...agentKubectlArgs(a, false), 'sh', '-c', rereadScript(), 'd7y-reread', id, String(exitCode)]
 }
 
 export interface KeptOutput {

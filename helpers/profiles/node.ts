@@ -50,15 +50,17 @@ async function agentExec(access: AgentAccess, argv: readonly string[], opts: Run
       return { ...first, stdout: opts.binary ? '' : (first.stdoutBytes ?? '').toString() }
     throw new CommandError({ ...first, stdout: '' }, first.exitCode === -1)
   }
+  const whole = (x: RunResult) =>
+    keptOutput(x.stdoutBytes ?? Buffer.alloc(0), x.stderrBytes ?? Buffer.alloc(0))
   let r = first
-  let kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), r.stderrBytes ?? Buffer.from(r.stderr))
+  let kept = whole(r)
   for (let i = 0; typeof kept === 'string' && i < REREADS; i++) {
     r = await run(access.kubectl, rereadArgs(access, id, first.exitCode), {
       binary: true,
       allowFailure: true,
       timeoutMs: opts.timeoutMs,
     })
-    kept = keptOutput(r.stdoutBytes ?? Buffer.alloc(0), r.stderrBytes ?? Buffer.from(r.stderr))
+    kept = whole(r)
   }
   if (typeof kept === 'string')
     throw new Error(
